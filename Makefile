@@ -1,0 +1,44 @@
+# winkube — every setup step the demo, the tests and the benchmarks need lives here.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+
+.PHONY: demo test install control-plane registry bench fuzz clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: set everything up and lint the examples on the embedded default profile
+demo: $(STAMP)
+	$(BIN)/winkube lint examples/ ; status=$$?; [ $$status -le 1 ] || exit $$status
+
+## control-plane: build kube-apiserver, kube-scheduler and etcd from their Go modules (cached)
+control-plane:
+	tools/build-control-plane.sh
+
+## registry: Debian's docker-registry (the CNCF distribution registry) for the image tests
+registry:
+	@command -v docker-registry >/dev/null 2>&1 || { \
+	  echo "installing Debian's docker-registry"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry; }
+
+## test: set up everything the suite needs, then run the whole suite
+test: $(STAMP) control-plane registry
+	$(BIN)/pytest
+
+## bench: benchmarks (never run as timed tests)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+## fuzz: long randomized differential pass against the real kube-apiserver
+fuzz: $(STAMP) control-plane
+	WINKUBE_FUZZ_EXAMPLES=$${WINKUBE_FUZZ_EXAMPLES:-20000} $(BIN)/pytest tests/harness -k differential -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info

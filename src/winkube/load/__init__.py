@@ -1,0 +1,1 @@
+"""Inputs → documents: files, directories, stdin, kubectl dumps; bad input becomes InputError values."""
