@@ -1,0 +1,255 @@
+"""Commands: parse arguments, call the engine, choose a reporter — nothing else.
+
+Also installed as `kubectl-winkube`, so `kubectl winkube lint …` works as a kubectl plugin.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_STACK = 256 * 1024 * 1024  # libyaml's composer recurses in C; deep (but legal) input needs room
+
+LINT_EPILOG = """\
+examples:
+  winkube lint k8s/                         lint every .yaml/.yml/.json below k8s/
+  helm template my-chart | winkube lint -   lint rendered Helm output from stdin
+  kubectl get nodes -o yaml > nodes.yaml
+  winkube lint nodes.yaml app/              judge app/ against your real node pools
+  winkube lint -o sarif k8s/ > winkube.sarif   for GitHub code scanning
+
+stages: admission (the API server rejects it), scheduling, kubelet (the node refuses it),
+runtime (the container fails), ignored (accepted, no effect on Windows), practice.
+exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input errors.
+suppress per object with the annotation  winkube.io/ignore: "rule-a,rule-b"
+configure with .winkube.yaml (found upward from the working directory; see docs/configuration.md)
+"""
+
+
+def _color(choice: str, stream) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _add_profile_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--profile", metavar="FILE", help="cluster profile (node pools, RuntimeClasses, Kubernetes version); "
+                   "default: the embedded one (see `winkube profile show`)")
+    p.add_argument("--kube-version", metavar="X.Y", help="Kubernetes release whose rules apply (default: the profile's, 1.37)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="winkube", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Find what will go wrong with Windows containers on Kubernetes before it does.",
+        epilog="run `winkube COMMAND --help` for a command's options and examples")
+    parser.add_argument("--version", action="version", version=f"winkube {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    lint = sub.add_parser("lint", help="check manifests offline: every problem with its stage, location and fix",
+                          formatter_class=argparse.RawDescriptionHelpFormatter, epilog=LINT_EPILOG,
+                          description="Check Kubernetes manifests for what fails or is ignored on Windows nodes.")
+    lint.add_argument("paths", nargs="*", metavar="PATH", help="files, directories, or - for stdin")
+    lint.add_argument("-f", "--filename", action="append", default=[], metavar="PATH", help="like kubectl: a file or directory (repeatable)")
+    lint.add_argument("-o", "--output", default="text", choices=["text", "json", "sarif", "junit"], help="output format (default: text)")
+    _add_profile_args(lint)
+    lint.add_argument("--fail-on", choices=["error", "warning", "info", "none"], help="lowest severity that makes the exit code 1 (default: error)")
+    lint.add_argument("--resolve-images", action="store_true", help="read image platforms from their registries instead of tag conventions")
+    lint.add_argument("--insecure-registry", action="append", default=[], metavar="HOST", help="with --resolve-images: plain HTTP / unverified TLS for this registry")
+    lint.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour (default: only on a terminal)")
+    lint.add_argument("--config", metavar="FILE", help="configuration file (default: .winkube.yaml found upward)")
+    lint.add_argument("--no-config", action="store_true", help="ignore .winkube.yaml")
+    lint.add_argument("--disable", action="append", default=[], metavar="RULE", help="turn a rule off (repeatable)")
+
+    rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument("--stage", choices=["admission", "scheduling", "kubelet", "runtime", "ignored", "practice"])
+    explain = sub.add_parser("explain", help="explain a rule: why, the fix, the source")
+    explain.add_argument("rule", metavar="RULE")
+
+    profile = sub.add_parser("profile", help="cluster profiles")
+    psub = profile.add_subparsers(dest="profile_command", metavar="SUBCOMMAND")
+    show = psub.add_parser("show", help="print the profile in effect (the embedded default, --profile, or Node objects given)")
+    _add_profile_args(show)
+    show.add_argument("inputs", nargs="*", metavar="PATH", help="files with Node / RuntimeClass objects (kubectl get nodes -o yaml)")
+    show.add_argument("-o", "--output", default="yaml", choices=["yaml", "json"])
+
+    try:
+        from .registry import command as images_command
+    except ImportError:  # pragma: no cover - the registry package is part of winkube
+        images_command = None
+    if images_command is not None:
+        images = sub.add_parser("images", help="read image platforms from registries; which Windows node builds can run them",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+        images_command.add_arguments(images)
+        images.set_defaults(run=images_command.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    box: dict = {}
+
+    def work():
+        try:
+            box["code"] = _dispatch(args, parser)
+        except BrokenPipeError:
+            box["code"] = EXIT_OK
+        except KeyboardInterrupt:
+            box["code"] = 130
+
+    threading.stack_size(_STACK)
+    t = threading.Thread(target=work, name="winkube")
+    t.start()
+    t.join()
+    code = box.get("code", EXIT_ERROR)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    return code
+
+
+def _fail(message: str) -> int:
+    print(f"winkube: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _dispatch(args, parser) -> int:
+    if args.command == "lint":
+        return _lint(args)
+    if args.command == "rules":
+        from .report.rules import list_rules
+        from .rules import all_rules
+        rules = {k: r for k, r in all_rules().items() if not args.stage or r.stage.value == args.stage}
+        list_rules(rules, sys.stdout)
+        return EXIT_OK
+    if args.command == "explain":
+        from .report.rules import explain
+        from .rules import all_rules
+        rule = all_rules().get(args.rule)
+        if rule is None:
+            return _fail(f"no rule {args.rule!r} (see `winkube rules`)")
+        explain(rule, sys.stdout)
+        return EXIT_OK
+    if args.command == "profile":
+        if args.profile_command != "show":
+            parser.parse_args(["profile", "--help"])
+        return _profile_show(args)
+    if hasattr(args, "run"):
+        return args.run(args)
+    return EXIT_ERROR
+
+
+def _profile(args):
+    from .model.profile import ProfileError, default_profile, load_profile, parse_kube_version
+    profile = load_profile(args.profile) if args.profile else default_profile()
+    if args.kube_version:
+        profile.kube_version = parse_kube_version(args.kube_version)
+    return profile
+
+
+def _profile_show(args) -> int:
+    import json
+
+    import yaml
+
+    from .engine import Engine, Options
+    from .load.inputs import iter_sources
+    from .model.profile import ProfileError, profile_to_dict
+    try:
+        profile = _profile(args)
+    except ProfileError as e:
+        return _fail(str(e))
+    errors = []
+    engine = Engine(Options(profile=profile))
+    if args.inputs:
+        engine._profile_from_input(list(iter_sources(args.inputs, errors)))
+    data = profile_to_dict(engine.options.profile)
+    print(f"# source: {engine.options.profile.source}")
+    if args.output == "json":
+        print(json.dumps(data, indent=2))
+    else:
+        print(yaml.safe_dump(data, sort_keys=False), end="")
+    for e in errors:
+        print(f"winkube: {e.file}: {e.message}", file=sys.stderr)
+    return EXIT_ERROR if errors else EXIT_OK
+
+
+def _lint(args) -> int:
+    from pathlib import Path as FsPath
+
+    from .config import ConfigError, find_config, load_config
+    from .engine import Engine, Options, severity_at_least
+    from .load.inputs import iter_sources
+    from .model.profile import ProfileError, load_profile, parse_kube_version
+    from .report import render
+
+    paths = list(args.paths) + list(args.filename)
+    if not paths:
+        if sys.stdin.isatty():
+            return _fail("nothing to lint: give files, directories, or - for stdin (see `winkube lint --help`)")
+        paths = ["-"]
+    config = None
+    try:
+        if args.config:
+            config = load_config(FsPath(args.config))
+        elif not args.no_config:
+            found = find_config(FsPath.cwd())
+            config = load_config(found) if found else None
+    except ConfigError as e:
+        return _fail(str(e))
+    try:
+        options = Options()
+        profile_path = args.profile or (str(config.profile) if config and config.profile else None)
+        if profile_path:
+            options.profile = load_profile(profile_path)
+        version = args.kube_version or (config.kube_version if config and config.kube_version else None)
+        if version:
+            options.kube_version = parse_kube_version(version)
+    except ProfileError as e:
+        return _fail(str(e))
+    disabled = set(args.disable)
+    if config is not None or disabled:
+        def rule_filter(f, config=config):
+            if f.rule in disabled:
+                return None
+            return config.apply(f) if config is not None else f
+        options.rule_filter = rule_filter
+    if args.fail_on:  # the command line overrides the file
+        fail_on = args.fail_on
+    elif config is not None:
+        fail_on = config.fail_on.value if config.fail_on is not None else "none"
+    else:
+        fail_on = "error"
+
+    errors = []
+    sources = list(iter_sources(paths, errors, skip=config.is_excluded if config else None))
+    engine = Engine(options)
+    if args.resolve_images:
+        options.images = _resolve_images(sources, args, errors)
+    result = engine.lint_sources(sources, errors)
+    result.findings.sort(key=lambda f: (f.file or "", f.line or 0, f.column or 0, f.rule, f.path_str))
+    render(args.output, result, engine.rules, sys.stdout, color=_color(args.color, sys.stdout))
+    if result.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if any(severity_at_least(f, fail_on) for f in result.findings) else EXIT_OK
+
+
+def _resolve_images(sources, args, errors) -> dict:
+    """Image refs of every workload in the input → platforms read from their registries."""
+    from .lintimages import resolve_for_lint
+    return resolve_for_lint(sources, args, errors)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""The one engine call behind every front door: documents + cluster profile in, findings out."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from .load.documents import read_text
+from .load.inputs import Source
+from .model.document import Document
+from .model.finding import Finding, InputError, Result, Severity
+from .model.paths import Path, render
+from .model.podview import WORKLOAD_KINDS, as_dict, as_list, pod_view
+from .model.profile import Profile, default_profile, with_cluster_objects
+from .rules import Rule, all_rules
+from .rules.context import DocContext, PodContext
+
+IGNORE_ANNOTATION = "winkube.io/ignore"
+_CLUSTER_OBJECT = re.compile(r"""["']?kind["']?\s*:\s*["']?(Node|RuntimeClass)["']?\s*[,}\r\n]""")
+_SCOPE_BY_KIND = {"Node": "node", "RuntimeClass": "runtimeclass", "KubeletConfiguration": "kubeletconfig"}
+
+
+@dataclass
+class Options:
+    profile: Profile = field(default_factory=default_profile)
+    kube_version: tuple[int, int] | None = None  # None: the profile's
+    rule_filter: Callable[[Finding], Finding | None] | None = None  # config: off / severity overrides
+    images: dict = field(default_factory=dict)  # image ref -> resolved platforms (--resolve-images)
+    locate: bool = True  # resolve file:line:column (off for the webhook, which has no files)
+
+
+def expand(doc: Document) -> Iterator[tuple[Document, Path]]:
+    """A document's objects: itself, or the items of a List kind (kubectl get -o yaml)."""
+    obj = doc.obj
+    if isinstance(obj, dict) and isinstance(obj.get("kind"), str) and obj["kind"].endswith("List") and isinstance(obj.get("items"), list):
+        for i, item in enumerate(obj["items"]):
+            sub = Document(doc.file, doc.index, item, (lambda p, i=i, f=doc.locate: f(("items", i) + tuple(p))), doc.line_text, doc.start_line)
+            yield sub, ("items", i)
+        return
+    yield doc, ()
+
+
+# Shapes the API server's decoder insists on for the fields rules read: a wrong type is an
+# input error (the object cannot be decoded), reported with its location instead of a finding.
+_POD_SHAPES = {"securityContext": dict, "os": dict, "nodeSelector": dict, "affinity": dict, "tolerations": list,
+               "initContainers": list, "containers": list, "ephemeralContainers": list, "volumes": list, "resources": dict}
+_CONTAINER_SHAPES = {"securityContext": dict, "resources": dict, "lifecycle": dict, "volumeMounts": list}
+
+
+def shape_errors(view) -> list[tuple[Path, str]]:
+    out = []
+    if not isinstance(view.obj.get("spec", {}), dict) and view.kind != "PodTemplate":
+        return [(("spec",), "spec: expected an object")]
+    for key, typ in _POD_SHAPES.items():
+        v = view.spec.get(key)
+        if v is not None and not isinstance(v, typ):
+            out.append((view.path(key), f"{render(view.path(key))}: expected {'an object' if typ is dict else 'a list'}, got {type(v).__name__}"))
+    for list_name in ("initContainers", "containers", "ephemeralContainers"):
+        for i, c in enumerate(as_list(view.spec.get(list_name))):
+            p = view.path(list_name, i)
+            if not isinstance(c, dict):
+                out.append((p, f"{render(p)}: expected a container object, got {type(c).__name__}"))
+                continue
+            for key, typ in _CONTAINER_SHAPES.items():
+                v = c.get(key)
+                if v is not None and not isinstance(v, typ):
+                    out.append((p + (key,), f"{render(p + (key,))}: expected {'an object' if typ is dict else 'a list'}, got {type(v).__name__}"))
+            wo = as_dict(c.get("securityContext")).get("windowsOptions")
+            if wo is not None and not isinstance(wo, dict):
+                out.append((p + ("securityContext", "windowsOptions"), f"{render(p + ('securityContext', 'windowsOptions'))}: expected an object"))
+    wo = view.security_context.get("windowsOptions")
+    if wo is not None and not isinstance(wo, dict):
+        out.append((view.path("securityContext", "windowsOptions"), f"{render(view.path('securityContext', 'windowsOptions'))}: expected an object"))
+    return out
+
+
+def _suppressed(obj: dict, view) -> set[str]:
+    ids: set[str] = set()
+    for meta in (as_dict(obj.get("metadata")), view.pod_meta if view else {}):
+        value = as_dict(meta.get("annotations")).get(IGNORE_ANNOTATION)
+        if isinstance(value, str):
+            ids.update(x.strip() for x in value.split(",") if x.strip())
+    return ids
+
+
+class Engine:
+    def __init__(self, options: Options | None = None, rules: dict[str, Rule] | None = None):
+        self.options = options or Options()
+        self.rules = rules if rules is not None else all_rules()
+        self.by_scope: dict[str, list[Rule]] = {}
+        for r in self.rules.values():
+            self.by_scope.setdefault(r.scope, []).append(r)
+
+    @property
+    def kube_version(self) -> tuple[int, int]:
+        return self.options.kube_version or self.options.profile.kube_version
+
+    # -- whole runs -------------------------------------------------------------------------
+    def lint_sources(self, sources: list[Source], errors: list[InputError] | None = None) -> Result:
+        result = Result(errors=errors if errors is not None else [])
+        self._profile_from_input(sources)
+        for src in sources:
+            result.files += 1
+            for doc in read_text(src.name, src.text, result.errors, json_file=src.json):
+                result.documents += 1
+                self.lint_document(doc, result)
+        return result
+
+    def _profile_from_input(self, sources: list[Source]) -> None:
+        nodes, rcs = [], []
+        for src in sources:
+            if not _CLUSTER_OBJECT.search(src.text):
+                continue
+            for doc in read_text(src.name, src.text, [], json_file=src.json):
+                for sub, _ in expand(doc):
+                    obj = sub.obj
+                    if isinstance(obj, dict) and obj.get("kind") == "Node":
+                        nodes.append(obj)
+                    elif isinstance(obj, dict) and obj.get("kind") == "RuntimeClass":
+                        rcs.append(obj)
+        self.options.profile = with_cluster_objects(self.options.profile, nodes, rcs)
+
+    # -- one document -----------------------------------------------------------------------
+    def lint_document(self, doc: Document, result: Result) -> None:
+        if doc.obj is None:
+            return
+        for sub, _ in expand(doc):
+            obj = sub.obj
+            if not isinstance(obj, dict):
+                line = sub.locate(())[0] if self.options.locate else None
+                result.errors.append(InputError(sub.file, f"not a Kubernetes object (a {type(obj).__name__}, not a mapping)", line))
+                continue
+            if not isinstance(obj.get("kind"), str) or not obj.get("kind"):
+                line = sub.locate(())[0] if self.options.locate else None
+                result.errors.append(InputError(sub.file, "not a Kubernetes object: no kind", line))
+                continue
+            result.objects += 1
+            for f in self.check_object(obj, sub, result.errors):
+                result.findings.append(f)
+
+    def check_object(self, obj: dict, doc: Document | None = None, errors: list[InputError] | None = None) -> list[Finding]:
+        kind = obj["kind"]
+        ref = doc.ref if doc else None
+        raw: list[tuple[Rule, object]] = []
+        view = None
+        if kind in WORKLOAD_KINDS:
+            view = pod_view(obj)
+            problems = shape_errors(view)
+            if problems:
+                for path, message in problems:
+                    line = doc.locate(path)[0] if doc and self.options.locate else None
+                    if errors is not None:
+                        errors.append(InputError(doc.file if doc else "<object>", message, line))
+                return []
+            ctx = PodContext(view, self.options.profile, self.kube_version, self.options.images)
+            raw = self._run(self.by_scope.get("pod", ()), ctx, doc, errors)
+        elif kind in _SCOPE_BY_KIND:
+            ctx = DocContext(obj, self.options.profile, self.kube_version)
+            raw = self._run(self.by_scope.get(_SCOPE_BY_KIND[kind], ()), ctx, doc, errors)
+        if not raw:
+            return []
+        skip = _suppressed(obj, view)
+        out = []
+        for rule, hit in raw:
+            if rule.id in skip:
+                continue
+            f = Finding(rule.id, rule.stage, hit.severity or rule.severity, tuple(hit.path), hit.message,
+                        hit.fix or rule.fix, hit.error_type, ref)
+            if self.options.rule_filter is not None:
+                f = self.options.rule_filter(f)
+                if f is None:
+                    continue
+            if doc is not None:
+                f.file = doc.file
+                if self.options.locate:
+                    f.line, f.column = doc.locate(f.path)
+                    f.source_line = doc.line_text(f.line)
+            out.append(f)
+        return out
+
+    def _run(self, rules: Iterable[Rule], ctx, doc, errors) -> list:
+        raw = []
+        for rule in rules:
+            try:
+                for hit in rule.check(ctx):
+                    raw.append((rule, hit))
+            except Exception as e:  # errors are values: a broken rule must not lose the run
+                if errors is not None:
+                    errors.append(InputError(doc.file if doc else "<object>",
+                                             f"internal error in rule {rule.id}: {type(e).__name__}: {e} (please report)",
+                                             doc.locate(())[0] if doc and self.options.locate else None))
+        return raw
+
+
+def severity_at_least(f: Finding, threshold: str) -> bool:
+    if threshold == "none":
+        return False
+    return f.severity.rank >= Severity(threshold).rank

@@ -1,0 +1,102 @@
+"""Paths → named texts: files, directories (recursive: .yaml, .yml, .json), `-` for stdin.
+Unreadable inputs become InputErrors; the run goes on with the rest."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from ..model.finding import InputError
+
+EXTENSIONS = (".yaml", ".yml", ".json")
+MAX_FILE_BYTES = 1 << 30  # 1 GiB: past that a "manifest" is not one
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"})
+
+
+@dataclass(slots=True)
+class Source:
+    name: str
+    text: str
+    json: bool
+
+
+def _decode(name: str, data: bytes, errors: list[InputError]) -> str | None:
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        errors.append(InputError(name, "binary file, not YAML or JSON", None))
+        return None
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        errors.append(InputError(name, f"not valid UTF-8 (byte {e.start})", line))
+        return None
+
+
+def _read_file(path: str, errors: list[InputError]) -> Source | None:
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            errors.append(InputError(path, f"file too large ({size >> 20} MiB; the limit is {MAX_FILE_BYTES >> 20} MiB)", None))
+            return None
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        errors.append(InputError(path, f"cannot read: {e.strerror or e}", None))
+        return None
+    text = _decode(path, data, errors)
+    if text is None:
+        return None
+    return Source(path, text, path.lower().endswith(".json"))
+
+
+def iter_sources(paths: list[str], errors: list[InputError], skip: Callable[[str], bool] | None = None,
+                 stdin=None) -> Iterator[Source]:
+    """skip(path) -> True leaves a file out (the configuration's exclude patterns)."""
+    for path in paths:
+        if path == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            try:
+                data = stream.read()
+            except OSError as e:
+                errors.append(InputError("-", f"cannot read stdin: {e}", None))
+                continue
+            text = _decode("-", data if isinstance(data, bytes) else data.encode(), errors)
+            if text is not None:
+                yield Source("-", text, text.lstrip()[:1] == "{" and _looks_json(text))
+            continue
+        if os.path.isdir(path):
+            found = False
+            for root, dirs, files in os.walk(path, onerror=lambda e: errors.append(InputError(e.filename or path, f"cannot read: {e.strerror}", None))):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+                for fname in sorted(files):
+                    if fname.lower().endswith(EXTENSIONS):
+                        full = os.path.join(root, fname)
+                        if skip is not None and skip(full):
+                            continue
+                        found = True
+                        src = _read_file(full, errors)
+                        if src is not None:
+                            yield src
+            if not found:
+                errors.append(InputError(path, "no .yaml, .yml or .json files in this directory", None))
+            continue
+        if not os.path.exists(path):
+            errors.append(InputError(path, "no such file or directory", None))
+            continue
+        if skip is not None and skip(path):
+            continue
+        src = _read_file(path, errors)
+        if src is not None:
+            yield src
+
+
+def _looks_json(text: str) -> bool:
+    import json
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True

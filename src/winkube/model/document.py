@@ -1,0 +1,30 @@
+"""A document: one Kubernetes object read from a file, with a lazy locator.
+
+Positions are resolved only for what is reported (DESIGN.md): the locator walks the composed YAML
+node tree (or re-reads a JSON file once) when a finding needs its line and column.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .finding import ObjectRef
+from .paths import Path
+from .podview import as_dict
+
+
+@dataclass(slots=True)
+class Document:
+    file: str  # as the user named it; "-" for stdin
+    index: int  # position of the YAML document in the file (0-based)
+    obj: object
+    locate: Callable[[Path], tuple[int, int]]  # object path -> (line, column), nearest existing parent
+    line_text: Callable[[int], str]  # 1-based line -> its text
+    start_line: int = 1
+
+    @property
+    def ref(self) -> ObjectRef:
+        obj = self.obj if isinstance(self.obj, dict) else {}
+        meta = as_dict(obj.get("metadata"))
+        s = lambda v: v if isinstance(v, str) else (None if v is None else str(v))  # noqa: E731
+        return ObjectRef(s(obj.get("apiVersion")), s(obj.get("kind")), s(meta.get("namespace")), s(meta.get("name")))

@@ -1,0 +1,84 @@
+"""What a rule reports, and what bad input becomes: plain values that reporters render."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .paths import Path, render
+
+
+class Stage(str, Enum):
+    """When the problem bites: the order users think in."""
+
+    ADMISSION = "admission"  # the API server rejects the object
+    SCHEDULING = "scheduling"  # it lands on the wrong nodes, or on none
+    KUBELET = "kubelet"  # the node refuses the pod
+    RUNTIME = "runtime"  # the container fails to start or misbehaves
+    IGNORED = "ignored"  # accepted, silently without effect on Windows
+    PRACTICE = "practice"  # works today, fragile or against upstream guidance
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(slots=True)
+class ObjectRef:
+    api_version: str | None
+    kind: str | None
+    namespace: str | None
+    name: str | None
+
+    def __str__(self) -> str:
+        ns = f"{self.namespace}/" if self.namespace else ""
+        return f"{self.kind or '?'} {ns}{self.name or '<unnamed>'}"
+
+
+@dataclass(slots=True)
+class Finding:
+    rule: str
+    stage: Stage
+    severity: Severity
+    path: Path
+    message: str
+    fix: str = ""
+    error_type: str | None = None  # admission stage: Forbidden / Invalid / Required / NotSupported / TooLong
+    object: ObjectRef | None = None
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    source_line: str | None = None  # the text of the reported line, for the text reporter
+
+    @property
+    def path_str(self) -> str:
+        return render(self.path)
+
+
+@dataclass(slots=True)
+class InputError:
+    """Input that could not be read: the run goes on with the rest and exits 2 at the end."""
+
+    file: str
+    message: str
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class Result:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    documents: int = 0
+    objects: int = 0
+    files: int = 0

@@ -1,0 +1,105 @@
+"""The pod spec inside any workload kind, with the API server's path prefix for it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from .paths import Path
+
+# kind -> path from the object root to the pod spec (ValidatePodTemplateSpec's prefixes)
+POD_SPEC_PATHS: dict[str, Path] = {
+    "Pod": ("spec",),
+    "Deployment": ("spec", "template", "spec"),
+    "ReplicaSet": ("spec", "template", "spec"),
+    "StatefulSet": ("spec", "template", "spec"),
+    "DaemonSet": ("spec", "template", "spec"),
+    "Job": ("spec", "template", "spec"),
+    "ReplicationController": ("spec", "template", "spec"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+    "PodTemplate": ("template", "spec"),
+}
+WORKLOAD_KINDS = frozenset(POD_SPEC_PATHS)
+CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+
+
+def as_dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+@dataclass(slots=True)
+class ContainerRef:
+    list_name: str  # initContainers / containers / ephemeralContainers
+    index: int
+    container: dict
+    path: Path  # prefix + (list_name, index)
+
+    @property
+    def security_context(self) -> dict:
+        return as_dict(self.container.get("securityContext"))
+
+    @property
+    def name(self) -> str:
+        n = self.container.get("name")
+        return n if isinstance(n, str) else f"{self.list_name}[{self.index}]"
+
+
+@dataclass(slots=True)
+class PodView:
+    kind: str
+    obj: dict
+    spec: dict
+    prefix: Path
+    pod_meta: dict  # the pod's own metadata: the template's for workloads, the object's for Pods
+
+    @property
+    def is_template(self) -> bool:
+        return self.kind != "Pod"
+
+    @property
+    def security_context(self) -> dict:
+        return as_dict(self.spec.get("securityContext"))
+
+    def path(self, *segments) -> Path:
+        return self.prefix + segments
+
+    def containers(self, lists: tuple[str, ...] = CONTAINER_LISTS) -> Iterator[ContainerRef]:
+        """Containers in the API server's visiting order (init, regular, ephemeral); entries that
+        are not mappings are skipped (the loader reports them)."""
+        for list_name in lists:
+            for i, c in enumerate(as_list(self.spec.get(list_name))):
+                if isinstance(c, dict):
+                    yield ContainerRef(list_name, i, c, self.prefix + (list_name, i))
+
+    @property
+    def os_name(self):
+        """spec.os.name as written (None when spec.os or its name is absent)."""
+        os_ = self.spec.get("os")
+        return os_.get("name") if isinstance(os_, dict) else None
+
+    @property
+    def annotations(self) -> dict:
+        return as_dict(self.pod_meta.get("annotations"))
+
+    @property
+    def labels(self) -> dict:
+        return as_dict(self.pod_meta.get("labels"))
+
+
+def pod_view(obj: dict) -> PodView | None:
+    """The PodView of a workload object, or None for other kinds."""
+    kind = obj.get("kind")
+    prefix = POD_SPEC_PATHS.get(kind) if isinstance(kind, str) else None
+    if prefix is None:
+        return None
+    cur = obj
+    for seg in prefix:
+        cur = as_dict(cur.get(seg)) if isinstance(cur, dict) else {}
+    meta_path = prefix[:-1] + ("metadata",) if kind != "Pod" else ("metadata",)
+    meta = obj
+    for seg in meta_path:
+        meta = as_dict(meta.get(seg))
+    return PodView(kind, obj, cur, prefix, meta)

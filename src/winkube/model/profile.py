@@ -1,0 +1,318 @@
+"""The cluster a workload is judged against: node pools, RuntimeClasses, Kubernetes version.
+
+Three sources, one format (docs/profile.md): the embedded default (profiles/default.yaml),
+`--profile FILE`, and Node / RuntimeClass objects found in the input (`kubectl get nodes -o yaml`),
+which are grouped into pools of identical scheduling signature.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+import yaml
+
+from .podview import as_dict, as_list
+
+LABEL_OS = "kubernetes.io/os"
+LABEL_ARCH = "kubernetes.io/arch"
+LABEL_BUILD = "node.kubernetes.io/windows-build"
+# Labels that differ per node and say nothing about what a pool can run.
+PER_NODE_LABELS = frozenset({"kubernetes.io/hostname"})
+SUPPORTED_KUBE = (1, 37)  # newest release whose rules winkube encodes (the default --kube-version)
+OLDEST_KUBE = (1, 30)
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used; the message names the file and the field."""
+
+
+@dataclass(slots=True, frozen=True)
+class Taint:
+    key: str
+    value: str
+    effect: str  # NoSchedule / PreferNoSchedule / NoExecute
+
+
+@dataclass(slots=True)
+class NodePool:
+    name: str
+    os: str  # "windows" / "linux"
+    arch: str = "amd64"
+    windows_build: int | None = None  # 20348 for 10.0.20348 (windows pools)
+    count: int = 1
+    labels: dict = field(default_factory=dict)  # every label, including the standard ones
+    taints: list[Taint] = field(default_factory=list)
+    allocatable: dict = field(default_factory=dict)
+    container_runtime: str | None = None  # "containerd://2.2.1"
+    kubelet_version: str | None = None
+    kernel_version: str | None = None
+    os_image: str | None = None
+    unschedulable: bool = False
+    node_names: list[str] = field(default_factory=list)
+    control_plane: bool = False
+
+    @property
+    def build_label(self) -> str | None:
+        return f"10.0.{self.windows_build}" if self.windows_build else None
+
+    def describe(self) -> str:
+        what = f"{self.os}/{self.arch}"
+        if self.windows_build:
+            what += f" 10.0.{self.windows_build}"
+        return f"{self.name} ({what})"
+
+
+@dataclass(slots=True)
+class RuntimeClassInfo:
+    name: str
+    handler: str | None = None
+    node_selector: dict = field(default_factory=dict)
+    tolerations: list = field(default_factory=list)
+    overhead: dict = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Profile:
+    name: str
+    kube_version: tuple[int, int] = SUPPORTED_KUBE
+    pools: list[NodePool] = field(default_factory=list)
+    runtime_classes: dict[str, RuntimeClassInfo] = field(default_factory=dict)
+    allow_privileged: bool = True
+    source: str = "embedded default"
+
+    @property
+    def windows_pools(self) -> list[NodePool]:
+        return [p for p in self.pools if p.os == "windows"]
+
+
+def parse_kube_version(value) -> tuple[int, int]:
+    """'1.37', 'v1.37.2', 1.37 → (1, 37); ProfileError for anything else."""
+    m = re.fullmatch(r"v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?", str(value).strip())
+    if not m:
+        raise ProfileError(f"not a Kubernetes version: {value!r} (expected e.g. 1.37)")
+    return int(m.group(1)), int(m.group(2))
+
+
+def parse_build(value) -> int | None:
+    """'10.0.20348', '10.0.20348.2113', 20348 → 20348."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    m = re.fullmatch(r"(?:\d+\.\d+\.)?(\d+)(?:\.\d+)?", str(value).strip())
+    if not m:
+        raise ProfileError(f"not a Windows build: {value!r} (expected e.g. 10.0.20348)")
+    return int(m.group(1))
+
+
+def standard_labels(os_: str, arch: str, build: int | None) -> dict:
+    """The labels every kubelet sets (kubernetes.io/os, arch, their beta twins, windows-build)."""
+    labels = {LABEL_OS: os_, LABEL_ARCH: arch, "beta.kubernetes.io/os": os_, "beta.kubernetes.io/arch": arch}
+    if os_ == "windows" and build:
+        labels[LABEL_BUILD] = f"10.0.{build}"
+    return labels
+
+
+def _taints(raw, where: str) -> list[Taint]:
+    out = []
+    for i, t in enumerate(as_list(raw)):
+        t = as_dict(t)
+        if not isinstance(t.get("key"), str) or t.get("effect") not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
+            raise ProfileError(f"{where}.taints[{i}]: needs a key and an effect of NoSchedule, PreferNoSchedule or NoExecute")
+        out.append(Taint(t["key"], str(t.get("value") or ""), t["effect"]))
+    return out
+
+
+def _runtime_class(raw: dict, where: str) -> RuntimeClassInfo:
+    if not isinstance(raw.get("name") or as_dict(raw.get("metadata")).get("name"), str):
+        raise ProfileError(f"{where}: a RuntimeClass needs a name")
+    name = raw.get("name") or raw["metadata"]["name"]
+    scheduling = as_dict(raw.get("scheduling"))
+    return RuntimeClassInfo(
+        name=name,
+        handler=raw.get("handler") if isinstance(raw.get("handler"), str) else None,
+        node_selector={k: str(v) for k, v in as_dict(scheduling.get("nodeSelector")).items()},
+        tolerations=[t for t in as_list(scheduling.get("tolerations")) if isinstance(t, dict)],
+        overhead=as_dict(as_dict(raw.get("overhead")).get("podFixed")),
+    )
+
+
+def profile_from_dict(data, source: str) -> Profile:
+    if not isinstance(data, dict):
+        raise ProfileError(f"{source}: a profile is a mapping (see docs/profile.md)")
+    known = {"apiVersion", "kind", "name", "kubernetesVersion", "allowPrivileged", "nodePools", "runtimeClasses"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ProfileError(f"{source}: unknown field(s) {', '.join(unknown)} (see docs/profile.md)")
+    pools = []
+    for i, raw in enumerate(as_list(data.get("nodePools"))):
+        where = f"{source}: nodePools[{i}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+            raise ProfileError(f"{where}: a node pool needs a name")
+        os_ = raw.get("os")
+        if os_ not in ("windows", "linux"):
+            raise ProfileError(f"{where}.os: must be windows or linux, not {os_!r}")
+        arch = str(raw.get("arch") or "amd64")
+        build = parse_build(raw.get("windowsBuild")) if os_ == "windows" else None
+        if os_ == "windows" and build is None:
+            raise ProfileError(f"{where}.windowsBuild: a Windows pool needs its build, e.g. 10.0.20348")
+        labels = standard_labels(os_, arch, build)
+        labels.update({str(k): str(v) for k, v in as_dict(raw.get("labels")).items()})
+        count = raw.get("count", 1)
+        if not isinstance(count, int) or count < 0:
+            raise ProfileError(f"{where}.count: must be a whole number")
+        pools.append(NodePool(
+            name=raw["name"], os=os_, arch=arch, windows_build=build, count=count, labels=labels,
+            taints=_taints(raw.get("taints"), where), allocatable=as_dict(raw.get("allocatable")),
+            container_runtime=raw.get("containerRuntime"), kubelet_version=raw.get("kubeletVersion"),
+            unschedulable=bool(raw.get("unschedulable", False)), control_plane=bool(raw.get("controlPlane", False)),
+        ))
+    rcs = {}
+    for i, raw in enumerate(as_list(data.get("runtimeClasses"))):
+        rc = _runtime_class(as_dict(raw), f"{source}: runtimeClasses[{i}]")
+        rcs[rc.name] = rc
+    return Profile(
+        name=str(data.get("name") or source),
+        kube_version=parse_kube_version(data.get("kubernetesVersion", "1.37")),
+        pools=pools, runtime_classes=rcs,
+        allow_privileged=bool(data.get("allowPrivileged", True)), source=source,
+    )
+
+
+def default_profile() -> Profile:
+    text = resources.files("winkube.profiles").joinpath("default.yaml").read_text()
+    return profile_from_dict(yaml.safe_load(text), "embedded default")
+
+
+def load_profile(path: str) -> Profile:
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = yaml.safe_load(f)
+    except OSError as e:
+        raise ProfileError(f"{path}: cannot read the profile: {e.strerror}") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        at = f":{mark.line + 1}" if mark else ""
+        raise ProfileError(f"{path}{at}: the profile is not valid YAML") from None
+    return profile_from_dict(data, path)
+
+
+def _node_pool_key(node: dict):
+    meta, spec, status = as_dict(node.get("metadata")), as_dict(node.get("spec")), as_dict(node.get("status"))
+    labels = {k: v for k, v in as_dict(meta.get("labels")).items() if k not in PER_NODE_LABELS}
+    info = as_dict(status.get("nodeInfo"))
+    taints = tuple(sorted((str(t.get("key")), str(t.get("value") or ""), str(t.get("effect")))
+                          for t in as_list(spec.get("taints")) if isinstance(t, dict)))
+    return (tuple(sorted((str(k), str(v)) for k, v in labels.items())), taints, bool(spec.get("unschedulable")),
+            info.get("containerRuntimeVersion"), info.get("kubeletVersion"),
+            tuple(sorted((str(k), str(v)) for k, v in as_dict(status.get("allocatable")).items())))
+
+
+def pools_from_nodes(nodes: list[dict]) -> list[NodePool]:
+    """Group Node objects into pools of identical scheduling signature (labels but the hostname,
+    taints, unschedulable, runtime, kubelet, allocatable)."""
+    groups: dict[tuple, list[dict]] = {}
+    for node in nodes:
+        groups.setdefault(_node_pool_key(node), []).append(node)
+    pools = []
+    for members in groups.values():
+        first = members[0]
+        meta, spec, status = as_dict(first.get("metadata")), as_dict(first.get("spec")), as_dict(first.get("status"))
+        labels = {str(k): str(v) for k, v in as_dict(meta.get("labels")).items() if k not in PER_NODE_LABELS}
+        info = as_dict(status.get("nodeInfo"))
+        os_ = labels.get(LABEL_OS) or info.get("operatingSystem") or "linux"
+        build = None
+        if os_ == "windows":
+            try:
+                build = parse_build(labels.get(LABEL_BUILD) or info.get("kernelVersion"))
+            except ProfileError:
+                build = None
+        names = [str(as_dict(n.get("metadata")).get("name")) for n in members]
+        pool_name = labels.get("agentpool") or labels.get("kubernetes.azure.com/agentpool") or \
+            labels.get("eks.amazonaws.com/nodegroup") or labels.get("cloud.google.com/gke-nodepool") or names[0]
+        pools.append(NodePool(
+            name=pool_name, os=os_, arch=labels.get(LABEL_ARCH) or info.get("architecture") or "amd64",
+            windows_build=build, count=len(members), labels=labels,
+            taints=[Taint(str(t.get("key")), str(t.get("value") or ""), str(t.get("effect")))
+                    for t in as_list(spec.get("taints")) if isinstance(t, dict)],
+            allocatable=as_dict(status.get("allocatable")), container_runtime=info.get("containerRuntimeVersion"),
+            kubelet_version=info.get("kubeletVersion"), kernel_version=info.get("kernelVersion"),
+            os_image=info.get("osImage"), unschedulable=bool(spec.get("unschedulable")), node_names=names,
+            control_plane=any(k in labels for k in ("node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master")),
+        ))
+    names_seen: dict[str, int] = {}
+    for p in pools:  # pool names must be unique for reports
+        n = names_seen.get(p.name, 0)
+        names_seen[p.name] = n + 1
+        if n:
+            p.name = f"{p.name}-{n + 1}"
+    return pools
+
+
+def with_cluster_objects(base: Profile, nodes: list[dict], runtime_classes: list[dict]) -> Profile:
+    """The profile the input describes: its Nodes replace the pools, its RuntimeClasses are added."""
+    if not nodes and not runtime_classes:
+        return base
+    rcs = dict(base.runtime_classes)
+    for raw in runtime_classes:
+        try:
+            rc = _runtime_class(raw, "RuntimeClass")
+        except ProfileError:
+            continue
+        rcs[rc.name] = rc
+    sources = []
+    if nodes:
+        sources.append(f"{len(nodes)} Node object(s) in the input")
+    if runtime_classes:
+        sources.append(f"{len(runtime_classes)} RuntimeClass object(s) in the input")
+    return Profile(
+        name=base.name if not nodes else "input",
+        kube_version=base.kube_version,
+        pools=pools_from_nodes(nodes) if nodes else base.pools,
+        runtime_classes=rcs, allow_privileged=base.allow_privileged,
+        source=f"{base.source} + " + ", ".join(sources) if not nodes else ", ".join(sources),
+    )
+
+
+def profile_to_dict(p: Profile) -> dict:
+    """The profile in its file format (what `winkube profile show` prints)."""
+    def pool(pl: NodePool) -> dict:
+        std = standard_labels(pl.os, pl.arch, pl.windows_build)
+        d = {"name": pl.name, "os": pl.os, "arch": pl.arch}
+        if pl.windows_build:
+            d["windowsBuild"] = f"10.0.{pl.windows_build}"
+        d["count"] = pl.count
+        extra = {k: v for k, v in pl.labels.items() if std.get(k) != v}
+        if extra:
+            d["labels"] = extra
+        if pl.taints:
+            d["taints"] = [{"key": t.key, "value": t.value, "effect": t.effect} if t.value else
+                           {"key": t.key, "effect": t.effect} for t in pl.taints]
+        if pl.allocatable:
+            d["allocatable"] = dict(pl.allocatable)
+        for key, value in (("containerRuntime", pl.container_runtime), ("kubeletVersion", pl.kubelet_version)):
+            if value:
+                d[key] = value
+        if pl.unschedulable:
+            d["unschedulable"] = True
+        return d
+
+    def rc(r: RuntimeClassInfo) -> dict:
+        d = {"name": r.name, "handler": r.handler}
+        sched = {}
+        if r.node_selector:
+            sched["nodeSelector"] = r.node_selector
+        if r.tolerations:
+            sched["tolerations"] = r.tolerations
+        if sched:
+            d["scheduling"] = sched
+        if r.overhead:
+            d["overhead"] = {"podFixed": r.overhead}
+        return d
+
+    return {
+        "apiVersion": "winkube.io/v1alpha1", "kind": "ClusterProfile", "name": p.name,
+        "kubernetesVersion": f"{p.kube_version[0]}.{p.kube_version[1]}", "allowPrivileged": p.allow_privileged,
+        "nodePools": [pool(x) for x in p.pools], "runtimeClasses": [rc(x) for x in p.runtime_classes.values()],
+    }

@@ -1,0 +1,26 @@
+"""Rules, one module each, grouped in one package per family:
+
+- admission/   the API server's OS-dependent validation, replicated exactly (stage admission)
+- semantics/   fields accepted but ignored or failing on Windows when spec.os is not set
+- scheduling/  targeting: wrong OS, missing selectors, taints, RuntimeClasses, DaemonSets (incl. kubelet admission)
+- images/      image OS and Windows build against the node pools a pod can land on (stage runtime)
+- nodes/       Node objects: supported Windows versions, runtimes, labels, taints
+- kubelet/     KubeletConfiguration options on Windows
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+
+from .base import Hit, Rule, registry, rule
+
+__all__ = ["Hit", "Rule", "all_rules", "rule"]
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> dict[str, Rule]:
+    """Import every rule module once; the registry then holds every rule, sorted by id."""
+    for info in pkgutil.walk_packages(__path__, prefix=__name__ + "."):
+        importlib.import_module(info.name)
+    return dict(sorted(registry().items()))

@@ -1,0 +1,43 @@
+"""What a check sees. Targeting is computed once per pod spec, on first use, and shared by every
+rule (DESIGN.md: rules read it, none re-derives it)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..model.podview import PodView
+
+if TYPE_CHECKING:  # imported lazily: targeting pulls in the profile and the knowledge files
+    from ..model.profile import Profile
+    from ..targeting import Targeting
+
+
+@dataclass(slots=True)
+class PodContext:
+    view: PodView
+    profile: "Profile"
+    kube_version: tuple[int, int]  # (1, 37): the release whose rules apply (--kube-version)
+    images: dict[str, Any] = field(default_factory=dict)  # image ref -> resolved platforms (--resolve-images)
+    _targeting: "Targeting | None" = None
+
+    @property
+    def allow_privileged(self) -> bool:
+        """kube-apiserver --allow-privileged, from the profile (kubeadm, kind and managed clusters set it true)."""
+        return self.profile.allow_privileged
+
+    @property
+    def targeting(self) -> "Targeting":
+        if self._targeting is None:
+            from ..targeting import resolve
+
+            self._targeting = resolve(self.view, self.profile, self.images)
+        return self._targeting
+
+
+@dataclass(slots=True)
+class DocContext:
+    """For node, runtimeclass and kubeletconfig rules: the object and the profile it is judged against."""
+
+    obj: dict
+    profile: "Profile"
+    kube_version: tuple[int, int]

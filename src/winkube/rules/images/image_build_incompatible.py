@@ -1,0 +1,44 @@
+"""A Windows image whose build no Windows pool the pod can land on can run."""
+from __future__ import annotations
+
+from ...model.finding import Severity, Stage
+from ..base import Hit, rule
+
+SOURCE = ("MicrosoftDocs/Virtualization-Documentation: windowscontainers/deploy-containers/version-compatibility.md; "
+          "containerd/platforms: platform_windows_compat.go (reference windows-facts.md §1.4)")
+
+
+@rule(
+    id="image-build-incompatible",
+    stage=Stage.RUNTIME,
+    severity=Severity.ERROR,
+    scope="pod",
+    summary="a Windows image built for a Windows version the target nodes cannot run (process isolation)",
+    explanation="""Windows containers share the host kernel: a host below build 20348 runs only images of its
+    own build; from 20348 on, a host runs images from the previous LTSC up to its own build (containerd
+    1.6.23+/1.7.6+/2.x). Anything else fails when the container starts ("The container operating system
+    does not match the host operating system", "no match for platform in manifest"). The scheduler does
+    not know the image's build, so the pod is placed and then fails. HostProcess containers are exempt.""",
+    fix="Use the image tag for the nodes' Windows version (e.g. ltsc2022 on Windows Server 2022), a multi-arch image that has it, or pin the pod to matching nodes with node.kubernetes.io/windows-build.",
+    source=SOURCE,
+)
+def check(ctx):
+    t = ctx.targeting
+    windows_fits = [f for f in t.fits if f.schedulable and f.pool.os == "windows"]
+    if not windows_fits or t.host_process:
+        return
+    for use in t.images:
+        if use.os != "windows":
+            continue
+        bad = [f for f in windows_fits if any(u is use for u, _ in f.runtime)]
+        if not bad:
+            continue
+        if len(bad) == len(windows_fits):
+            yield Hit(use.path, next(m for u, m in bad[0].runtime if u is use) + f" ({use.evidence})"
+                      + ("" if len(bad) == 1 else f"; no Windows pool it can land on runs it"))
+        else:
+            good = [f.pool.name for f in windows_fits if f not in bad]
+            yield Hit(use.path, f"{use.ref} ({use.evidence}) runs on {', '.join(good)} but not on "
+                      f"{', '.join(f.pool.describe() for f in bad)}, where the pod can also land",
+                      severity=Severity.WARNING,
+                      fix="Pin the pod to the pools that run the image with nodeSelector node.kubernetes.io/windows-build, or use a multi-arch image.")

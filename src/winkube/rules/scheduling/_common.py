@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from ...model.profile import LABEL_OS
+
+GUIDE = "kubernetes/website: content/en/docs/concepts/windows/user-guide.md (taints and tolerations, nodeSelector)"
+PREDICATE = "kubernetes/kubernetes: pkg/kubelet/lifecycle/predicate.go"
+RC_ADMISSION = "kubernetes/kubernetes: plugin/pkg/admission/runtimeclass/admission.go"
+
+
+def pools_text(pools) -> str:
+    return ", ".join(p.describe() for p in pools)
+
+
+def selector_path(ctx):
+    """Where to point when the fix is a nodeSelector: the existing one, or the pod spec."""
+    v = ctx.view
+    return v.path("nodeSelector") if isinstance(v.spec.get("nodeSelector"), dict) else v.path("nodeSelector")
+
+
+def default_profile(ctx) -> bool:
+    return ctx.profile.source == "embedded default"
+
+
+def os_fix(os_: str, ctx) -> str:
+    taints = sorted({f"{t.key}={t.value}:{t.effect}" for p in ctx.profile.pools if p.os == os_ for t in p.taints})
+    fix = f"add nodeSelector {LABEL_OS}: {os_}"
+    if os_ == "windows" and taints:
+        fix += " and a toleration for " + ", ".join(taints)
+    return fix + f", and spec.os.name: {os_}"

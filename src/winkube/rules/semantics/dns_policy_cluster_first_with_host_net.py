@@ -1,0 +1,21 @@
+"""dnsPolicy ClusterFirstWithHostNet on a Windows pod: not supported on Windows."""
+from __future__ import annotations
+
+from ...model.finding import Severity, Stage
+from ..base import Hit, rule
+from ._common import NETWORKING, windows_bound
+
+
+@rule(
+    id="dns-policy-cluster-first-with-host-net",
+    stage=Stage.IGNORED,
+    severity=Severity.WARNING,
+    scope="pod",
+    summary="dnsPolicy: ClusterFirstWithHostNet on a pod bound for Windows nodes",
+    explanation="""Windows does not support the ClusterFirstWithHostNet DNS policy.""",
+    fix="Use dnsPolicy: ClusterFirst (the default) for Windows pods.",
+    source=f"{NETWORKING} (DNS limitations); content/en/docs/concepts/services-networking/dns-pod-service.md",
+)
+def check(ctx):
+    if ctx.view.spec.get("dnsPolicy") == "ClusterFirstWithHostNet" and windows_bound(ctx):
+        yield Hit(ctx.view.path("dnsPolicy"), "ClusterFirstWithHostNet is not supported on Windows")

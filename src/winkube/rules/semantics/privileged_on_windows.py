@@ -1,0 +1,27 @@
+"""privileged on a Windows-bound pod: Windows has no privileged containers; HostProcess is the way."""
+from __future__ import annotations
+
+from ...model.finding import Severity, Stage
+from ..base import Hit, rule
+from ._common import INTRO, container_security_field, windows_unannounced
+
+
+@rule(
+    id="privileged-on-windows",
+    stage=Stage.IGNORED,
+    severity=Severity.WARNING,
+    scope="pod",
+    summary="securityContext.privileged on a pod bound for Windows nodes",
+    explanation="""Windows containers cannot be privileged: the field is accepted when spec.os is not set
+    and silently has no effect on a Windows node (with spec.os.name: windows the API server rejects it).
+    Work that needs host access on Windows runs as a HostProcess container.""",
+    fix="""Remove privileged; for host access use a HostProcess pod (securityContext.windowsOptions.hostProcess:
+    true, hostNetwork: true, runAsUserName such as "NT AUTHORITY\\\\SYSTEM").""",
+    source=f"{INTRO}; content/en/docs/tasks/configure-pod-container/create-hostprocess-pod.md",
+)
+def check(ctx):
+    if not windows_unannounced(ctx):
+        return
+    for c, path, value in container_security_field(ctx, "privileged"):
+        if value is True:
+            yield Hit(path, f"container {c.name} asks to be privileged, which Windows ignores; use a HostProcess container instead")

@@ -1,0 +1,27 @@
+"""runAsUser on a Windows-bound pod: ignored; Windows identities are names (runAsUserName)."""
+from __future__ import annotations
+
+from ...model.finding import Severity, Stage
+from ..base import Hit, rule
+from ._common import INTRO, container_security_field, pod_security_field, windows_unannounced
+
+
+@rule(
+    id="run-as-user-on-windows",
+    stage=Stage.IGNORED,
+    severity=Severity.WARNING,
+    scope="pod",
+    summary="runAsUser (a Linux uid) on a pod bound for Windows nodes",
+    explanation="""Windows containers run as a named user, not a uid. The kubelet only logs "Windows container
+    does not support SecurityContext.RunAsUser, please use SecurityContext.WindowsOptions" and the
+    container runs as the image's default user (often ContainerAdministrator).""",
+    fix="""Use securityContext.windowsOptions.runAsUserName (e.g. ContainerUser) instead of runAsUser.""",
+    source=f"{INTRO}; kubernetes/kubernetes: pkg/kubelet/kuberuntime/security_context_windows.go (verifyRunAsNonRoot)",
+)
+def check(ctx):
+    if not windows_unannounced(ctx):
+        return
+    for path, value in pod_security_field(ctx, "runAsUser"):
+        yield Hit(path, f"pod securityContext.runAsUser={value} is ignored on Windows; use windowsOptions.runAsUserName")
+    for c, path, value in container_security_field(ctx, "runAsUser"):
+        yield Hit(path, f"container {c.name}: runAsUser={value} is ignored on Windows; use windowsOptions.runAsUserName")

@@ -1,0 +1,41 @@
+"""Volume features Windows nodes cannot provide: emptyDir medium Memory, mountPropagation,
+volumeDevices (raw block), NFS volumes."""
+from __future__ import annotations
+
+from ...model.finding import Severity, Stage
+from ...model.podview import as_dict, as_list
+from ..base import Hit, rule
+from ._common import STORAGE, windows_bound
+
+
+@rule(
+    id="volume-feature-on-windows",
+    stage=Stage.RUNTIME,
+    severity=Severity.ERROR,
+    scope="pod",
+    summary="a volume feature Windows does not support (memory-backed emptyDir, mount propagation, raw block devices, NFS)",
+    explanation="""Windows nodes cannot back an emptyDir with memory, propagate mounts, attach raw block
+    devices to containers, or mount NFS volumes; pods that use them fail to start their containers
+    or run without what they asked for (e.g. "invalid bind mount spec …:rslave" in the past).""",
+    fix="Use a disk-backed emptyDir, drop mountPropagation and volumeDevices, and use SMB/CSI storage instead of NFS.",
+    source=f"{STORAGE} (limitations); kubernetes/kubernetes#60274 (mount propagation)",
+)
+def check(ctx):
+    if not windows_bound(ctx):
+        return
+    view = ctx.view
+    for i, vol in enumerate(as_list(view.spec.get("volumes"))):
+        if not isinstance(vol, dict):
+            continue
+        name = vol.get("name", f"volumes[{i}]")
+        if as_dict(vol.get("emptyDir")).get("medium") == "Memory":
+            yield Hit(view.path("volumes", i, "emptyDir", "medium"), f"volume {name}: emptyDir medium Memory is not supported on Windows")
+        if "nfs" in vol:
+            yield Hit(view.path("volumes", i, "nfs"), f"volume {name}: NFS volumes are not supported on Windows nodes")
+    for c in view.containers():
+        for j, m in enumerate(as_list(c.container.get("volumeMounts"))):
+            if isinstance(m, dict) and m.get("mountPropagation") not in (None, "None"):
+                yield Hit(c.path + ("volumeMounts", j, "mountPropagation"),
+                          f"container {c.name}: mountPropagation {m.get('mountPropagation')} is not supported on Windows")
+        if as_list(c.container.get("volumeDevices")):
+            yield Hit(c.path + ("volumeDevices",), f"container {c.name}: raw block volumeDevices are not supported on Windows")

@@ -1,0 +1,354 @@
+"""Which node pools can a pod spec land on, and why: computed once per pod spec, read by every rule.
+
+The steps mirror kube-scheduler's filter plugins and keep their names (NodeName, NodeUnschedulable,
+NodeAffinity, TaintToleration, NodeResourcesFit), after the RuntimeClass admission plugin has merged
+the RuntimeClass's scheduling into the pod; then the kubelet's OS admission
+(pkg/kubelet/lifecycle/predicate.go); then the image's OS and Windows build per pool.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from .model.podview import CONTAINER_LISTS, PodView, as_dict, as_list
+from .model.profile import LABEL_BUILD, LABEL_OS, NodePool, Profile, RuntimeClassInfo, Taint
+from .model.quantity import parse_quantity
+
+OS_LABELS = (LABEL_OS, "beta.kubernetes.io/os")
+
+
+@dataclass(slots=True)
+class ImageUse:
+    container: str  # "containers[0]"
+    path: tuple  # path of the container's image field
+    ref: str
+    os: str | None  # windows / linux / None (unknown)
+    build: int | None  # Windows build of the image, when known
+    evidence: str  # how we know (tag convention, registry, …)
+    os_versions: tuple = ()  # from the registry: every Windows os.version in the index
+
+
+@dataclass(slots=True)
+class PoolFit:
+    pool: NodePool
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (scheduler plugin, why) — empty: schedulable
+    kubelet: list[tuple[str, str]] = field(default_factory=list)  # (kubelet reason, message)
+    runtime: list[tuple[ImageUse, str]] = field(default_factory=list)  # images that cannot run here
+
+    @property
+    def schedulable(self) -> bool:
+        return not self.failures
+
+
+@dataclass(slots=True)
+class Targeting:
+    fits: list[PoolFit]
+    node_selector: dict  # pod's nodeSelector merged with the RuntimeClass's
+    tolerations: list
+    runtime_class: RuntimeClassInfo | None
+    runtime_class_name: str | None
+    runtime_class_missing: bool
+    conflicts: list[str]  # RuntimeClass admission conflicts (the pod is rejected)
+    os_intent: str | None  # windows / linux / None: what the pod asks for
+    evidence: list[str]  # why os_intent (strong evidence first)
+    images: list[ImageUse]
+    host_process: bool
+
+    @property
+    def landing(self) -> list[NodePool]:
+        return [f.pool for f in self.fits if f.schedulable]
+
+    @property
+    def landing_os(self) -> set[str]:
+        return {p.os for p in self.landing}
+
+    def fit(self, pool: NodePool) -> PoolFit:
+        return next(f for f in self.fits if f.pool is pool)
+
+
+# --- NodeAffinity -----------------------------------------------------------------------------
+
+def _requirement_matches(expr: dict, labels: dict) -> bool:
+    key, op = expr.get("key"), expr.get("operator")
+    values = [str(v) for v in as_list(expr.get("values"))]
+    has = key in labels
+    value = labels.get(key)
+    if op == "In":
+        return has and value in values
+    if op == "NotIn":
+        return not has or value not in values
+    if op == "Exists":
+        return has
+    if op == "DoesNotExist":
+        return not has
+    if op in ("Gt", "Lt"):
+        try:
+            left, right = int(value), int(values[0])
+        except (TypeError, ValueError, IndexError):
+            return False
+        return left > right if op == "Gt" else left < right
+    return False
+
+
+def _term_matches(term: dict, pool: NodePool) -> bool | None:
+    """A nodeSelectorTerm: every expression must match; an empty term matches nothing.
+    matchFields (metadata.name) is answered from the pool's node names; None when unknowable."""
+    exprs = [e for e in as_list(term.get("matchExpressions")) if isinstance(e, dict)]
+    fields = [e for e in as_list(term.get("matchFields")) if isinstance(e, dict)]
+    if not exprs and not fields:
+        return False
+    if not all(_requirement_matches(e, pool.labels) for e in exprs):
+        return False
+    result: bool | None = True
+    for f in fields:
+        if f.get("key") != "metadata.name":
+            return False
+        if not pool.node_names:
+            result = None
+            continue
+        if not any(_requirement_matches({**f, "key": "n"}, {"n": n}) for n in pool.node_names):
+            return False
+    return result
+
+
+def required_terms(spec: dict) -> list[dict] | None:
+    req = as_dict(as_dict(as_dict(spec.get("affinity")).get("nodeAffinity")).get(
+        "requiredDuringSchedulingIgnoredDuringExecution"))
+    if not req:
+        return None
+    return [t for t in as_list(req.get("nodeSelectorTerms")) if isinstance(t, dict)]
+
+
+def _node_affinity(spec: dict, selector: dict, pool: NodePool) -> str | None:
+    for k, v in selector.items():
+        if pool.labels.get(k) != str(v):
+            have = pool.labels.get(k)
+            return f"nodeSelector {k}={v} (pool has {k}={have})" if have is not None else f"nodeSelector {k}={v} (pool has no {k} label)"
+    terms = required_terms(spec)
+    if terms is not None:
+        answers = [_term_matches(t, pool) for t in terms]
+        if not any(a is not False for a in answers):
+            return "required node affinity matches none of its labels"
+    return None
+
+
+# --- TaintToleration --------------------------------------------------------------------------
+
+def tolerates(tol: dict, taint: Taint) -> bool:
+    """v1.Toleration.ToleratesTaint."""
+    effect = tol.get("effect") or ""
+    if effect and effect != taint.effect:
+        return False
+    key = tol.get("key") or ""
+    op = tol.get("operator") or "Equal"
+    if key and key != taint.key:
+        return False
+    if op == "Exists":
+        return True
+    if not key:
+        return False  # an empty key needs operator Exists
+    return str(tol.get("value") or "") == taint.value
+
+
+def untolerated(tolerations: list, taints: list[Taint], effects=("NoSchedule", "NoExecute")) -> list[Taint]:
+    return [t for t in taints if t.effect in effects and not any(tolerates(tol, t) for tol in tolerations)]
+
+
+# --- NodeResourcesFit -------------------------------------------------------------------------
+
+def pod_requests(spec: dict, overhead: dict | None = None) -> dict[str, Fraction]:
+    """Effective requests: regular containers and restartable (sidecar) init containers add up,
+    a plain init container counts alone; requests default to limits, as API defaulting does."""
+    def requests(c: dict) -> dict[str, Fraction]:
+        res = as_dict(c.get("resources"))
+        merged = dict(as_dict(res.get("limits")))
+        merged.update(as_dict(res.get("requests")))
+        out = {}
+        for k, v in merged.items():
+            q = parse_quantity(v)
+            if q is not None:
+                out[str(k)] = q
+        return out
+
+    total: dict[str, Fraction] = {}
+    init_peak: dict[str, Fraction] = {}
+    sidecars: dict[str, Fraction] = {}
+    for c in as_list(spec.get("initContainers")):
+        if not isinstance(c, dict):
+            continue
+        r = requests(c)
+        if c.get("restartPolicy") == "Always":
+            for k, v in r.items():
+                sidecars[k] = sidecars.get(k, 0) + v
+        else:
+            for k, v in r.items():
+                init_peak[k] = max(init_peak.get(k, 0), sidecars.get(k, 0) + v)
+    for c in as_list(spec.get("containers")):
+        if isinstance(c, dict):
+            for k, v in requests(c).items():
+                total[k] = total.get(k, 0) + v
+    for k, v in sidecars.items():
+        total[k] = total.get(k, 0) + v
+    for k, v in init_peak.items():
+        total[k] = max(total.get(k, 0), v)
+    for k, v in (overhead or {}).items():
+        q = parse_quantity(v)
+        if q is not None:
+            total[k] = total.get(k, 0) + q
+    return total
+
+
+def _resources_fit(requests: dict[str, Fraction], pool: NodePool) -> str | None:
+    if not pool.allocatable:
+        return None
+    short = []
+    for name, amount in sorted(requests.items()):
+        if amount <= 0:
+            continue
+        have = parse_quantity(pool.allocatable.get(name, 0))
+        if have is None:
+            continue
+        if amount > have:
+            short.append(name)
+    return f"Insufficient {', '.join(short)}" if short else None
+
+
+# --- the resolver -----------------------------------------------------------------------------
+
+def _os_from_selector(selector: dict, terms: list[dict] | None) -> tuple[str | None, str | None]:
+    for label in OS_LABELS:
+        if label in selector:
+            return str(selector[label]), f"nodeSelector {label}={selector[label]}"
+    if LABEL_BUILD in selector:
+        return "windows", f"nodeSelector {LABEL_BUILD}={selector[LABEL_BUILD]}"
+    if terms:
+        found = set()
+        for t in terms:
+            for e in as_list(t.get("matchExpressions")):
+                if isinstance(e, dict) and e.get("key") in OS_LABELS and e.get("operator") == "In":
+                    found.update(str(v) for v in as_list(e.get("values")))
+        if len(found) == 1:
+            os_ = found.pop()
+            return os_, f"required node affinity {LABEL_OS} In [{os_}]"
+    return None, None
+
+
+def host_process(view: PodView) -> bool:
+    pod = as_dict(view.security_context.get("windowsOptions")).get("hostProcess") is True
+    for c in view.containers():
+        own = as_dict(c.security_context.get("windowsOptions")).get("hostProcess")
+        if own is True or (own is None and pod):
+            return True
+    return False
+
+
+def image_uses(view: PodView, resolved: dict) -> list[ImageUse]:
+    from .imagetags import guess  # tag conventions, knowledge/image_tags.yaml
+
+    uses = []
+    for c in view.containers(CONTAINER_LISTS):
+        ref = c.container.get("image")
+        if not isinstance(ref, str) or not ref:
+            continue
+        info = resolved.get(ref)
+        if info is not None and getattr(info, "os", None) is not None:
+            uses.append(ImageUse(f"{c.list_name}[{c.index}]", c.path + ("image",), ref, info.os, info.build,
+                                 info.evidence, tuple(getattr(info, "os_versions", ()))))
+            continue
+        hint = guess(ref)
+        uses.append(ImageUse(f"{c.list_name}[{c.index}]", c.path + ("image",), ref, hint.os, hint.build, hint.evidence))
+    return uses
+
+
+def resolve(view: PodView, profile: Profile, resolved_images: dict | None = None) -> Targeting:
+    spec = view.spec
+    selector = {str(k): ("" if v is None else str(v)) for k, v in as_dict(spec.get("nodeSelector")).items()}
+    tolerations = [t for t in as_list(spec.get("tolerations")) if isinstance(t, dict)]
+    conflicts: list[str] = []
+    rc_name = spec.get("runtimeClassName") if isinstance(spec.get("runtimeClassName"), str) else None
+    rc = profile.runtime_classes.get(rc_name) if rc_name else None
+    if rc is not None:  # plugin/pkg/admission/runtimeclass: merge scheduling into the pod
+        for k, v in rc.node_selector.items():
+            if k in selector and selector[k] != v:
+                conflicts.append(f"RuntimeClass {rc.name} sets nodeSelector {k}={v} but the pod has {k}={selector[k]}")
+            else:
+                selector[k] = v
+        tolerations = tolerations + [t for t in rc.tolerations if t not in tolerations]
+    terms = required_terms(spec)
+    os_name = view.os_name if view.os_name in ("windows", "linux") else None
+    requests = pod_requests(spec, rc.overhead if rc else None)
+    images = image_uses(view, resolved_images or {})
+    hp = host_process(view)
+    node_name = spec.get("nodeName") if isinstance(spec.get("nodeName"), str) and spec.get("nodeName") else None
+    pod_os_label = view.labels.get(LABEL_OS)
+
+    fits = []
+    for pool in profile.pools:
+        fit = PoolFit(pool)
+        if node_name:
+            # NodeName: the scheduler is bypassed; only a pool that has that node can get it.
+            if pool.node_names and node_name not in pool.node_names:
+                fit.failures.append(("NodeName", f"spec.nodeName is {node_name}, not a node of this pool"))
+        else:
+            if pool.unschedulable and not any(tolerates(t, Taint("node.kubernetes.io/unschedulable", "", "NoSchedule")) for t in tolerations):
+                fit.failures.append(("NodeUnschedulable", "the pool's nodes are cordoned"))
+            why = _node_affinity(spec, selector, pool)
+            if why:
+                fit.failures.append(("NodeAffinity", why))
+            missing = untolerated(tolerations, pool.taints)
+            if missing:
+                t = missing[0]
+                fit.failures.append(("TaintToleration", f"untolerated taint {t.key}={t.value}:{t.effect}" if t.value else f"untolerated taint {t.key}:{t.effect}"))
+            short = _resources_fit(requests, pool)
+            if short:
+                fit.failures.append(("NodeResourcesFit", short))
+        # kubelet admission (pkg/kubelet/lifecycle/predicate.go)
+        if os_name and os_name != pool.os:
+            fit.kubelet.append(("PodOSNotSupported", f"spec.os.name is {os_name} but the node runs {pool.os}"))
+        if isinstance(pod_os_label, str) and pod_os_label != pool.os:
+            fit.kubelet.append(("PodOSSelectorNodeLabelDoesNotMatch",
+                                f"the pod's label {LABEL_OS}={pod_os_label} does not match the node's {pool.os}"))
+        _check_images(fit, images, hp)
+        fits.append(fit)
+
+    os_intent, evidence = _intent(view, selector, terms, os_name, rc, images, hp, fits)
+    return Targeting(fits, selector, tolerations, rc, rc_name, bool(rc_name and rc is None), conflicts,
+                     os_intent, evidence, images, hp)
+
+
+def _check_images(fit: PoolFit, images: list[ImageUse], hp: bool) -> None:
+    from . import compat
+
+    pool = fit.pool
+    for use in images:
+        if use.os is not None and use.os != pool.os:
+            fit.runtime.append((use, f"{use.ref} is a {use.os} image; {pool.describe()} runs {pool.os}"))
+        elif pool.os == "windows" and use.os == "windows" and not hp and pool.windows_build:
+            versions = use.os_versions or ((f"10.0.{use.build}",) if use.build else ())
+            if versions and not any(compat.matches(pool.windows_build, v, pool.container_runtime) for v in versions):
+                fit.runtime.append((use, f"{use.ref} is built for {', '.join(compat.build_name(compat.parse_build(v)) for v in versions)}, "
+                                         f"which {pool.describe()} cannot run in process isolation"))
+
+
+def _intent(view, selector, terms, os_name, rc, images, hp, fits) -> tuple[str | None, list[str]]:
+    if os_name:
+        return os_name, [f"spec.os.name={os_name}"]
+    sel_os, why = _os_from_selector(selector, terms)
+    if sel_os in ("windows", "linux"):
+        ev = [why + (f" (from RuntimeClass {rc.name})" if rc and any(l in rc.node_selector for l in OS_LABELS) else "")]
+        return sel_os, ev
+    landing = {f.pool.os for f in fits if f.schedulable}
+    if len(landing) == 1 and len(fits) > 1 and len({f.pool.os for f in fits}) > 1:
+        only = landing.pop()
+        return only, [f"only {only} pools tolerate and match it"]
+    if hp:
+        return "windows", ["HostProcess containers are Windows-only"]
+    image_oses = {u.os for u in images if u.os}
+    if image_oses == {"windows"}:
+        return "windows", ["images: " + ", ".join(f"{u.ref} ({u.evidence})" for u in images if u.os)]
+    if any(as_dict(c.security_context.get("windowsOptions")) for c in view.containers()) or \
+            as_dict(view.security_context.get("windowsOptions")):
+        return "windows", ["windowsOptions are set"]
+    if image_oses == {"linux"}:
+        return "linux", ["images: " + ", ".join(f"{u.ref} ({u.evidence})" for u in images if u.os)]
+    return None, []
