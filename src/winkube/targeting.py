@@ -145,9 +145,23 @@ def tolerates(tol: dict, taint: Taint) -> bool:
         return False
     if op == "Exists":
         return True
+    if op != "Equal":
+        return False  # Lt/Gt need the alpha gate TaintTolerationComparisonOperators (off); anything else never tolerates
     if not key:
         return False  # an empty key needs operator Exists
     return str(tol.get("value") or "") == taint.value
+
+
+def daemon_tolerations(spec: dict) -> list[dict]:
+    """pkg/controller/daemon/util: AddOrUpdateDaemonPodTolerations (DaemonSet pods run on cordoned nodes)."""
+    out = [{"key": k, "operator": "Exists", "effect": "NoExecute"}
+           for k in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")]
+    out += [{"key": k, "operator": "Exists", "effect": "NoSchedule"}
+            for k in ("node.kubernetes.io/disk-pressure", "node.kubernetes.io/memory-pressure",
+                      "node.kubernetes.io/pid-pressure", "node.kubernetes.io/unschedulable")]
+    if spec.get("hostNetwork") is True:
+        out.append({"key": "node.kubernetes.io/network-unavailable", "operator": "Exists", "effect": "NoSchedule"})
+    return out
 
 
 def untolerated(tolerations: list, taints: list[Taint], effects=("NoSchedule", "NoExecute")) -> list[Taint]:
@@ -274,6 +288,8 @@ def resolve(view: PodView, profile: Profile, resolved_images: dict | None = None
             else:
                 selector[k] = v
         tolerations = tolerations + [t for t in rc.tolerations if t not in tolerations]
+    if view.kind == "DaemonSet":  # the DaemonSet controller adds these to every pod it creates
+        tolerations = tolerations + [t for t in daemon_tolerations(spec) if t not in tolerations]
     terms = required_terms(spec)
     os_name = view.os_name if view.os_name in ("windows", "linux") else None
     requests = pod_requests(spec, rc.overhead if rc else None)
@@ -289,6 +305,14 @@ def resolve(view: PodView, profile: Profile, resolved_images: dict | None = None
             # NodeName: the scheduler is bypassed; only a pool that has that node can get it.
             if pool.node_names and node_name not in pool.node_names:
                 fit.failures.append(("NodeName", f"spec.nodeName is {node_name}, not a node of this pool"))
+            # ...but the kubelet still admits it only where its node affinity matches and NoExecute
+            # taints are tolerated (pkg/kubelet/lifecycle/predicate.go generalFilter).
+            why = _node_affinity(spec, selector, pool)
+            if why:
+                fit.failures.append(("NodeAffinity", why))
+            missing = untolerated(tolerations, pool.taints, effects=("NoExecute",))
+            if missing:
+                fit.failures.append(("TaintToleration", f"untolerated taint {missing[0].key}:{missing[0].effect}"))
         else:
             if pool.unschedulable and not any(tolerates(t, Taint("node.kubernetes.io/unschedulable", "", "NoSchedule")) for t in tolerations):
                 fit.failures.append(("NodeUnschedulable", "the pool's nodes are cordoned"))
@@ -311,7 +335,7 @@ def resolve(view: PodView, profile: Profile, resolved_images: dict | None = None
         _check_images(fit, images, hp)
         fits.append(fit)
 
-    os_intent, evidence = _intent(view, selector, terms, os_name, rc, images, hp, fits)
+    os_intent, evidence = _intent(view, selector, terms, os_name, rc, images, hp)
     return Targeting(fits, selector, tolerations, rc, rc_name, bool(rc_name and rc is None), conflicts,
                      os_intent, evidence, images, hp)
 
@@ -330,17 +354,15 @@ def _check_images(fit: PoolFit, images: list[ImageUse], hp: bool) -> None:
                                          f"which {pool.describe()} cannot run in process isolation"))
 
 
-def _intent(view, selector, terms, os_name, rc, images, hp, fits) -> tuple[str | None, list[str]]:
+def _intent(view, selector, terms, os_name, rc, images, hp) -> tuple[str | None, list[str]]:
+    """What the pod itself says it needs, strongest evidence first. Where it can land is not
+    evidence: a toleration for another cluster's taint convention says nothing about the OS."""
     if os_name:
         return os_name, [f"spec.os.name={os_name}"]
     sel_os, why = _os_from_selector(selector, terms)
     if sel_os in ("windows", "linux"):
         ev = [why + (f" (from RuntimeClass {rc.name})" if rc and any(l in rc.node_selector for l in OS_LABELS) else "")]
         return sel_os, ev
-    landing = {f.pool.os for f in fits if f.schedulable}
-    if len(landing) == 1 and len(fits) > 1 and len({f.pool.os for f in fits}) > 1:
-        only = landing.pop()
-        return only, [f"only {only} pools tolerate and match it"]
     if hp:
         return "windows", ["HostProcess containers are Windows-only"]
     image_oses = {u.os for u in images if u.os}

@@ -91,11 +91,14 @@ class _Walk:
                 for mk, mv in s.items():
                     if mk not in out:
                         out[mk] = mv
-            size = 1 + len(out)
+            children = [n for pair in node.value for n in pair]
         else:
             out = [self.value(c, depth + 1) for c in node.value]
-            size = 1 + len(out)
-        self.memo[key] = (out, size)
+            children = node.value
+        # the size this node stands for once every alias below it is expanded (go-yaml expands them)
+        memo = self.memo
+        size = 1 + sum(1 if c.__class__ is ScalarNode else memo[id(c)][1] for c in children)
+        memo[key] = (out, size)
         return out
 
 
@@ -165,14 +168,15 @@ def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool
 
 
 def _resume_after(text: str, line: int) -> int | None:
-    """Character offset of the first `---` line after the given 1-based line, if any."""
+    """Character offset of the first `---` line at or after the given 1-based line (the parser
+    often notices an error only at the next document's marker), past the start of text."""
     pos = 0
-    for _ in range(line):
+    for _ in range(max(line - 1, 0)):
         nl = text.find("\n", pos)
         if nl < 0:
             return None
         pos = nl + 1
-    m = _DOC_START.search(text, pos)
+    m = _DOC_START.search(text, max(pos, 1))
     return m.start() if m else None
 
 

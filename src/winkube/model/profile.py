@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 
 import yaml
@@ -80,6 +81,7 @@ class Profile:
     runtime_classes: dict[str, RuntimeClassInfo] = field(default_factory=dict)
     allow_privileged: bool = True
     source: str = "embedded default"
+    assumed: bool = False  # the pools are the embedded default's guess, not the user's cluster
 
     @property
     def windows_pools(self) -> list[NodePool]:
@@ -181,8 +183,14 @@ def profile_from_dict(data, source: str) -> Profile:
 
 
 def default_profile() -> Profile:
-    text = resources.files("winkube.profiles").joinpath("default.yaml").read_text()
-    return profile_from_dict(yaml.safe_load(text), "embedded default")
+    profile = profile_from_dict(_default_data(), "embedded default")
+    profile.assumed = True
+    return profile
+
+
+@lru_cache(maxsize=1)
+def _default_data() -> dict:
+    return yaml.safe_load(resources.files("winkube.profiles").joinpath("default.yaml").read_text())
 
 
 def load_profile(path: str) -> Profile:
@@ -272,6 +280,7 @@ def with_cluster_objects(base: Profile, nodes: list[dict], runtime_classes: list
         pools=pools_from_nodes(nodes) if nodes else base.pools,
         runtime_classes=rcs, allow_privileged=base.allow_privileged,
         source=f"{base.source} + " + ", ".join(sources) if not nodes else ", ".join(sources),
+        assumed=base.assumed and not nodes,
     )
 
 

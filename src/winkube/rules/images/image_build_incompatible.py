@@ -8,6 +8,12 @@ SOURCE = ("MicrosoftDocs/Virtualization-Documentation: windowscontainers/deploy-
           "containerd/platforms: platform_windows_compat.go (reference windows-facts.md §1.4)")
 
 
+def _built_for(use) -> str:
+    from ... import compat
+    versions = use.os_versions or ((f"10.0.{use.build}",) if use.build else ())
+    return ", ".join(compat.build_name(compat.parse_build(v)) for v in versions) or "an unknown build"
+
+
 @rule(
     id="image-build-incompatible",
     stage=Stage.RUNTIME,
@@ -25,6 +31,9 @@ SOURCE = ("MicrosoftDocs/Virtualization-Documentation: windowscontainers/deploy-
 def check(ctx):
     t = ctx.targeting
     windows_fits = [f for f in t.fits if f.schedulable and f.pool.os == "windows"]
+    if not windows_fits and t.os_intent == "windows":
+        # It fits no pool yet (another rule says why); judge the image against the Windows pools it is meant for.
+        windows_fits = [f for f in t.fits if f.pool.os == "windows"]
     if not windows_fits or t.host_process:
         return
     for use in t.images:
@@ -34,8 +43,8 @@ def check(ctx):
         if not bad:
             continue
         if len(bad) == len(windows_fits):
-            yield Hit(use.path, next(m for u, m in bad[0].runtime if u is use) + f" ({use.evidence})"
-                      + ("" if len(bad) == 1 else f"; no Windows pool it can land on runs it"))
+            yield Hit(use.path, f"{use.ref} ({use.evidence}) is built for {_built_for(use)}; no Windows pool the pod can land on runs it "
+                      f"in process isolation: {', '.join(f.pool.describe() for f in bad)}")
         else:
             good = [f.pool.name for f in windows_fits if f not in bad]
             yield Hit(use.path, f"{use.ref} ({use.evidence}) runs on {', '.join(good)} but not on "

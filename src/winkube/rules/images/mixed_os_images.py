@@ -18,10 +18,11 @@ from ..base import Hit, rule
 )
 def check(ctx):
     images = [u for u in ctx.targeting.images if u.os]
-    oses = {u.os for u in images}
+    oses = list(dict.fromkeys(u.os for u in images))  # in order of appearance: ties must not depend on set order
     if len(oses) > 1:
         first = {os_: next(u for u in images if u.os == os_) for os_ in oses}
-        minority = min(oses, key=lambda o: sum(1 for u in images if u.os == o))
+        # the fewer images; on a tie, the OS the pod is not meant for, else the one that appears later
+        minority = min(reversed(oses), key=lambda o: (sum(1 for u in images if u.os == o), o == ctx.targeting.os_intent))
         for u in images:
             if u.os == minority:
                 other = first[next(o for o in oses if o != minority)]

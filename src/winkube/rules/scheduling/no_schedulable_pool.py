@@ -21,9 +21,19 @@ from ._common import default_profile
 )
 def check(ctx):
     t = ctx.targeting
-    if t.landing or not t.fits or ctx.view.spec.get("nodeName"):
-        return
-    reasons = "; ".join(f"{f.pool.name}: {f.failures[0][0]} ({f.failures[0][1]})" for f in t.fits)
+    if t.landing or not t.fits or ctx.view.spec.get("nodeName") or t.conflicts:
+        return  # (a RuntimeClass conflict is rejected at admission: runtimeclass-conflict says so)
+    if default_profile(ctx) and any("pool has no" in why for f in t.fits for _, why in f.failures):
+        return  # it selects labels the default profile cannot know: nothing to say without the real nodes
+    # Explain the pools of the OS the pod is meant for; the others are excluded on purpose.
+    meant = [f for f in t.fits if f.pool.os == t.os_intent] or t.fits
+    reasons = "; ".join(f"{f.pool.name}: {f.failures[0][0]} ({f.failures[0][1]})" for f in meant)
+    taints = sorted({m for f in meant for plugin, m in f.failures if plugin == "TaintToleration"})
+    fix = None
+    if taints and all(f.failures and all(p == "TaintToleration" for p, _ in f.failures) for f in meant):
+        fix = "add a toleration for " + ", ".join(m.removeprefix("untolerated taint ") for m in taints)
+    if ctx.view.kind == "DaemonSet" and not fix:
+        return  # a DaemonSet that fits no node is often meant for nodes this cluster lacks (other arches)
     hit_path = ctx.view.path("nodeSelector") if t.node_selector else ctx.view.prefix
-    yield Hit(hit_path, f"fits no node pool of the profile ({ctx.profile.source}): {reasons}",
+    yield Hit(hit_path, f"fits no node pool of the profile ({ctx.profile.source}): {reasons}", fix=fix,
               severity=Severity.WARNING if default_profile(ctx) else None)

@@ -21,8 +21,8 @@ from ._common import GUIDE, os_fix, pools_text
 )
 def check(ctx):
     t = ctx.targeting
-    if t.os_intent != "windows" or ctx.view.kind == "DaemonSet":
-        return
+    if t.os_intent != "windows":
+        return  # (DaemonSets too: a Windows DaemonSet that reaches Linux nodes fails on every one of them)
     linux = [p for p in t.landing if p.os == "linux"]
     if linux:
         yield Hit(ctx.view.path("nodeSelector"),

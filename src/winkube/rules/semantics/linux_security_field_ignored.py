@@ -32,13 +32,15 @@ CONTAINER_FIELDS = {
 @rule(
     id="linux-security-field-ignored",
     stage=Stage.IGNORED,
-    severity=Severity.WARNING,
+    severity=Severity.INFO,
     scope="pod",
     summary="a Linux-only securityContext field on a pod bound for Windows nodes",
     explanation="""Without spec.os the API server accepts Linux security settings on any pod; on a Windows
     node they do nothing, so the pod runs without the protection the manifest seems to ask for. With
     spec.os.name: windows the same fields are rejected at admission. Only runAsNonRoot and windowsOptions
-    have an effect in a Windows pod's securityContext.""",
+    have an effect in a Windows pod's securityContext. Such fields are often there to pass the restricted
+    Pod Security level; with spec.os.name: windows that level skips its seccomp, capabilities and
+    allowPrivilegeEscalation checks, so they can go.""",
     fix="Remove the field from the Windows workload (or split the manifest per OS), and set spec.os.name: windows.",
     source=f"{INTRO}; kubernetes/kubernetes: pkg/kubelet/kuberuntime/security_context_windows.go",
 )

@@ -1,0 +1,103 @@
+"""Generate docs/rules.md from the rules' own metadata (the sqlfluff / ruff model).
+
+Regenerate with:
+
+    python -m winkube.docs > docs/rules.md
+
+or `python -m winkube.docs -o docs/rules.md`. tests/report/test_docs_sync.py fails when the file
+is out of date.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from .model.finding import Severity, Stage
+from .report.rules import STAGE_TEXT, ordered
+
+if TYPE_CHECKING:
+    from .rules.base import Rule
+
+REGENERATE = "python -m winkube.docs > docs/rules.md"
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _anchor(rule_id: str) -> str:
+    # GitHub's heading anchors: lower case, spaces to dashes, punctuation other than - and _ dropped.
+    return "".join(c for c in rule_id.lower().replace(" ", "-") if c.isalnum() or c in "-_")
+
+
+def rules_markdown(rules: dict[str, Rule]) -> str:
+    """The whole of docs/rules.md: contents grouped by stage, then one section per rule."""
+    rs = ordered(rules.values())
+    lines = [
+        "# winkube rules",
+        "",
+        f"<!-- Generated from the rules' metadata by `{REGENERATE}`. Do not edit by hand. -->",
+        "",
+        f"{len(rs)} rules. Every finding has a *stage* — when the problem bites — and a default severity,",
+        "which `.winkube.yaml` can override or turn off per rule (see [configuration](configuration.md)).",
+        "`winkube rules` lists the rules and `winkube explain RULE` prints one of these sections.",
+        "",
+        "## Contents",
+    ]
+    by_stage: dict[Stage, list[Rule]] = {}
+    for r in rs:
+        by_stage.setdefault(Stage(r.stage), []).append(r)
+    for stage, group in by_stage.items():
+        lines += ["", f"### {stage.value}: {STAGE_TEXT[stage]}", ""]
+        lines += [f"- [{r.id}](#{_anchor(r.id)}) ({Severity(r.severity).value}): {' '.join(r.summary.split())}"
+                  for r in group]
+    lines += ["", "## Rules"]
+    for r in rs:
+        stage = Stage(r.stage)
+        lines += [
+            "",
+            f"### {r.id}",
+            "",
+            " ".join(r.summary.split()),
+            "",
+            "| | |",
+            "|---|---|",
+            f"| Stage | {stage.value}: {_cell(STAGE_TEXT[stage])} |",
+            f"| Default severity | {Severity(r.severity).value} |",
+            f"| Applies to | {_cell(r.scope)} |",
+            f"| Defined in | `{r.module}` |" if r.module else "| Defined in | |",
+            "",
+            r.explanation.strip(),
+            "",
+            f"**Fix:** {r.fix.strip()}",
+            "",
+            f"**Source:** {r.source.strip()}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m winkube.docs", description="Write docs/rules.md from the rules' metadata.")
+    parser.add_argument("-o", "--output", help="write to this file instead of standard output")
+    args = parser.parse_args(argv)
+    from .rules import all_rules
+
+    text = rules_markdown(all_rules())
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    else:
+        # The same bytes on every platform, whatever the console encoding.
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""HostProcess containers while kube-apiserver runs with --allow-privileged=false: Forbidden at <spec>."""
+from __future__ import annotations
+
+from ...model.finding import Severity, Stage
+from ..base import Hit, rule
+from ._common import SRC_VALIDATION, host_process_counts
+
+
+@rule(
+    id="host-process-disallowed",
+    stage=Stage.ADMISSION,
+    severity=Severity.ERROR,
+    scope="pod",
+    summary="HostProcess containers are disallowed by the cluster's --allow-privileged=false",
+    explanation="""kube-apiserver started with --allow-privileged=false (the flag's default; kubeadm, kind
+    and managed clusters set it true) rejects every pod with a HostProcess container. Judged against the
+    cluster profile's allowPrivileged.""",
+    fix="Run the workload on a cluster that allows privileged pods, or do without HostProcess.",
+    source=f"{SRC_VALIDATION} validateWindowsHostProcessPod (capabilities.Get().AllowPrivileged)",
+)
+def check(ctx):
+    if ctx.allow_privileged:
+        return
+    _, hp = host_process_counts(ctx.view)
+    if hp > 0:
+        yield Hit(ctx.view.path(), "hostProcess containers are disallowed by cluster policy", error_type="Forbidden")

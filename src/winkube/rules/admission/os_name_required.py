@@ -1,0 +1,28 @@
+"""spec.os present without a name: Required at <spec>.os.name (validateOS)."""
+from __future__ import annotations
+
+from ...model.finding import Severity, Stage
+from ..base import Hit, rule
+from ._common import SRC_VALIDATION, os_name_required_detail, os_spec
+
+
+@rule(
+    id="os-name-required",
+    stage=Stage.ADMISSION,
+    severity=Severity.ERROR,
+    scope="pod",
+    summary="spec.os is set but spec.os.name is empty",
+    explanation="""When spec.os is present the API server requires its name. An empty os (os: {}) or an
+    empty name is rejected with Required at spec.os.name, and no Linux- or Windows-specific checks run.""",
+    fix="Set spec.os.name to windows (or linux), or remove spec.os.",
+    source=f"{SRC_VALIDATION} validateOS (called from ValidatePodSpec)",
+)
+def check(ctx):
+    view = ctx.view
+    os_ = os_spec(view)
+    if os_ is None:
+        return
+    name = os_.get("name")
+    if name is None or name == "":
+        detail = os_name_required_detail(ctx.kube_version)
+        yield Hit(view.path("os", "name"), detail or "Required value", error_type="Required")

@@ -1,0 +1,29 @@
+"""windowsOptions.runAsUserName content (any OS): Invalid, one error per failing check."""
+from __future__ import annotations
+
+from ...model.finding import Severity, Stage
+from ..base import Hit, rule
+from ._common import SRC_VALIDATION, opt_str, validate_run_as_user_name, windows_options
+
+
+@rule(
+    id="run-as-user-name-invalid",
+    stage=Stage.ADMISSION,
+    severity=Severity.ERROR,
+    scope="pod",
+    summary="windowsOptions.runAsUserName is not a valid DOMAIN\\USER name",
+    explanation="""runAsUserName is validated on every pod, whatever its OS: it may not be empty, contain
+    ASCII control characters or more than one backslash; the domain (before the backslash) must be a
+    NetBIOS name (1–15 characters, no \\ / : * ? " < > |, not starting with a dot) or a DNS name, under
+    256 bytes; the user must be 1–104 bytes, not only dots and spaces, and free of " / \\ : ; | = , + * ? < > @ [ ].""",
+    fix="Use a name such as ContainerUser, ContainerAdministrator or DOMAIN\\user.",
+    source=f"{SRC_VALIDATION} validateWindowsSecurityContextOptions (via validatePodSpecSecurityContext and "
+    "ValidateSecurityContext)",
+)
+def check(ctx):
+    for path, wo in windows_options(ctx.view):
+        value = opt_str(wo, "runAsUserName")
+        if value is None:
+            continue
+        for msg in validate_run_as_user_name(value):
+            yield Hit(path + ("runAsUserName",), msg, error_type="Invalid")

@@ -1,0 +1,40 @@
+"""Linux-only fields on a pod with spec.os.name: windows: Forbidden "cannot be set for a windows pod"."""
+from __future__ import annotations
+
+from ...model.finding import Severity, Stage
+from ..base import Hit, rule
+from ._common import SRC_UTIL, SRC_VALIDATION, facts, field_active, is_set, os_name_of
+
+DETAIL = "cannot be set for a windows pod"
+
+
+@rule(
+    id="windows-forbidden-field",
+    stage=Stage.ADMISSION,
+    severity=Severity.ERROR,
+    scope="pod",
+    summary="a Linux-only field is set on a pod with spec.os.name: windows",
+    explanation="""For a pod that declares spec.os.name: windows the API server forbids the Linux-only
+    security settings: pod-level seLinuxOptions, seccompProfile, appArmorProfile, fsGroup,
+    fsGroupChangePolicy, non-empty sysctls, runAsUser, runAsGroup, supplementalGroups (even []),
+    supplementalGroupsPolicy, seLinuxChangePolicy, hostUsers, hostPID/hostIPC true and
+    shareProcessNamespace (even false); and in every container (init, regular, ephemeral)
+    seLinuxOptions, seccompProfile, appArmorProfile, capabilities, readOnlyRootFilesystem,
+    privileged, allowPrivilegeEscalation, procMount, runAsUser and runAsGroup — any value,
+    including false, 0 and {}. Gated fields count only in releases where the gate is on by default.""",
+    fix="Remove the field; on Windows use securityContext.windowsOptions (runAsUserName, gMSA, hostProcess).",
+    source=f"{SRC_VALIDATION} validateWindows (called from ValidatePodSpec); {SRC_UTIL} dropDisabledFields",
+)
+def check(ctx):
+    view = ctx.view
+    if os_name_of(view) != "windows":
+        return
+    rows = [r for r in facts()["windows_forbidden"] if field_active(r, ctx.kube_version)]
+    for r in rows:
+        if r["level"] == "pod" and is_set(view.spec, r["path"], r["when"], r["type"]):
+            yield Hit(view.path(*r["path"]), DETAIL, error_type="Forbidden")
+    container_rows = [r for r in rows if r["level"] == "container"]
+    for c in view.containers():
+        for r in container_rows:
+            if is_set(c.container, r["path"], r["when"], r["type"]):
+                yield Hit(c.path + tuple(r["path"]), DETAIL, error_type="Forbidden")

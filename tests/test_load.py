@@ -1,0 +1,125 @@
+"""The YAML/JSON reader: Kubernetes' scalar semantics, positions, and hostile input."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from winkube.load.documents import read_text
+from winkube.load.k8syaml import resolve_plain
+
+
+def docs(text, name="t.yaml", json_file=False):
+    errors = []
+    out = list(read_text(name, text, errors, json_file=json_file))
+    return out, errors
+
+
+@pytest.mark.parametrize("text,value", [
+    ("yes", True), ("Yes", True), ("on", True), ("ON", True), ("y", True), ("true", True),
+    ("no", False), ("Off", False), ("n", False), ("FALSE", False),
+    ("0644", 420), ("0o644", 420), ("0x1F", 31), ("0b101", 5), ("-12", -12), ("1_000", 1000),
+    ("09", 9.0), ("1e3", 1000.0), (".5", 0.5),
+    ("~", None), ("null", None), ("", None),
+    ("2024-01-01", "2024-01-01"),  # go-yaml v2 keeps timestamps as strings for interface{}
+    ("12:30", "12:30"),  # no YAML 1.1 sexagesimal ints in go-yaml
+    ("windows", "windows"), ("10.0.20348", "10.0.20348"), ("1.37", 1.37),
+])
+def test_plain_scalars_resolve_as_go_yaml_v2(text, value):
+    assert resolve_plain(text) == value
+    assert type(resolve_plain(text)) is type(value)
+
+
+def test_quoted_and_tagged_scalars_stay_strings():
+    (d,), errors = docs('a: "yes"\nb: \'0644\'\nc: !!str 123\nd: !!int "7"\n')
+    assert d.obj == {"a": "yes", "b": "0644", "c": "123", "d": 7}
+    assert errors == []
+
+
+def test_privileged_yes_is_true():
+    (d,), _ = docs("spec:\n  containers:\n  - securityContext: {privileged: yes}\n")
+    assert d.obj["spec"]["containers"][0]["securityContext"]["privileged"] is True
+
+
+def test_positions_point_at_the_key_and_nearest_parent():
+    text = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n      privileged: true\n"
+    (d,), _ = docs(text)
+    assert d.locate(("spec", "containers", 0, "securityContext", "privileged")) == (7, 7)
+    assert d.locate(("spec", "containers", 0)) == (5, 5)
+    # a missing field points at its nearest existing parent
+    assert d.locate(("spec", "containers", 0, "securityContext", "runAsUser")) == (6, 5)
+    assert d.locate(("spec", "os", "name")) == (3, 1)
+
+
+def test_multi_document_positions_are_absolute():
+    text = "kind: A\n---\nkind: B\nspec:\n  x: 1\n"
+    (a, b), _ = docs(text)
+    assert b.obj["kind"] == "B" and b.locate(("spec", "x")) == (5, 3)
+
+
+def test_json_positions_are_read_lazily():
+    text = json.dumps({"kind": "Pod", "spec": {"containers": [{"name": "a", "image": "x"}]}}, indent=2)
+    (d,), errors = docs(text, "p.json", json_file=True)
+    assert errors == []
+    line, col = d.locate(("spec", "containers", 0, "image"))
+    assert text.splitlines()[line - 1].strip().startswith('"image"')
+
+
+def test_merge_keys_and_anchors():
+    (d,), _ = docs("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\n")
+    assert d.obj["x"] == {"a": 1, "b": 3}
+
+
+def test_duplicate_keys_are_reported_with_line():
+    (d,), errors = docs("a: 1\nb: 2\na: 3\n")
+    assert d.obj["a"] == 3
+    assert len(errors) == 1 and errors[0].line == 3 and "duplicate key 'a'" in errors[0].message
+
+
+def test_invalid_document_does_not_lose_the_rest():
+    text = "kind: A\n---\nkind: [B\n---\nkind: C\n"
+    out, errors = docs(text)
+    assert [d.obj["kind"] for d in out] == ["A", "C"]
+    assert len(errors) == 1 and errors[0].line in (3, 4, 5) and "invalid YAML" in errors[0].message
+    assert out[1].locate(("kind",)) == (5, 1)
+
+
+def test_alias_bomb_is_refused_quickly():
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 9):
+        prev, cur = chr(96 + i), chr(97 + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    out, errors = docs("\n".join(lines) + "\n")
+    assert out == [] and "alias" in errors[0].message
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, "- " * 50_000 + "x\n", "a:\n" + "".join("  " * i + "b:\n" for i in range(1, 1200))])
+def test_deep_nesting_is_a_clear_error_not_a_crash(text):
+    # run in a child so that a crash (the C composer recursing) would fail the test instead of pytest
+    code = ("import sys; from winkube.load.documents import read_text; e=[]; "
+            "d=list(read_text('x', sys.stdin.read(), e)); print(len(d), e[0].message if e else '')")
+    out = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert out.stdout.startswith("0 ") and "nesting" in out.stdout  # ours, or libyaml's own limit
+
+
+def test_non_utf8_and_binary_inputs(tmp_path):
+    from winkube.load.inputs import iter_sources
+    (tmp_path / "bin.yaml").write_bytes(b"\x00\x01\x02kind: Pod")
+    (tmp_path / "latin.yaml").write_bytes(b"kind: Pod\nname: caf\xe9\n")
+    (tmp_path / "ok.yaml").write_text("kind: Pod\n")
+    errors = []
+    srcs = list(iter_sources([str(tmp_path)], errors))
+    assert [s.name.rsplit("/", 1)[-1] for s in srcs] == ["ok.yaml"]
+    messages = sorted(e.message for e in errors)
+    assert messages[0] == "binary file, not YAML or JSON"
+    assert messages[1].startswith("not valid UTF-8") and errors[1].line == 2 or any(e.line == 2 for e in errors)
+
+
+def test_missing_path_and_empty_dir(tmp_path):
+    from winkube.load.inputs import iter_sources
+    errors = []
+    assert list(iter_sources([str(tmp_path / "nope.yaml"), str(tmp_path)], errors)) == []
+    assert [e.message for e in errors] == ["no such file or directory", "no .yaml, .yml or .json files in this directory"]
