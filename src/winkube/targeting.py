@@ -8,7 +8,6 @@ the RuntimeClass's scheduling into the pod; then the kubelet's OS admission
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from .model.podview import CONTAINER_LISTS, PodView, as_dict, as_list
 from .model.profile import LABEL_BUILD, LABEL_OS, NodePool, Profile, RuntimeClassInfo, Taint
@@ -53,14 +52,12 @@ class Targeting:
     evidence: list[str]  # why os_intent (strong evidence first)
     images: list[ImageUse]
     host_process: bool
+    landing: list[NodePool] = field(default_factory=list)  # pools that pass every scheduler filter
+    landing_os: set[str] = field(default_factory=set)
 
-    @property
-    def landing(self) -> list[NodePool]:
-        return [f.pool for f in self.fits if f.schedulable]
-
-    @property
-    def landing_os(self) -> set[str]:
-        return {p.os for p in self.landing}
+    def __post_init__(self):
+        self.landing = [f.pool for f in self.fits if f.schedulable]
+        self.landing_os = {p.os for p in self.landing}
 
     def fit(self, pool: NodePool) -> PoolFit:
         return next(f for f in self.fits if f.pool is pool)
@@ -170,10 +167,10 @@ def untolerated(tolerations: list, taints: list[Taint], effects=("NoSchedule", "
 
 # --- NodeResourcesFit -------------------------------------------------------------------------
 
-def pod_requests(spec: dict, overhead: dict | None = None) -> dict[str, Fraction]:
+def pod_requests(spec: dict, overhead: dict | None = None) -> dict[str, float]:
     """Effective requests: regular containers and restartable (sidecar) init containers add up,
     a plain init container counts alone; requests default to limits, as API defaulting does."""
-    def requests(c: dict) -> dict[str, Fraction]:
+    def requests(c: dict) -> dict[str, float]:
         res = as_dict(c.get("resources"))
         merged = dict(as_dict(res.get("limits")))
         merged.update(as_dict(res.get("requests")))
@@ -184,9 +181,9 @@ def pod_requests(spec: dict, overhead: dict | None = None) -> dict[str, Fraction
                 out[str(k)] = q
         return out
 
-    total: dict[str, Fraction] = {}
-    init_peak: dict[str, Fraction] = {}
-    sidecars: dict[str, Fraction] = {}
+    total: dict[str, float] = {}
+    init_peak: dict[str, float] = {}
+    sidecars: dict[str, float] = {}
     for c in as_list(spec.get("initContainers")):
         if not isinstance(c, dict):
             continue
@@ -212,7 +209,7 @@ def pod_requests(spec: dict, overhead: dict | None = None) -> dict[str, Fraction
     return total
 
 
-def _resources_fit(requests: dict[str, Fraction], pool: NodePool) -> str | None:
+def _resources_fit(requests: dict[str, float], pool: NodePool) -> str | None:
     if not pool.allocatable:
         return None
     short = []

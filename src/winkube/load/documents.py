@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from typing import Iterator
 
 import yaml
@@ -12,7 +13,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ..model.document import Document
 from ..model.finding import InputError
 from ..model.paths import Path
-from .k8syaml import MAX_ALIAS_EXPANSION, MAX_DEPTH, Positions, YAMLInputError, _key, iter_documents, resolve_plain
+from .k8syaml import MAX_ALIAS_EXPANSION, MAX_DEPTH, Positions, YAMLInputError, _key, _tagged, iter_documents, resolve_plain
 
 _PLAIN = "!winkube/plain"
 _STR = "tag:yaml.org,2002:str"
@@ -22,7 +23,11 @@ _DOC_START = re.compile(r"^---", re.M)
 # goes to the iterative reader in k8syaml, which stops cleanly at MAX_DEPTH.
 _FLOW_CHECK_FROM = 5_000
 _FLOW_DEPTH_LIMIT = 2_000
-_LONG_LINE = re.compile(r"[^\n]{100000}")
+_STACK_LINE_CHARS = 8_000  # below this, block nesting fits the default 8 MiB stack
+_STACK_LINE = re.compile(r"[^\n]{%d}" % _STACK_LINE_CHARS)
+_BIG_STACK = 256 * 1024 * 1024
+_LONG_LINE_CHARS = 100_000
+_LONG_LINE = re.compile(r"[^\n]{%d}" % _LONG_LINE_CHARS)
 _BRACKETS = re.compile(r"[\[\]{}]")
 
 try:
@@ -35,6 +40,13 @@ class _Composer(_BaseLoader):
     """libyaml's composer with every implicit plain scalar tagged _PLAIN, so that walk() applies
     go-yaml v2's resolution and explicit tags (!!str 123) survive."""
 
+    # The composer calls these for path-based resolvers, which Kubernetes YAML never uses.
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
     def resolve(self, kind, value, implicit):
         if kind is ScalarNode:
             return _PLAIN if implicit[0] else _STR
@@ -42,10 +54,11 @@ class _Composer(_BaseLoader):
 
 
 class _Walk:
-    __slots__ = ("memo", "expanded", "duplicates")
+    __slots__ = ("memo", "sizes", "expanded", "duplicates")
 
     def __init__(self):
         self.memo: dict[int, object] = {}
+        self.sizes: dict[int, int] = {}
         self.expanded = 0
         self.duplicates: list[tuple[str, int, int]] = []
 
@@ -57,19 +70,19 @@ class _Walk:
                 return resolve_plain(node.value)
             if tag == _STR:
                 return node.value
-            from .k8syaml import _tagged
             return _tagged(tag, node.value, node.start_mark.line + 1)
         key = id(node)
         seen = self.memo.get(key)
-        if seen is not None:  # an alias: go-yaml expands it; we share it and count the cost
-            self.expanded += seen[1]
+        if seen is not None:  # an alias: go-yaml expands it; we share it and count what it stands for
+            self.expanded += self._size(node)
             if self.expanded > MAX_ALIAS_EXPANSION:
                 raise YAMLInputError("too many aliases expanded (a YAML alias bomb?)", node.start_mark.line + 1)
-            return seen[0]
+            return seen
         if depth >= MAX_DEPTH:
             raise YAMLInputError(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark.line + 1)
         if cls is MappingNode:
             out: dict = {}
+            self.memo[key] = out
             merges = []
             for k, v in node.value:
                 if k.__class__ is ScalarNode and k.tag == _PLAIN and k.value == _MERGE_VALUE:
@@ -91,15 +104,25 @@ class _Walk:
                 for mk, mv in s.items():
                     if mk not in out:
                         out[mk] = mv
-            children = [n for pair in node.value for n in pair]
-        else:
-            out = [self.value(c, depth + 1) for c in node.value]
-            children = node.value
-        # the size this node stands for once every alias below it is expanded (go-yaml expands them)
-        memo = self.memo
-        size = 1 + sum(1 if c.__class__ is ScalarNode else memo[id(c)][1] for c in children)
-        memo[key] = (out, size)
+            return out
+        out = []
+        self.memo[key] = out
+        out.extend(self.value(c, depth + 1) for c in node.value)
         return out
+
+    def _size(self, node) -> int:
+        """Nodes this one stands for with every alias below it expanded; computed only when an
+        alias is met, so documents without aliases pay nothing."""
+        if node.__class__ is ScalarNode:
+            return 1
+        known = self.sizes.get(id(node))
+        if known is not None:
+            return known
+        self.sizes[id(node)] = 1  # a recursive alias counts once
+        children = [n for pair in node.value for n in pair] if node.__class__ is MappingNode else node.value
+        total = 1 + sum(self._size(c) for c in children)
+        self.sizes[id(node)] = total
+        return total
 
 
 def _node_locator(root) -> callable:
@@ -161,10 +184,34 @@ def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool
     if json_file or (text.lstrip()[:1] in ("{", "[") and name.endswith(".json")):
         yield from _read_json(name, text, lines, errors)
         return
-    if _deep_flow(text) or _LONG_LINE.search(text):
+    if _deep_flow(text) or (len(text) >= _LONG_LINE_CHARS and _LONG_LINE.search(text)):
         yield from _read_safe(name, text, lines, errors, 0, 0)
-        return
-    yield from _read_yaml(name, text, lines, errors, 0, 0)
+    elif len(text) >= _STACK_LINE_CHARS and _STACK_LINE.search(text):
+        # Block nesting can be as deep as a line is long: compose on a thread with room to recurse.
+        yield from _on_big_stack(lambda: list(_read_yaml(name, text, lines, errors, 0, 0)))
+    else:
+        yield from _read_yaml(name, text, lines, errors, 0, 0)
+
+
+def _on_big_stack(fn):
+    box = {}
+
+    def run():
+        try:
+            box["value"] = fn()
+        except BaseException as e:  # re-raised in the caller's thread
+            box["error"] = e
+
+    old = threading.stack_size(_BIG_STACK)
+    try:
+        t = threading.Thread(target=run, name="winkube-yaml")
+        t.start()
+    finally:
+        threading.stack_size(old)
+    t.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def _resume_after(text: str, line: int) -> int | None:

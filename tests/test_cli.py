@@ -1,0 +1,157 @@
+"""The command line as users run it: a real process, real files, exit codes."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+WINDOWS_POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: w}
+spec:
+  os: {name: windows}
+  nodeSelector: {kubernetes.io/os: windows}
+  tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+  containers:
+  - name: c
+    image: mcr.microsoft.com/windows/nanoserver:ltsc2022
+    securityContext: {runAsUser: 1000}
+"""
+GOOD_POD = WINDOWS_POD.replace("    securityContext: {runAsUser: 1000}\n", "").replace(
+    "nodeSelector: {kubernetes.io/os: windows}", "nodeSelector: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: '10.0.20348'}")
+
+
+def run(*args, stdin=None, env=None, cwd=None, exe="winkube"):
+    e = dict(os.environ, NO_COLOR="1", **(env or {}))
+    return subprocess.run([str(BIN / exe), *args], input=stdin, capture_output=True, text=True, env=e, cwd=cwd or ROOT, timeout=120)
+
+
+def test_findings_exit_1_with_location_and_fix(tmp_path):
+    f = tmp_path / "pod.yaml"
+    f.write_text(WINDOWS_POD)
+    r = run("lint", str(f))
+    assert r.returncode == 1, r.stderr
+    assert f"{f}:11:19" in r.stdout or f"{f}:11:" in r.stdout
+    assert "windows-forbidden-field" in r.stdout and "spec.containers[0].securityContext.runAsUser" in r.stdout
+    assert "fix:" in r.stdout
+    assert "\x1b[" not in r.stdout  # no colour off a terminal
+
+
+def test_clean_input_exits_0(tmp_path):
+    f = tmp_path / "pod.yaml"
+    f.write_text(GOOD_POD)
+    r = run("lint", str(f))
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_stdin_and_kubectl_plugin_name():
+    r = run("lint", "-", stdin=WINDOWS_POD, exe="kubectl-winkube")
+    assert r.returncode == 1
+    assert "-:11:" in r.stdout
+
+
+def test_json_output_schema_fields():
+    r = run("lint", "-o", "json", "-", stdin=WINDOWS_POD)
+    data = json.loads(r.stdout)
+    assert data["version"] == 1
+    f = next(x for x in data["findings"] if x["rule"] == "windows-forbidden-field")
+    assert f["errorType"] == "Forbidden" and f["stage"] == "admission" and f["line"] == 11
+    assert f["object"] == {"apiVersion": "v1", "kind": "Pod", "namespace": None, "name": "w"}
+
+
+def test_bad_input_exit_2_and_other_files_still_checked(tmp_path):
+    (tmp_path / "a-broken.yaml").write_text("kind: Pod\nspec: [unclosed\n")
+    (tmp_path / "b-pod.yaml").write_text(WINDOWS_POD)
+    (tmp_path / "c-list.yaml").write_text("- just\n- a list\n")
+    r = run("lint", str(tmp_path))
+    assert r.returncode == 2
+    assert "a-broken.yaml:" in r.stdout and "invalid YAML" in r.stdout
+    assert "c-list.yaml:1: error: not a Kubernetes object" in r.stdout
+    assert "windows-forbidden-field" in r.stdout  # the good file was still linted
+    assert "Traceback" not in r.stdout + r.stderr
+
+
+def test_wrong_types_are_input_errors_not_tracebacks():
+    doc = "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: notalist\n"
+    r = run("lint", "-", stdin=doc)
+    assert r.returncode == 2
+    assert "-:5: error: spec.containers: expected a list, got str" in r.stdout
+    assert "Traceback" not in r.stderr
+
+
+def test_fail_on_and_disable(tmp_path):
+    f = tmp_path / "pod.yaml"
+    f.write_text(WINDOWS_POD)
+    assert run("lint", "--disable", "windows-forbidden-field", "--fail-on", "error", str(f)).returncode == 0
+    assert run("lint", "--fail-on", "none", str(f)).returncode == 0
+
+
+def test_config_file_found_upward(tmp_path):
+    (tmp_path / ".winkube.yaml").write_text("rules:\n  windows-forbidden-field: off\n")
+    sub = tmp_path / "k8s"
+    sub.mkdir()
+    (sub / "pod.yaml").write_text(WINDOWS_POD)
+    r = run("lint", "pod.yaml", cwd=sub)
+    assert "windows-forbidden-field" not in r.stdout and r.returncode == 0
+
+
+def test_suppression_annotation():
+    doc = WINDOWS_POD.replace("metadata: {name: w}", "metadata: {name: w, annotations: {winkube.io/ignore: 'windows-forbidden-field'}}")
+    r = run("lint", "-o", "json", "-", stdin=doc)
+    assert not [f for f in json.loads(r.stdout)["findings"] if f["rule"] == "windows-forbidden-field"]
+
+
+def test_kube_version_selects_rules():
+    doc = WINDOWS_POD.replace("    securityContext: {runAsUser: 1000}\n", "").replace("spec:\n  os:", "spec:\n  resources: {limits: {cpu: '1'}}\n  os:")
+    newer = json.loads(run("lint", "-o", "json", "--kube-version", "1.37", "-", stdin=doc).stdout)
+    older = json.loads(run("lint", "-o", "json", "--kube-version", "1.33", "-", stdin=doc).stdout)
+    assert any(f["rule"] == "windows-pod-resources" for f in newer["findings"])
+    assert not any(f["rule"] == "windows-pod-resources" for f in older["findings"])
+
+
+def test_sarif_output_is_json_with_rules():
+    r = run("lint", "-o", "sarif", "-", stdin=WINDOWS_POD)
+    data = json.loads(r.stdout)
+    assert data["version"] == "2.1.0"
+    assert data["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] > 0
+
+
+def test_rules_explain_profile_and_help():
+    r = run("rules")
+    assert r.returncode == 0 and "windows-forbidden-field" in r.stdout and "image-build-incompatible" in r.stdout
+    r = run("explain", "image-build-incompatible")
+    assert r.returncode == 0 and "containerd" in r.stdout
+    r = run("explain", "no-such-rule")
+    assert r.returncode == 2 and "no rule" in r.stderr
+    r = run("profile", "show")
+    assert "windowsBuild: 10.0.20348" in r.stdout and "windowsBuild: 10.0.26100" in r.stdout
+    r = run("lint", "--help")
+    assert "exit codes" in r.stdout and "helm template" in r.stdout
+
+
+def test_profile_show_from_node_objects(tmp_path):
+    nodes = {"apiVersion": "v1", "kind": "List", "items": [
+        {"apiVersion": "v1", "kind": "Node", "metadata": {"name": f"akswin{i}", "labels": {
+            "kubernetes.io/os": "windows", "kubernetes.io/arch": "amd64", "node.kubernetes.io/windows-build": "10.0.17763",
+            "kubernetes.io/hostname": f"akswin{i}", "agentpool": "win19"}},
+         "status": {"nodeInfo": {"kernelVersion": "10.0.17763.1397", "containerRuntimeVersion": "containerd://1.6.14",
+                                 "operatingSystem": "windows", "architecture": "amd64", "kubeletVersion": "v1.33.2"}}}
+        for i in range(3)]}
+    f = tmp_path / "nodes.json"
+    f.write_text(json.dumps(nodes))
+    r = run("profile", "show", str(f))
+    assert r.returncode == 0, r.stderr
+    assert "name: win19" in r.stdout and "count: 3" in r.stdout and "windowsBuild: 10.0.17763" in r.stdout
+
+
+def test_bad_profile_is_a_clear_error(tmp_path):
+    p = tmp_path / "profile.yaml"
+    p.write_text("nodePools:\n- name: w\n  os: windows\n")
+    r = run("lint", "--profile", str(p), "-", stdin=WINDOWS_POD)
+    assert r.returncode == 2 and "windowsBuild" in r.stderr and "Traceback" not in r.stderr
