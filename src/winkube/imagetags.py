@@ -1,0 +1,110 @@
+"""Guess an image's OS and Windows build from its reference alone (no registry access).
+
+The conventions are data in ``knowledge/image_tags.yaml``. Precision beats recall: a tag is
+read as Windows only when the convention is unambiguous. ``myapp:1809`` could be a date
+(YYMM) or a build number of anything, so bare version numbers count only on repositories known
+to be Windows (``mcr.microsoft.com/windows/...``); ``myapp:v1809-build`` is never Windows;
+``nginx:1.25`` says nothing. A guess is a hint: the registry's platform data wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from winkube.knowledge import load
+
+__all__ = ["ImageHint", "guess"]
+
+
+@dataclass(frozen=True)
+class ImageHint:
+    os: Literal["windows", "linux"] | None = None
+    build: int | None = None
+    evidence: str = ""
+
+
+_UNKNOWN = ImageHint(None, None, "")
+
+
+@dataclass(frozen=True)
+class _Rule:
+    id: str
+    pattern: re.Pattern[str]
+    row: dict[str, Any]
+
+
+@lru_cache(maxsize=None)
+def _rules() -> tuple[tuple[_Rule, ...], tuple[_Rule, ...], dict[str, int], frozenset[int]]:
+    data = load("image_tags")
+    tag_rules = tuple(_Rule(r["id"], re.compile(r["pattern"]), r) for r in data["tag_rules"])
+    repo_rules = tuple(_Rule(r["id"], re.compile(r["pattern"]), r) for r in data["repository_rules"])
+    vmap = {str(k).lower(): int(v) for k, v in data["version_builds"]["map"].items()}
+    known = frozenset(int(r["build"]) for r in load("windows_builds")["builds"])
+    return tag_rules, repo_rules, vmap, known
+
+
+def _split(ref: str) -> tuple[str, str | None]:
+    """(registry/repository, tag) lower-cased; tolerant of references the strict parser refuses."""
+    from winkube.registry.reference import ReferenceError, parse_reference
+
+    try:
+        r = parse_reference(ref)
+        return r.name.lower(), (r.tag.lower() if r.tag else None)
+    except ReferenceError:
+        s = ref.strip().split("@", 1)[0]
+        slash, colon = s.rfind("/"), s.rfind(":")
+        if colon > slash:
+            return s[:colon].lower(), s[colon + 1 :].lower()
+        return s.lower(), None
+
+
+@lru_cache(maxsize=4096)
+def guess(ref: str) -> ImageHint:
+    """Guess OS and Windows build from an image reference's repository and tag.
+
+    Returns ``ImageHint(None, None, "")`` when no convention applies. ``evidence`` names the
+    rule and the text it matched, e.g. ``"tag 'ltsc2022' (ltsc-year)"``.
+    """
+    if not isinstance(ref, str) or not ref.strip():
+        return _UNKNOWN
+    tag_rules, repo_rules, vmap, known = _rules()
+    repo, tag = _split(ref)
+
+    repo_hit = next((r for r in repo_rules if r.pattern.fullmatch(repo)), None)
+    repo_evidence = f"repository {repo!r} ({repo_hit.id})" if repo_hit else ""
+
+    if tag:
+        for rule in tag_rules:
+            m = rule.pattern.fullmatch(tag)
+            if not m:
+                continue
+            if rule.row.get("requires_windows_repository") and not repo_hit:
+                continue
+            build = _build_of(rule, m, vmap)
+            if build is False:
+                continue  # e.g. "10.0.12345": not a known Windows build, keep looking
+            evidence = f"tag {tag!r} ({rule.id})"
+            if repo_evidence:
+                evidence = f"{repo_evidence}; {evidence}"
+            os_name = rule.row.get("os", "windows")
+            if os_name != "windows":
+                return ImageHint(os_name, None, evidence)
+            return ImageHint("windows", build if isinstance(build, int) else None, evidence)
+    if repo_hit:
+        return ImageHint("windows", None, repo_evidence)
+    return _UNKNOWN
+
+
+def _build_of(rule: _Rule, m: re.Match[str], vmap: dict[str, int]) -> int | None | bool:
+    gd = m.groupdict()
+    if rule.row.get("build") == "group" and gd.get("build"):
+        b = int(gd["build"])
+        return b if b in _rules()[3] else False
+    if gd.get("year"):
+        return int(rule.row["year_builds"][gd["year"]])
+    if gd.get("version"):
+        return vmap.get(gd["version"].lower())
+    return None
