@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test install control-plane registry bench fuzz clean
+.PHONY: demo test install control-plane registry bench bench-images fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(STAMP) control-plane registry
 ## bench: benchmarks (never run as timed tests)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## bench-images: resolve 1,000 images from a local registry, cold and warm cache, vs a bare httpx loop
+bench-images: $(STAMP) registry
+	$(BIN)/python bench/images_bench.py
 
 ## fuzz: long randomized differential pass against the real kube-apiserver
 fuzz: $(STAMP) control-plane
