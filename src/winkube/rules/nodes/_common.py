@@ -1,0 +1,179 @@
+"""Shared helpers for the node rules: what a Windows node is, its build, runtime and versions, and
+the per-release data of knowledge/k8s_releases.yaml."""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ...compat import build_name, parse_build, parse_containerd_version
+from ...knowledge import load
+from ...model.paths import Key
+from ...model.podview import as_dict
+
+LABEL_OS = "kubernetes.io/os"
+LABEL_BUILD = "node.kubernetes.io/windows-build"
+CONTROL_PLANE_LABELS = ("node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master")
+
+P_LABELS = ("metadata", "labels")
+P_INFO = ("status", "nodeInfo")
+P_BUILD_LABEL = P_LABELS + (Key(LABEL_BUILD),)
+P_KERNEL = P_INFO + ("kernelVersion",)
+P_RUNTIME = P_INFO + ("containerRuntimeVersion",)
+P_KUBELET = P_INFO + ("kubeletVersion",)
+
+SRC_RELEASES = "knowledge/k8s_releases.yaml"
+SRC_NODE_INFO = ("kubernetes/kubernetes:pkg/kubelet/kubelet_node_status_windows.go, "
+                 "pkg/kubelet/winstats/version.go (windows-build label, kernelVersion)")
+
+
+def labels(node: dict) -> dict:
+    return as_dict(as_dict(node.get("metadata")).get("labels"))
+
+
+def node_info(node: dict) -> dict:
+    return as_dict(as_dict(node.get("status")).get("nodeInfo"))
+
+
+def is_windows(node: dict) -> bool:
+    """kubernetes.io/os=windows (or its beta twin) or nodeInfo.operatingSystem=windows."""
+    lb = labels(node)
+    return (lb.get(LABEL_OS) == "windows" or lb.get("beta.kubernetes.io/os") == "windows"
+            or node_info(node).get("operatingSystem") == "windows")
+
+
+def label_build(node: dict) -> int | None:
+    value = labels(node).get(LABEL_BUILD)
+    return parse_build(value) if isinstance(value, str) else None
+
+
+def kernel_build(node: dict) -> int | None:
+    value = node_info(node).get("kernelVersion")
+    return parse_build(value) if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class HostBuild:
+    build: int
+    path: tuple  # where it was read
+    text: str  # the raw value, for messages
+
+    @property
+    def name(self) -> str:
+        return build_name(self.build)
+
+
+def host_build(node: dict) -> HostBuild | None:
+    """The node's Windows build: the windows-build label first, then nodeInfo.kernelVersion."""
+    b = label_build(node)
+    if b is not None:
+        return HostBuild(b, P_BUILD_LABEL, labels(node)[LABEL_BUILD])
+    b = kernel_build(node)
+    if b is not None:
+        return HostBuild(b, P_KERNEL, node_info(node)["kernelVersion"])
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    name: str  # "containerd", "docker", ...
+    text: str  # "containerd://1.6.14"
+    version: tuple[int, int, int] | None
+
+    @property
+    def version_text(self) -> str:
+        return self.text.split("://", 1)[-1]
+
+
+def runtime(node: dict) -> Runtime | None:
+    """nodeInfo.containerRuntimeVersion, `<runtime>://<version>`."""
+    text = node_info(node).get("containerRuntimeVersion")
+    if not isinstance(text, str) or "://" not in text:
+        return None
+    name, rest = text.split("://", 1)
+    return Runtime(name.strip().lower(), text, parse_containerd_version(rest))
+
+
+_KUBE_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?")
+
+
+def parse_version(text) -> tuple[int, int, int] | None:
+    """'v1.37.2' / '1.6.15' / 'v1.30.1-eks-1234' -> (1, 37, 2)."""
+    if not isinstance(text, str):
+        return None
+    m = _KUBE_VERSION.match(text.strip())
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+
+
+def vtext(v: tuple) -> str:
+    return ".".join(str(x) for x in v)
+
+
+def kube_text(kube: tuple[int, int]) -> str:
+    return f"{kube[0]}.{kube[1]}"
+
+
+# --------------------------------------------------------------------------- knowledge
+
+@lru_cache(maxsize=1)
+def releases() -> dict:
+    return load("k8s_releases")
+
+
+def _row(section: str, kube: tuple[int, int]) -> tuple[dict, bool] | None:
+    """The section's row for a release, and whether it was carried over from the newest row
+    (a release newer than the data). None for releases older than the data."""
+    rows = {parse_version(r["kube"])[:2]: r for r in releases()[section]}
+    if kube in rows:
+        return rows[kube], False
+    newest = max(rows)
+    if kube > newest:
+        return rows[newest], True
+    return None
+
+
+def windows_support(kube: tuple[int, int]) -> tuple[dict, bool] | None:
+    return _row("windows_support", kube)
+
+
+def containerd_support(kube: tuple[int, int]) -> dict | None:
+    """The containerd row to judge a release by: its own, or — for releases containerd's table does
+    not cover (inferred rows, releases newer than the data) — the newest sourced row before it."""
+    rows = sorted(((parse_version(r["kube"])[:2], r) for r in releases()["containerd"]), key=lambda x: x[0])
+    sourced = [r for k, r in rows if k <= kube and not r.get("inferred")]
+    return sourced[-1] if sourced else None
+
+
+@lru_cache(maxsize=1)
+def _builds() -> dict[int, dict]:
+    out: dict[int, dict] = {}
+    for row in load("windows_builds")["builds"]:
+        b = int(row["build"])
+        if b not in out or (out[b].get("kind") != "server" and row.get("kind") == "server"):
+            out[b] = row
+    return out
+
+
+def build_row(build: int) -> dict | None:
+    return _builds().get(build)
+
+
+def as_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def today() -> datetime.date:
+    """The date end of support is judged against (a function so tests can pin it)."""
+    return datetime.date.today()

@@ -1,0 +1,38 @@
+"""containerd without the stable-ABI relaxation on a host newer than Windows Server 2022."""
+from __future__ import annotations
+
+from ...compat import era_for
+from ...model.finding import Severity, Stage
+from ..base import Hit, rule
+from ._common import P_RUNTIME, host_build, is_windows, runtime, vtext
+
+STABLE_ABI_FIRST = 20348  # Windows Server 2022: the first build of the stable-ABI rule
+
+
+@rule(
+    id="node-containerd-exact-build-match",
+    stage=Stage.RUNTIME,
+    severity=Severity.INFO,
+    scope="node",
+    summary="the node's containerd predates the stable-ABI relaxation and runs only images of the host's exact build",
+    explanation="""containerd before 1.6.23 / 1.7.6 matches Windows image entries by exact
+    major.minor.build. Newer containerd lets a host newer than Windows Server 2022 (Windows 11,
+    23H2, Windows Server 2025) run Windows Server 2022 images ("stable ABI"). On such a host an old
+    containerd finds no entry for ltsc2022 images ("no match for platform in manifest", failure E3).
+    Reported only for hosts above build 20348, where it makes a difference.""",
+    fix="Upgrade containerd to 1.7.6+ (or 2.x), or use images built for the host's exact build.",
+    source=("containerd/containerd#8854 (1.6), #9069 (1.7), #8778 (main); containerd/platforms:platform_windows_compat.go; "
+            "containerd/containerd#7439; knowledge/containerd.yaml"),
+)
+def check(ctx):
+    node = ctx.obj
+    if not is_windows(node):
+        return
+    rt = runtime(node)
+    host = host_build(node)
+    if rt is None or rt.name != "containerd" or rt.version is None or host is None:
+        return
+    if host.build <= STABLE_ABI_FIRST or era_for(vtext(rt.version)).matching != "exact":
+        return
+    yield Hit(P_RUNTIME, f"containerd {vtext(rt.version)} matches image builds exactly: this {host.name} host cannot "
+                         "run Windows Server 2022 (ltsc2022) images; stable-ABI matching needs containerd 1.6.23+ / 1.7.6+")

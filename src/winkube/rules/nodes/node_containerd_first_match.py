@@ -1,0 +1,40 @@
+"""containerd that picks the first compatible entry of an image index, not the newest."""
+from __future__ import annotations
+
+from ...compat import era_for
+from ...model.finding import Severity, Stage
+from ..base import Hit, rule
+from ._common import P_RUNTIME, host_build, is_windows, runtime, vtext
+
+STABLE_ABI_FIRST = 20348
+
+
+@rule(
+    id="node-containerd-first-match",
+    stage=Stage.RUNTIME,
+    severity=Severity.INFO,
+    scope="node",
+    summary="the node's containerd picks the first compatible image index entry, not the newest",
+    explanation="""On a host newer than Windows Server 2022 (e.g. Windows Server 2025) several entries
+    of a multi-arch index can match: both ltsc2022 and ltsc2025. containerd 1.7.x and 2.x up to 2.1.5
+    treat all matching entries as equal and take the first one in the index, so the image order
+    decides which build runs; containerd 2.1.6+ / 2.2.0+ sort matching entries by os.version and take
+    the newest. Reported only for hosts above build 20348 on containerd with stable-ABI matching.""",
+    fix="Upgrade containerd to 2.1.6+ / 2.2.0+, or pin images to a build-specific tag (e.g. ltsc2025).",
+    source=("containerd/platforms tags v0.2.1, v1.0.0-rc.1 and rc.2 (defaults_windows.go, compare.go; commit 8c0d9f9); "
+            "knowledge/containerd.yaml"),
+)
+def check(ctx):
+    node = ctx.obj
+    if not is_windows(node):
+        return
+    rt = runtime(node)
+    host = host_build(node)
+    if rt is None or rt.name != "containerd" or rt.version is None or host is None:
+        return
+    era = era_for(vtext(rt.version))
+    if host.build <= STABLE_ABI_FIRST or era.matching != "stable_abi" or era.ordering != "first_match":
+        return
+    yield Hit(P_RUNTIME, f"containerd {vtext(rt.version)} takes the first matching entry of an image index: on this "
+                         f"{host.name} host the index order decides between e.g. ltsc2022 and newer entries "
+                         "(2.1.6+ / 2.2.0+ take the newest)")
