@@ -7,6 +7,7 @@ the RuntimeClass's scheduling into the pod; then the kubelet's OS admission
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from .model.podview import CONTAINER_LISTS, PodView, as_dict, as_list
@@ -209,6 +210,12 @@ def pod_requests(spec: dict, overhead: dict | None = None) -> dict[str, float]:
     return total
 
 
+def _units(name: str, q) -> int:
+    """The scheduler's integer units: milli-CPU, whole units for the rest, rounded up as
+    Quantity.MilliValue / Value do; rounded to a fine grid first so float sums (3 x 100m) stay exact."""
+    return math.ceil(round(q * (1000 if name == "cpu" else 1), 6))
+
+
 def _resources_fit(requests: dict[str, float], pool: NodePool) -> str | None:
     if not pool.allocatable:
         return None
@@ -219,7 +226,7 @@ def _resources_fit(requests: dict[str, float], pool: NodePool) -> str | None:
         have = parse_quantity(pool.allocatable.get(name, 0))
         if have is None:
             continue
-        if amount > have:
+        if _units(name, amount) > _units(name, have):
             short.append(name)
     return f"Insufficient {', '.join(short)}" if short else None
 
@@ -262,7 +269,7 @@ def image_uses(view: PodView, resolved: dict) -> list[ImageUse]:
         if not isinstance(ref, str) or not ref:
             continue
         info = resolved.get(ref)
-        if info is not None and getattr(info, "os", None) is not None:
+        if info is not None:  # read from the registry: better than any tag convention
             uses.append(ImageUse(f"{c.list_name}[{c.index}]", c.path + ("image",), ref, info.os, info.build,
                                  info.evidence, tuple(getattr(info, "os_versions", ()))))
             continue
@@ -344,10 +351,11 @@ def _check_images(fit: PoolFit, images: list[ImageUse], hp: bool) -> None:
     for use in images:
         if use.os is not None and use.os != pool.os:
             fit.runtime.append((use, f"{use.ref} is a {use.os} image; {pool.describe()} runs {pool.os}"))
-        elif pool.os == "windows" and use.os == "windows" and not hp and pool.windows_build:
-            versions = use.os_versions or ((f"10.0.{use.build}",) if use.build else ())
+        elif pool.os == "windows" and use.os in ("windows", None) and not hp and pool.windows_build:
+            # os None: a multi-OS image from the registry; its Windows entries decide on Windows pools
+            versions = use.os_versions or ((f"10.0.{use.build}",) if use.build and use.os == "windows" else ())
             if versions and not any(compat.matches(pool.windows_build, v, pool.container_runtime) for v in versions):
-                fit.runtime.append((use, f"{use.ref} is built for {', '.join(compat.build_name(compat.parse_build(v)) for v in versions)}, "
+                fit.runtime.append((use, f"{use.ref} is built for {', '.join(compat.build_name(compat.parse_build(v)) for v in versions if v)}, "
                                          f"which {pool.describe()} cannot run in process isolation"))
 
 

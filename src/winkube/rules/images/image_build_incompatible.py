@@ -11,7 +11,7 @@ SOURCE = ("MicrosoftDocs/Virtualization-Documentation: windowscontainers/deploy-
 def _built_for(use) -> str:
     from ... import compat
     versions = use.os_versions or ((f"10.0.{use.build}",) if use.build else ())
-    return ", ".join(compat.build_name(compat.parse_build(v)) for v in versions) or "an unknown build"
+    return ", ".join(compat.build_name(compat.parse_build(v)) for v in versions if v) or "an unknown build"
 
 
 @rule(
@@ -33,11 +33,12 @@ def check(ctx):
     windows_fits = [f for f in t.fits if f.schedulable and f.pool.os == "windows"]
     if not windows_fits and t.os_intent == "windows":
         # It fits no pool yet (another rule says why); judge the image against the Windows pools it is meant for.
-        windows_fits = [f for f in t.fits if f.pool.os == "windows"]
+        # (not the pools its node selector or affinity rules out: it does not ask for those)
+        windows_fits = [f for f in t.fits if f.pool.os == "windows" and all(p != "NodeAffinity" for p, _ in f.failures)]
     if not windows_fits or t.host_process:
         return
     for use in t.images:
-        if use.os != "windows":
+        if use.os == "linux":
             continue
         bad = [f for f in windows_fits if any(u is use for u, _ in f.runtime)]
         if not bad:

@@ -1,0 +1,73 @@
+"""`winkube lint --resolve-images`: the real platforms of every image in the input, read from
+their registries once, handed to targeting in place of tag conventions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .engine import expand
+from .load.documents import read_text
+from .model.finding import InputError
+from .model.podview import WORKLOAD_KINDS, pod_view
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedImage:
+    """What targeting reads (the same attributes as an image-tag hint)."""
+
+    os: str | None  # "windows" / "linux" when every platform has that OS; None for multi-OS images
+    build: int | None
+    evidence: str
+    os_versions: tuple[str, ...]  # every Windows entry's os.version ("" when an entry has none)
+    platforms: tuple = ()
+
+
+def image_refs(sources) -> dict[str, str]:
+    """Image ref -> the first file that uses it."""
+    refs: dict[str, str] = {}
+    for src in sources:
+        for doc in read_text(src.name, src.text, [], json_file=src.json):
+            for sub, _ in expand(doc):
+                obj = sub.obj
+                if not isinstance(obj, dict) or obj.get("kind") not in WORKLOAD_KINDS:
+                    continue
+                for c in pod_view(obj).containers():
+                    ref = c.container.get("image")
+                    if isinstance(ref, str) and ref:
+                        refs.setdefault(ref, src.name)
+    return refs
+
+
+def summarize(platforms) -> ResolvedImage:
+    from .compat import parse_build
+
+    real = [p for p in platforms if p.os in ("windows", "linux")]
+    oses = {p.os for p in real}
+    windows = [p for p in real if p.os == "windows"]
+    versions = tuple(p.os_version or "" for p in windows)
+    builds = {parse_build(v) for v in versions if v}
+    listing = ", ".join(f"{p.os}/{p.architecture}" + (f" {p.os_version}" if p.os_version else "") for p in real)
+    return ResolvedImage(
+        os=oses.pop() if len(oses) == 1 else None,
+        build=builds.pop() if len(builds) == 1 else None,
+        evidence=f"registry: {listing or 'no platforms'}",
+        os_versions=versions, platforms=tuple(real),
+    )
+
+
+def resolve_for_lint(sources, args, errors: list[InputError]) -> dict[str, ResolvedImage]:
+    from .registry.resolve import ResolveOptions, resolve_many_sync
+
+    refs = image_refs(sources)
+    if not refs:
+        return {}
+    options = ResolveOptions(insecure_registries=tuple(getattr(args, "insecure_registry", ()) or ()))
+    answers = resolve_many_sync(list(refs), options)
+    out: dict[str, ResolvedImage] = {}
+    for ref, answer in answers.items():
+        platforms = getattr(answer, "platforms", None)
+        if platforms is None:
+            # The image stays judged by its tag conventions; say why it could not be read.
+            errors.append(InputError(refs[ref], f"image {ref}: {getattr(answer, 'message', answer)}"))
+            continue
+        out[ref] = summarize(platforms)
+    return out

@@ -1,0 +1,26 @@
+"""Windows image entries without os.version: containerd accepts them on any build."""
+from __future__ import annotations
+
+from ...model.finding import Severity, Stage
+from ..base import Hit, rule
+
+
+@rule(
+    id="image-without-os-version",
+    stage=Stage.RUNTIME,
+    severity=Severity.INFO,
+    scope="pod",
+    summary="a Windows image entry has no os.version, so its build cannot be checked before it runs",
+    explanation="""containerd matches a Windows entry without os.version on every host (HostProcess images
+    and buildx-made indexes often lack it), so a build mismatch shows only when the container starts.
+    Needs --resolve-images (the registry's real platforms).""",
+    fix="Build the image with its os.version set (docker buildx --platform windows/amd64 with a versioned base, or crane/oras annotations), or ignore this for HostProcess images.",
+    source="containerd/platforms commits a51ed70, 983ba15 (reference windows-facts.md §1.4.2)",
+)
+def check(ctx):
+    t = ctx.targeting
+    if t.host_process:
+        return
+    for use in t.images:
+        if "" in use.os_versions:
+            yield Hit(use.path, f"{use.ref} has a Windows entry without os.version ({use.evidence})")

@@ -1,0 +1,63 @@
+"""Image rules fed with real platforms (what --resolve-images reads from a registry): the platform
+lists here are the input values a registry returns, built with the same types the registry client
+produces (winkube.lintimages.summarize)."""
+from __future__ import annotations
+
+from winkube.compat import Platform
+from winkube.engine import Engine, Options
+from winkube.lintimages import summarize
+from winkube.model.profile import default_profile, profile_from_dict
+
+REF = "contoso.azurecr.io/app:1.0"
+WIN = {"os": {"name": "windows"}, "nodeSelector": {"kubernetes.io/os": "windows"},
+       "tolerations": [{"key": "os", "operator": "Exists", "effect": "NoSchedule"}]}
+
+
+def lint(platforms, spec=None, profile=None):
+    images = {REF: summarize(platforms)}
+    obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+           "spec": {**(WIN if spec is None else spec), "containers": [{"name": "c", "image": REF}]}}
+    return Engine(Options(profile=profile or default_profile(), images=images)).check_object(obj)
+
+
+def rules(found):
+    return {f.rule for f in found}
+
+
+P2019 = Platform("windows", "amd64", os_version="10.0.17763.6054")
+P2022 = Platform("windows", "amd64", os_version="10.0.20348.2582")
+P2025 = Platform("windows", "amd64", os_version="10.0.26100.1742")
+LINUX = Platform("linux", "amd64")
+
+
+def test_multi_os_index_with_a_2022_entry_runs_everywhere_it_is_meant_to():
+    assert not rules(lint([LINUX, P2022])) & {"image-build-incompatible", "image-os-mismatch", "mixed-os-images"}
+
+
+def test_index_with_only_2019_fails_on_2022_and_2025_pools():
+    (f,) = [f for f in lint([P2019, LINUX]) if f.rule == "image-build-incompatible"]
+    assert f.path_str == "spec.containers[0].image" and "Windows Server 2019" in f.message
+
+
+def test_linux_only_image_on_windows_pod():
+    (f,) = [f for f in lint([LINUX, Platform("linux", "arm64")]) if f.rule == "image-os-mismatch"]
+    assert "linux image" in f.message
+
+
+def test_entry_without_os_version():
+    found = lint([Platform("windows", "amd64")])
+    assert "image-without-os-version" in rules(found)
+    assert "image-build-incompatible" not in rules(found)  # containerd accepts it on any build
+    assert "image-without-os-version" not in rules(lint([P2022]))
+
+
+def test_index_selection_differs_by_containerd_version_on_ws2025():
+    def profile(containerd):
+        return profile_from_dict({"nodePools": [{"name": "w25", "os": "windows", "windowsBuild": "10.0.26100",
+                                                 "containerRuntime": containerd}]}, "test")
+    (f,) = [f for f in lint([P2022, P2025], profile=profile("containerd://1.7.20")) if f.rule == "image-index-selection"]
+    assert "picks 10.0.20348.2582" in f.message and "this pool's containerd://1.7.20 picks 10.0.20348.2582" in f.message
+    (g,) = [f for f in lint([P2022, P2025], profile=profile("containerd://2.2.1")) if f.rule == "image-index-selection"]
+    assert "this pool's containerd://2.2.1 picks 10.0.26100.1742" in g.message
+    # newest first in the index: every containerd picks the same entry
+    assert "image-index-selection" not in rules(lint([P2025, P2022], profile=profile("containerd://1.7.20")))
