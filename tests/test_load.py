@@ -123,3 +123,12 @@ def test_missing_path_and_empty_dir(tmp_path):
     errors = []
     assert list(iter_sources([str(tmp_path / "nope.yaml"), str(tmp_path)], errors)) == []
     assert [e.message for e in errors] == ["no such file or directory", "no .yaml, .yml or .json files in this directory"]
+
+
+def test_long_lines_of_nesting_on_the_main_thread_do_not_crash():
+    # 20,000 levels of "- " in one line: deeper than the default stack allows the C composer
+    code = ("import sys; from winkube.load.documents import read_text; e=[]; "
+            "d=list(read_text('x', sys.stdin.read(), e)); print(len(d), e[0].message if e else '')")
+    out = subprocess.run([sys.executable, "-c", code], input="- " * 20_000 + "x\n", capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert out.stdout.startswith("0 ") and "nesting" in out.stdout
