@@ -196,3 +196,39 @@ def test_platform_from_oci_roundtrip():
     assert p.os_features == ("win32k",)
     assert Platform.from_oci(p.to_oci(), p.digest) == p
     assert str(p) == "windows/amd64 10.0.20348.1"
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+BUILDS = st.integers(min_value=10000, max_value=40000)
+VERSIONS = st.sampled_from([None, "1.6.22", "1.6.23", "1.7.5", "1.7.6", "2.0.0", "2.1.5", "2.1.6", "2.2.0", "2.3.1", "2.4.0"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(host=BUILDS, image=BUILDS, rev=st.integers(0, 99999), cd=VERSIONS)
+def test_matching_properties(host, image, rev, cd):
+    ok = matches(host, f"10.0.{image}.{rev}", cd)
+    assert ok == matches(host, f"10.0.{image}", cd)  # the revision never matters
+    if image > host:
+        assert not ok  # never a newer image on an older host
+    if host < 20348:
+        assert ok == (image == host)  # below WS2022: exact only
+    if image == host:
+        assert ok
+    if ok and host >= 20348:
+        assert image >= 20348
+    assert ok == (host in hosts_for_image(f"10.0.{image}.1", cd)) or host not in compat.known_builds()
+
+
+@settings(max_examples=200, deadline=None)
+@given(host=BUILDS, builds=st.lists(BUILDS, min_size=1, max_size=5), cd=VERSIONS)
+def test_select_properties(host, builds, cd):
+    entries = [_plat(f"10.0.{b}.{i}") for i, b in enumerate(builds)]
+    pick = select(host, entries, cd)
+    matching = [e for e in entries if matches(host, e.os_version, cd)]
+    if not matching:
+        assert pick is None
+    elif compat.era_for(cd).ordering == "first_match":
+        assert pick == matching[0]
+    else:
+        assert pick.os_version == max(e.os_version for e in matching)

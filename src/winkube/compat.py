@@ -40,6 +40,7 @@ __all__ = [
     "build_name",
     "known_builds",
     "era_for",
+    "eras",
     "parse_containerd_version",
 ]
 
@@ -192,9 +193,19 @@ def _eras() -> tuple[Era, ...]:
     return tuple(eras)
 
 
+def eras() -> tuple[Era, ...]:
+    """Every containerd behaviour in knowledge/containerd.yaml, oldest first."""
+    return _eras()
+
+
 @lru_cache(maxsize=256)
 def era_for(containerd: str | None = None) -> Era:
-    """The containerd behaviour for a version string; ``None``/unparsable = current behaviour."""
+    """The containerd behaviour for a version string; ``None``/unparsable = current behaviour.
+
+    A runtime that is not containerd (``docker://24.0.7`` from cri-dockerd) is unparsable here
+    and gets the current containerd behaviour: which matcher Moby uses is unconfirmed
+    (shared/reference/windows-facts.md §1.4 point 7).
+    """
     eras = _eras()
     v = parse_containerd_version(containerd)
     if v is not None:
@@ -284,9 +295,13 @@ def matches(host_build: int, image_os_version: str | None, containerd: str | Non
 _ARCH_ALIASES = {"x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64", "armhf": "arm", "armel": "arm"}
 
 
-def _norm_arch(a: str | None) -> str:
+def norm_arch(a: str | None) -> str:
+    """``x86_64`` -> ``amd64``, ``aarch64`` -> ``arm64`` (as containerd normalises)."""
     a = (a or "").lower()
     return _ARCH_ALIASES.get(a, a)
+
+
+_norm_arch = norm_arch
 
 
 def _platform_match(era: Era, host_build: int, p: Platform, architecture: str) -> bool:

@@ -1,0 +1,251 @@
+"""``winkube images REF...``: an image's platforms, and which Windows hosts can run it.
+
+For every Windows entry: the known Windows host builds that can run it in process isolation,
+per containerd behaviour (knowledge/containerd.yaml); where an index has several Windows
+entries, which one containerd would pick on each known host build. Exit 0 when every image
+resolved, 2 when any failed. Credentials are never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from typing import Any, TextIO
+
+from winkube import compat
+from winkube.compat import Platform
+
+__all__ = ["add_arguments", "run"]
+
+EXIT_OK = 0
+EXIT_FAILED = 2
+
+
+def _duration(text: str) -> float:
+    """kubectl-style duration: ``30``, ``30s``, ``1m``, ``1m30s``, ``500ms``."""
+    t = text.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", t):
+        return float(t)
+    total = 0.0
+    pos = 0
+    for m in re.finditer(r"(\d+(?:\.\d+)?)(ms|s|m|h)", t):
+        if m.start() != pos:
+            break
+        total += float(m.group(1)) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[m.group(2)]
+        pos = m.end()
+    if pos != len(t) or pos == 0:
+        raise argparse.ArgumentTypeError(f"invalid duration {text!r} (examples: 30s, 1m, 500ms)")
+    return total
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}")
+    if v < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return v
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("refs", nargs="+", metavar="REF",
+                        help="image reference (registry/repo:tag[@digest]), oci:DIR[:TAG] for an OCI layout, "
+                             "or file:PATH for saved `crane manifest` / `docker manifest inspect` JSON")
+    parser.add_argument("-o", "--output", choices=("table", "json"), default="table", help="output format (default table)")
+    parser.add_argument("--insecure-registry", action="append", default=[], metavar="HOST[:PORT]",
+                        help="allow plain HTTP / unverified TLS for this registry (loopback addresses only); repeatable")
+    parser.add_argument("--ca-file", metavar="FILE", help="PEM CA bundle to trust in addition to the system roots")
+    parser.add_argument("--docker-config", metavar="PATH",
+                        help="Docker config.json (or its directory) for credentials; default $DOCKER_CONFIG or ~/.docker")
+    parser.add_argument("--pull-secret", action="append", default=[], metavar="FILE",
+                        help="kubernetes.io/dockerconfigjson Secret (YAML or JSON, a List is fine); repeatable")
+    parser.add_argument("--timeout", type=_duration, default=30.0, metavar="DURATION",
+                        help="per-request timeout (default 30s)")
+    parser.add_argument("--concurrency", type=_positive_int, default=16, metavar="N",
+                        help="images resolved at once (default 16)")
+    parser.add_argument("--cache-dir", metavar="DIR", help="on-disk cache (default ~/.cache/winkube/registry)")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the on-disk cache")
+    parser.add_argument("--containerd", metavar="VERSION",
+                        help="judge for this containerd version only (e.g. 1.7.20); default: every known behaviour")
+    parser.add_argument("--arch", default="amd64", help="node architecture for the selection table (default amd64)")
+
+
+def _load_secrets(paths: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    import yaml
+
+    secrets: list[dict[str, Any]] = []
+    errors: list[str] = []
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as f:
+                docs = list(yaml.safe_load_all(f))
+        except (OSError, yaml.YAMLError) as e:
+            errors.append(f"--pull-secret {path}: cannot read ({e.__class__.__name__})")
+            continue
+        for d in docs:
+            if isinstance(d, dict) and d.get("kind") == "List":
+                secrets.extend(x for x in d.get("items") or [] if isinstance(x, dict))
+            elif isinstance(d, dict):
+                secrets.append(d)
+    return secrets, errors
+
+
+def _range_label(lo: tuple[int, int, int], hi: tuple[int, int, int]) -> str:
+    los = ".".join(map(str, lo))
+    if lo == (0, 0, 0):
+        return f"<{'.'.join(map(str, hi))}"
+    if hi[0] >= 999:
+        return f"{los}+"
+    return f"{los}–<{'.'.join(map(str, hi))}"
+
+
+def _era_label(era: compat.Era, version: str | None = None) -> str:
+    if version:
+        return f"containerd {version} ({era.id})"
+    return "containerd " + ", ".join(_range_label(lo, hi) for lo, hi in era.ranges) + (" (current)" if era.current else "")
+
+
+def _eras(containerd: str | None) -> list[tuple[str | None, compat.Era]]:
+    """(a containerd version that selects the era, era) pairs to judge against."""
+    if containerd:
+        return [(containerd, compat.era_for(containerd))]
+    out = []
+    for era in compat.eras():
+        lo = era.ranges[0][0]
+        out.append((".".join(map(str, lo)), era))
+    return out
+
+
+def analyse(image: Any, containerd: str | None, arch: str) -> dict[str, Any]:
+    """JSON-able analysis of one resolved image (used by both output formats)."""
+    eras = _eras(containerd)
+    plats: list[Platform] = list(image.platforms)
+    entries = []
+    for p in plats:
+        e: dict[str, Any] = dict(p.to_oci(), digest=p.digest)
+        if p.os == "windows":
+            e["build"] = compat.parse_build(p.os_version)
+            e["hosts"] = {era.id: compat.hosts_for_image(p.os_version, v) for v, era in eras}
+        entries.append(e)
+    windows_same_arch = [p for p in plats if p.os == "windows" and compat.norm_arch(p.architecture) == compat.norm_arch(arch)]
+    selection: dict[str, dict[str, str | None]] = {}
+    if len(windows_same_arch) > 1:
+        for build in compat.known_builds():
+            row = {}
+            for v, era in eras:
+                pick = compat.select(build, plats, v, architecture=arch)
+                row[era.id] = (pick.os_version or "(no os.version)") if pick else None
+            selection[str(build)] = row
+    return {**image.to_json(), "platforms": entries, "selection": selection}
+
+
+def _write_table(out: TextIO, results: dict[str, Any], containerd: str | None, arch: str) -> None:
+    eras = _eras(containerd)
+    first = True
+    for ref, res in results.items():
+        if not first:
+            out.write("\n")
+        first = False
+        if not hasattr(res, "platforms"):
+            out.write(f"IMAGE   {ref}\nERROR   {res.kind}: {res.message}\n")
+            continue
+        a = analyse(res, containerd, arch)
+        out.write(f"IMAGE   {ref}\n")
+        if res.name != ref:
+            out.write(f"NAME    {res.name}\n")
+        out.write(f"DIGEST  {res.digest}  ({'index' if res.is_index else 'manifest'}, {res.source})\n")
+        rows = [("PLATFORM", "OS.VERSION", "MANIFEST")]
+        for e in a["platforms"]:
+            plat = f"{e['os']}/{e['architecture']}" + (f"/{e['variant']}" if e.get("variant") else "")
+            d = e.get("digest") or ""
+            rows.append((plat, e.get("os.version") or "-", d[:19] + "…" if len(d) > 20 else d or "-"))
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        for r in rows:
+            out.write("  " + "  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() + "\n")
+        wins = [e for e in a["platforms"] if e["os"] == "windows"]
+        if wins:
+            out.write("  Windows hosts that can run it (process isolation; Hyper-V isolation would allow older "
+                      "images but Kubernetes supports process isolation only):\n")
+        for e in wins:
+            label = f"{e['os']}/{e['architecture']} {e.get('os.version') or '(no os.version)'}"
+            out.write(f"    {label}:\n")
+            if not e.get("os.version"):
+                out.write("      no os.version: containerd accepts it on every Windows host; it cannot be checked\n")
+                continue
+            groups: dict[tuple[int, ...], list[str]] = {}
+            for _, era in eras:
+                groups.setdefault(tuple(e["hosts"][era.id]), []).append(_era_label(era, containerd))
+            for hosts, labels in groups.items():
+                names = ", ".join(compat.build_name(b) for b in hosts) or "none"
+                out.write(f"      {'; '.join(labels)}: {names}\n")
+        if a["selection"]:
+            out.write(f"  Entry containerd picks on each Windows host ({arch}):\n")
+            cols = [era.id for _, era in eras]
+            header = ["HOST"] + [f"[{i + 1}]" for i in range(len(cols))]
+            trows = [header]
+            for build, row in a["selection"].items():
+                if all(v is None for v in row.values()):
+                    continue
+                trows.append([compat.build_name(int(build))] + [row[c] or "-" for c in cols])
+            w = [max(len(r[i]) for r in trows) for i in range(len(header))]
+            for r in trows:
+                out.write("    " + "  ".join(c.ljust(w[i]) for i, c in enumerate(r)).rstrip() + "\n")
+            for i, (_, era) in enumerate(eras):
+                order = "first matching entry in the index" if era.ordering == "first_match" else "newest os.version first"
+                out.write(f"    [{i + 1}] {_era_label(era, containerd)}: {order}\n")
+
+
+def run(args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    from winkube.registry.resolve import ResolveOptions, resolve_many_sync
+    from winkube.registry.errors import ImageError
+
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    secrets, secret_errors = _load_secrets(list(args.pull_secret or []))
+    for e in secret_errors:
+        err.write(f"winkube images: {e}\n")
+    opts = ResolveOptions(
+        timeout=args.timeout,
+        concurrency=args.concurrency,
+        ca_file=args.ca_file,
+        insecure_registries=tuple(args.insecure_registry or ()),
+        docker_config=args.docker_config,
+        pull_secrets=secrets,
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
+    )
+    containerd = getattr(args, "containerd", None)
+    arch = getattr(args, "arch", "amd64") or "amd64"
+    results = resolve_many_sync(args.refs, opts)
+    failed = any(isinstance(r, ImageError) for r in results.values()) or bool(secret_errors)
+    if args.output == "json":
+        doc = {
+            "images": [analyse(r, containerd, arch) for r in results.values() if not isinstance(r, ImageError)],
+            "errors": [r.to_json() for r in results.values() if isinstance(r, ImageError)],
+            "containerd": [
+                {"id": era.id, "containerd": [_range_label(lo, hi) for lo, hi in era.ranges], "ordering": era.ordering,
+                 "description": era.description, "source": era.source}
+                for _, era in _eras(containerd)
+            ],
+        }
+        json.dump(doc, out, indent=2)
+        out.write("\n")
+    else:
+        _write_table(out, results, containerd, arch)
+        for r in results.values():
+            if isinstance(r, ImageError):
+                err.write(f"winkube images: {r}\n")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:  # for `python -m winkube.registry.command`
+    parser = argparse.ArgumentParser(prog="winkube images", description=__doc__.split("\n", 1)[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

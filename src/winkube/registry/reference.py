@@ -1,0 +1,107 @@
+"""Image references, parsed as containerd/docker do (distribution/reference "normalized named").
+
+``nginx`` -> ``docker.io/library/nginx:latest``; ``localhost:5000/a/b@sha256:...``; a registry
+host is the first component when it contains ``.`` or ``:`` or is ``localhost``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Reference", "ReferenceError", "parse_reference"]
+
+DOCKER_HUB = "docker.io"
+DOCKER_HUB_API = "registry-1.docker.io"
+
+_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
+_DOMAIN = re.compile(
+    r"(?:\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*)(?::\d+)?"
+)
+_TAG = re.compile(r"[\w][\w.-]{0,127}")
+_DIGEST = re.compile(r"[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}")
+_SHA256 = re.compile(r"sha256:[a-f0-9]{64}")
+
+
+class ReferenceError(ValueError):
+    """The string is not a valid image reference."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    registry: str  # as written, normalised: "docker.io", "mcr.microsoft.com", "127.0.0.1:5000"
+    repository: str  # "library/nginx"
+    tag: str | None = None
+    digest: str | None = None
+
+    @property
+    def api_host(self) -> str:
+        """Host[:port] to talk to for the distribution API."""
+        return DOCKER_HUB_API if self.registry == DOCKER_HUB else self.registry
+
+    @property
+    def reference(self) -> str:
+        """The manifest reference to ask for: the digest when given, else the tag."""
+        return self.digest or self.tag or "latest"
+
+    @property
+    def name(self) -> str:
+        return f"{self.registry}/{self.repository}"
+
+    def __str__(self) -> str:
+        s = self.name
+        if self.tag:
+            s += f":{self.tag}"
+        if self.digest:
+            s += f"@{self.digest}"
+        return s
+
+
+def parse_reference(ref: str) -> Reference:
+    """Parse and normalise an image reference; raises :class:`ReferenceError`."""
+    if not isinstance(ref, str) or not ref.strip():
+        raise ReferenceError("empty image reference")
+    s = ref.strip()
+    if len(s) > 4096:
+        raise ReferenceError("image reference too long")
+    if "://" in s:
+        raise ReferenceError(f"invalid image reference {ref!r}: a reference has no URL scheme")
+    digest = None
+    if "@" in s:
+        s, digest = s.split("@", 1)
+        if not _DIGEST.fullmatch(digest):
+            raise ReferenceError(f"invalid digest in image reference {ref!r}")
+        if digest.startswith("sha256:") and not _SHA256.fullmatch(digest):
+            raise ReferenceError(f"invalid sha256 digest in image reference {ref!r}")
+    tag = None
+    slash = s.rfind("/")
+    colon = s.rfind(":")
+    if colon > slash:
+        s, tag = s[:colon], s[colon + 1 :]
+        if not _TAG.fullmatch(tag):
+            raise ReferenceError(f"invalid tag {tag!r} in image reference {ref!r}")
+    parts = s.split("/")
+    first = parts[0]
+    if len(parts) > 1 and ("." in first or ":" in first or first == "localhost" or first != first.lower()):
+        registry = first
+        path = parts[1:]
+        if not _DOMAIN.fullmatch(registry):
+            raise ReferenceError(f"invalid registry host {registry!r} in image reference {ref!r}")
+    else:
+        registry = DOCKER_HUB
+        path = parts
+    if registry in ("index.docker.io", "registry-1.docker.io"):
+        registry = DOCKER_HUB
+    if registry == DOCKER_HUB and len(path) == 1:
+        path = ["library", *path]
+    for c in path:
+        if not _COMPONENT.fullmatch(c):
+            if c.lower() != c and _COMPONENT.fullmatch(c.lower()):
+                raise ReferenceError(f"invalid image reference {ref!r}: repository name must be lowercase")
+            raise ReferenceError(f"invalid image reference {ref!r}: bad path component {c!r}")
+    repository = "/".join(path)
+    if len(repository) > 255:
+        raise ReferenceError(f"repository name too long in {ref!r}")
+    if tag is None and digest is None:
+        tag = "latest"
+    return Reference(registry=registry, repository=repository, tag=tag, digest=digest)
