@@ -5,6 +5,7 @@ Also installed as `kubectl-winkube`, so `kubectl winkube lint …` works as a ku
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import threading
@@ -69,8 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--stage", choices=["admission", "scheduling", "kubelet", "runtime", "ignored", "practice"])
-    explain = sub.add_parser("explain", help="explain a rule: why, the fix, the source")
-    explain.add_argument("rule", metavar="RULE")
+    explain = sub.add_parser("explain", help="explain a rule (why, fix, source) or a pasted failure message (cause, fix)")
+    explain.add_argument("rule", metavar="RULE|MESSAGE")
 
     profile = sub.add_parser("profile", help="cluster profiles")
     psub = profile.add_subparsers(dest="profile_command", metavar="SUBCOMMAND")
@@ -79,16 +80,27 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("inputs", nargs="*", metavar="PATH", help="files with Node / RuntimeClass objects (kubectl get nodes -o yaml)")
     show.add_argument("-o", "--output", default="yaml", choices=["yaml", "json"])
 
-    try:
-        from .registry import command as images_command
-    except ImportError:  # pragma: no cover - the registry package is part of winkube
-        images_command = None
-    if images_command is not None:
-        images = sub.add_parser("images", help="read image platforms from registries; which Windows node builds can run them",
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-        images_command.add_arguments(images)
-        images.set_defaults(run=images_command.run)
+    # Front doors that live in their own packages: each module has add_arguments(parser) and run(args) -> int.
+    for name, module, help_text in FRONT_DOORS:
+        try:
+            command = importlib.import_module(module)
+        except ModuleNotFoundError as e:
+            if e.name and e.name.startswith("winkube"):
+                continue  # not built yet
+            raise
+        p = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter,
+                           description=(command.__doc__ or "").strip().split("\n\n")[0] or help_text)
+        command.add_arguments(p)
+        p.set_defaults(run=command.run)
     return parser
+
+
+FRONT_DOORS = [
+    ("images", "winkube.registry.command", "read image platforms from registries; which Windows node builds can run them"),
+    ("plan", "winkube.plan.command", "where each workload can land and why, pool by pool, as the scheduler decides"),
+    ("audit", "winkube.audit.command", "a live cluster (or a dump): node readiness, workloads, and failures happening now"),
+    ("webhook", "winkube.webhook.command", "the validating and mutating admission webhook: serve it, or print its manifests"),
+]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,10 +149,16 @@ def _dispatch(args, parser) -> int:
         from .report.rules import explain
         from .rules import all_rules
         rule = all_rules().get(args.rule)
-        if rule is None:
-            return _fail(f"no rule {args.rule!r} (see `winkube rules`)")
-        explain(rule, sys.stdout)
-        return EXIT_OK
+        if rule is not None:
+            explain(rule, sys.stdout)
+            return EXIT_OK
+        try:  # not a rule id: perhaps a failure message pasted from kubectl describe / events
+            from .failures import explain_message
+        except ModuleNotFoundError:
+            explain_message = None
+        if explain_message is not None and " " in args.rule.strip():
+            return EXIT_OK if explain_message(args.rule, sys.stdout) else _fail("no known Windows failure matches that message")
+        return _fail(f"no rule {args.rule!r} (see `winkube rules`; or paste a failure message in quotes)")
     if args.command == "profile":
         if args.profile_command != "show":
             parser.parse_args(["profile", "--help"])
