@@ -132,3 +132,15 @@ def test_long_lines_of_nesting_on_the_main_thread_do_not_crash():
     out = subprocess.run([sys.executable, "-c", code], input="- " * 20_000 + "x\n", capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-500:]
     assert out.stdout.startswith("0 ") and "nesting" in out.stdout
+
+
+def test_huge_document_is_skipped_with_a_clear_error_and_the_rest_is_read(monkeypatch):
+    import winkube.load.documents as d
+    monkeypatch.setattr(d, "MAX_DOCUMENT_CHARS", 1000)  # the real limit is 64 MiB; the logic is the same
+    big = "kind: Big\ndata:\n" + "".join(f"  k{i}: v\n" for i in range(200))
+    text = "kind: A\n---\n" + big + "---\nkind: C\n"
+    errors = []
+    out = list(d.read_text("x.yaml", text, errors))
+    assert [o.obj["kind"] for o in out] == ["A", "C"]
+    assert out[1].locate(("kind",))[0] == text.splitlines().index("kind: C") + 1
+    assert len(errors) == 1 and errors[0].line == 2 and "document too large" in errors[0].message

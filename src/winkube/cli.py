@@ -62,7 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_profile_args(lint)
     lint.add_argument("--fail-on", choices=["error", "warning", "info", "none"], help="lowest severity that makes the exit code 1 (default: error)")
     lint.add_argument("--resolve-images", action="store_true", help="read image platforms from their registries instead of tag conventions")
-    lint.add_argument("--insecure-registry", action="append", default=[], metavar="HOST", help="with --resolve-images: plain HTTP / unverified TLS for this registry")
+    lint.add_argument("--insecure-registry", action="append", default=[], metavar="HOST", help="with --resolve-images: plain HTTP for this loopback registry")
+    lint.add_argument("--ca-file", metavar="FILE", help="with --resolve-images: CA bundle for registries with a private CA")
+    lint.add_argument("--docker-config", metavar="PATH", help="with --resolve-images: Docker config (auths, credential helpers); "
+                      "default $DOCKER_CONFIG or ~/.docker. Image pull Secrets in the input are used too")
     lint.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour (default: only on a terminal)")
     lint.add_argument("--config", metavar="FILE", help="configuration file (default: .winkube.yaml found upward)")
     lint.add_argument("--no-config", action="store_true", help="ignore .winkube.yaml")

@@ -21,13 +21,17 @@ class ResolvedImage:
     platforms: tuple = ()
 
 
-def image_refs(sources) -> dict[str, str]:
-    """Image ref -> the first file that uses it."""
+def image_refs(sources, pull_secrets: list | None = None) -> dict[str, str]:
+    """Image ref -> the first file that uses it; image pull Secrets in the input are collected
+    into pull_secrets (their credentials are used, never printed)."""
     refs: dict[str, str] = {}
     for src in sources:
         for doc in read_text(src.name, src.text, [], json_file=src.json):
             for sub, _ in expand(doc):
                 obj = sub.obj
+                if pull_secrets is not None and isinstance(obj, dict) and obj.get("kind") == "Secret" and \
+                        obj.get("type") in ("kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg"):
+                    pull_secrets.append(obj)
                 if not isinstance(obj, dict) or obj.get("kind") not in WORKLOAD_KINDS:
                     continue
                 for c in pod_view(obj).containers():
@@ -57,10 +61,13 @@ def summarize(platforms) -> ResolvedImage:
 def resolve_for_lint(sources, args, errors: list[InputError]) -> dict[str, ResolvedImage]:
     from .registry.resolve import ResolveOptions, resolve_many_sync
 
-    refs = image_refs(sources)
+    secrets: list = []
+    refs = image_refs(sources, secrets)
     if not refs:
         return {}
-    options = ResolveOptions(insecure_registries=tuple(getattr(args, "insecure_registry", ()) or ()))
+    options = ResolveOptions(insecure_registries=tuple(getattr(args, "insecure_registry", ()) or ()),
+                             ca_file=getattr(args, "ca_file", None), docker_config=getattr(args, "docker_config", None),
+                             pull_secrets=secrets)
     answers = resolve_many_sync(list(refs), options)
     out: dict[str, ResolvedImage] = {}
     for ref, answer in answers.items():

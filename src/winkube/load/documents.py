@@ -23,6 +23,7 @@ _DOC_START = re.compile(r"^---", re.M)
 # goes to the iterative reader in k8syaml, which stops cleanly at MAX_DEPTH.
 _FLOW_CHECK_FROM = 5_000
 _FLOW_DEPTH_LIMIT = 2_000
+MAX_DOCUMENT_CHARS = 64 << 20  # one YAML document as objects costs ~10x its text
 _STACK_LINE_CHARS = 8_000  # below this, block nesting fits the default 8 MiB stack
 _STACK_LINE = re.compile(r"[^\n]{%d}" % _STACK_LINE_CHARS)
 _BIG_STACK = 256 * 1024 * 1024
@@ -164,18 +165,31 @@ def _deep_flow(text: str) -> bool:
 
 
 class Lines:
-    """1-based line access to a text, split once and only when a finding is reported."""
+    """1-based line access to a text, only for reported findings. Checkpoints every 1,024 lines
+    are made as lines are asked for, so a file of millions of lines is never split whole."""
 
-    __slots__ = ("text", "_lines")
+    __slots__ = ("text", "_marks")
+    _EVERY = 1024
 
     def __init__(self, text: str):
         self.text = text
-        self._lines: list[str] | None = None
+        self._marks: list[int] = [0]  # offset of line 1, 1025, 2049, …
 
     def __call__(self, line: int) -> str:
-        if self._lines is None:
-            self._lines = self.text.splitlines()
-        return self._lines[line - 1] if 0 < line <= len(self._lines) else ""
+        if line < 1:
+            return ""
+        text, every, marks = self.text, self._EVERY, self._marks
+        k = min((line - 1) // every, len(marks) - 1)
+        pos, at = marks[k], k * every + 1
+        while at < line:
+            nl = text.find("\n", pos)
+            if nl < 0:
+                return ""
+            pos, at = nl + 1, at + 1
+            if (at - 1) % every == 0 and (at - 1) // every == len(marks):
+                marks.append(pos)
+        end = text.find("\n", pos)
+        return text[pos:] if end < 0 else text[pos:end].rstrip("\r")
 
 
 def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool = False) -> Iterator[Document]:
@@ -184,6 +198,8 @@ def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool
     if json_file or (text.lstrip()[:1] in ("{", "[") and name.endswith(".json")):
         yield from _read_json(name, text, lines, errors)
         return
+    if len(text) > MAX_DOCUMENT_CHARS:
+        text = _drop_huge_documents(name, text, errors)
     if _deep_flow(text) or (len(text) >= _LONG_LINE_CHARS and _LONG_LINE.search(text)):
         yield from _read_safe(name, text, lines, errors, 0, 0)
     elif len(text) >= _STACK_LINE_CHARS and _STACK_LINE.search(text):
@@ -191,6 +207,23 @@ def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool
         yield from _on_big_stack(lambda: list(_read_yaml(name, text, lines, errors, 0, 0)))
     else:
         yield from _read_yaml(name, text, lines, errors, 0, 0)
+
+
+def _drop_huge_documents(name: str, text: str, errors: list[InputError]) -> str:
+    """Blank out (keeping line numbers) YAML documents too large to hold as objects: memory
+    stays bounded by MAX_DOCUMENT_CHARS, whatever the file's size, and the others are still read."""
+    starts = [0] + [m.start() for m in _DOC_START.finditer(text) if m.start() > 0] + [len(text)]
+    parts, changed = [], False
+    for a, b in zip(starts, starts[1:]):
+        if b - a > MAX_DOCUMENT_CHARS:
+            line = text.count("\n", 0, a) + 1
+            errors.append(InputError(name, f"document too large ({(b - a) >> 20} MiB; the limit is "
+                                           f"{MAX_DOCUMENT_CHARS >> 20} MiB per document): skipped", line))
+            parts.append("\n" * text.count("\n", a, b))
+            changed = True
+        else:
+            parts.append(text[a:b])
+    return "".join(parts) if changed else text
 
 
 def _on_big_stack(fn):

@@ -31,5 +31,6 @@ def check(ctx):
     where = ", ".join(f.pool.name for f in rejected)
     path = ctx.view.path("os", "name") if any(r == "PodOSNotSupported" for f in rejected for r, _ in f.kubelet) \
         else ctx.view.prefix[:-1] + ("metadata", "labels")
-    yield Hit(path, f"{'refused' if all_rejected else 'refused on some pools'} by the kubelet on {where}: " + "; ".join(reasons),
+    some = "" if all_rejected else f" ({len(rejected)} of the {len(landing)} pools it can land on)"
+    yield Hit(path, f"refused by the kubelet on {where}{some}: " + "; ".join(reasons),
               severity=None if all_rejected else Severity.WARNING)

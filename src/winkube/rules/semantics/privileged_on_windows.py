@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import INTRO, container_security_field, windows_unannounced
+from ._common import INTRO, container_security_field, effective_windows_option, windows_unannounced
 
 
 @rule(
@@ -24,4 +24,8 @@ def check(ctx):
         return
     for c, path, value in container_security_field(ctx, "privileged"):
         if value is True:
-            yield Hit(path, f"container {c.name} asks to be privileged, which Windows ignores; use a HostProcess container instead")
+            if effective_windows_option(ctx.view, c, "hostProcess") is True:  # the advice below would be circular
+                yield Hit(path, f"container {c.name} asks to be privileged, which Windows ignores; as a HostProcess container it has host access without it",
+                          fix="Remove privileged: HostProcess containers do not need it.")
+            else:
+                yield Hit(path, f"container {c.name} asks to be privileged, which Windows ignores; use a HostProcess container instead")
