@@ -584,3 +584,16 @@ def test_resource_sums_are_exact_like_the_schedulers_milli_units():
     assert landing(decimal, prof({**tight, "allocatable": {"cpu": "0.3"}})) == ["tight"]
     one_more = mkpod(containers=[c(f"c{i}", **res(requests={"cpu": "100m"})) for i in range(4)])
     assert failures(one_more, prof(tight), "tight") == [("NodeResourcesFit", "Insufficient cpu")]
+
+
+def test_default_profile_does_not_guess_extended_resources():
+    # the embedded default's pools list cpu/memory/pods/ephemeral-storage only: a GPU request is unknown, not short
+    from winkube.model.podview import pod_view
+    from winkube.model.profile import default_profile, profile_from_dict
+    from winkube.targeting import resolve
+    obj = {"kind": "Pod", "spec": {"nodeSelector": {"kubernetes.io/os": "linux"}, "containers": [
+        {"name": "c", "image": "x", "resources": {"limits": {"nvidia.com/gpu": "1"}}}]}}
+    assert [p.name for p in resolve(pod_view(obj), default_profile()).landing] == ["linux"]
+    real = profile_from_dict({"nodePools": [{"name": "l", "os": "linux", "allocatable": {"cpu": "4"}}]}, "test")
+    fit = resolve(pod_view(obj), real).fits[0]
+    assert fit.failures == [("NodeResourcesFit", "Insufficient nvidia.com/gpu")]

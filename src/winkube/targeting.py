@@ -216,12 +216,14 @@ def _units(name: str, q) -> int:
     return math.ceil(round(q * (1000 if name == "cpu" else 1), 6))
 
 
-def _resources_fit(requests: dict[str, float], pool: NodePool) -> str | None:
+def _resources_fit(requests: dict[str, float], pool: NodePool, known_only: bool = False) -> str | None:
+    """known_only: the pool is the default profile's guess, so a resource it does not list
+    (nvidia.com/gpu, hugepages-2Mi) is unknown rather than absent."""
     if not pool.allocatable:
         return None
     short = []
     for name, amount in sorted(requests.items()):
-        if amount <= 0:
+        if amount <= 0 or (known_only and name not in pool.allocatable):
             continue
         have = parse_quantity(pool.allocatable.get(name, 0))
         if have is None:
@@ -327,7 +329,7 @@ def resolve(view: PodView, profile: Profile, resolved_images: dict | None = None
             if missing:
                 t = missing[0]
                 fit.failures.append(("TaintToleration", f"untolerated taint {t.key}={t.value}:{t.effect}" if t.value else f"untolerated taint {t.key}:{t.effect}"))
-            short = _resources_fit(requests, pool)
+            short = _resources_fit(requests, pool, known_only=profile.assumed)
             if short:
                 fit.failures.append(("NodeResourcesFit", short))
         # kubelet admission (pkg/kubelet/lifecycle/predicate.go)
