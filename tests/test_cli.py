@@ -155,3 +155,21 @@ def test_bad_profile_is_a_clear_error(tmp_path):
     p.write_text("nodePools:\n- name: w\n  os: windows\n")
     r = run("lint", "--profile", str(p), "-", stdin=WINDOWS_POD)
     assert r.returncode == 2 and "windowsBuild" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_progress_bar_only_on_a_terminal_and_for_long_runs():
+    import io
+
+    from winkube.cli import _progress_bar
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert _progress_bar(500, io.StringIO()) is None  # not a terminal
+    assert _progress_bar(5, Tty()) is None  # too short to need one
+    out = Tty()
+    draw = _progress_bar(40, out)
+    draw(10, 40)
+    draw(40, 40)
+    assert "10/40 files" in out.getvalue() and out.getvalue().endswith("40/40 files\n")

@@ -258,12 +258,28 @@ def _lint(args) -> int:
     engine = Engine(options)
     if args.resolve_images:
         options.images = _resolve_images(sources, args, errors)
-    result = engine.lint_sources(sources, errors)
+    result = engine.lint_sources(sources, errors, progress=_progress_bar(len(sources)))
     result.findings.sort(key=lambda f: (f.file or "", f.line or 0, f.column or 0, f.rule, f.path_str))
     render(args.output, result, engine.rules, sys.stdout, color=_color(args.color, sys.stdout))
     if result.errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if any(severity_at_least(f, fail_on) for f in result.findings) else EXIT_OK
+
+
+def _progress_bar(total: int, stream=None):
+    """A one-line bar on stderr for long runs on a terminal (a \r line: nothing to import)."""
+    stream = stream or sys.stderr
+    if total < 20 or not (hasattr(stream, "isatty") and stream.isatty()):
+        return None
+
+    def draw(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        stream.write(f"\r  linting [{'#' * filled}{'.' * (width - filled)}] {done}/{total} files{end}")
+        stream.flush()
+
+    return draw
 
 
 def _resolve_images(sources, args, errors) -> dict:

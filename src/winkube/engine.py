@@ -96,14 +96,20 @@ class Engine:
         return self.options.kube_version or self.options.profile.kube_version
 
     # -- whole runs -------------------------------------------------------------------------
-    def lint_sources(self, sources: list[Source], errors: list[InputError] | None = None) -> Result:
+    def lint_sources(self, sources: list[Source], errors: list[InputError] | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> Result:
+        """progress(done, total) is called after each file (the CLI draws a bar on a terminal)."""
         result = Result(errors=errors if errors is not None else [])
         self._profile_from_input(sources)
         for src in sources:
+            if progress is not None:
+                progress(result.files, len(sources))
             result.files += 1
             for doc in read_text(src.name, src.text, result.errors, json_file=src.json):
                 result.documents += 1
                 self.lint_document(doc, result)
+        if progress is not None:
+            progress(result.files, len(sources))
         return result
 
     def _profile_from_input(self, sources: list[Source]) -> None:
