@@ -86,8 +86,8 @@ def test_selector_for_a_build_the_cluster_does_not_run():
     got = hits(rc(name="windows-2019", selector=WIN2019, tolerations=[OS_TOL]), "runtimeclass-selector-matches-no-pool")
     assert got == [("scheduling.nodeSelector",
                     "nodeSelector kubernetes.io/os=windows, kubernetes.io/arch=amd64, node.kubernetes.io/windows-build=10.0.17763 "
-                    "matches no node pool (linux: kubernetes.io/os=linux; windows-2022: node.kubernetes.io/windows-build=10.0.20348; "
-                    "windows-2025: node.kubernetes.io/windows-build=10.0.26100)")]
+                    "matches no node pool of the profile (embedded default): linux: kubernetes.io/os=linux; "
+                    "windows-2022: node.kubernetes.io/windows-build=10.0.20348; windows-2025: node.kubernetes.io/windows-build=10.0.26100")]
 
 
 def test_selector_with_custom_label():

@@ -29,4 +29,6 @@ def check(ctx):
         return
     wanted = ", ".join(f"{k}={v}" for k, v in selector.items())
     why = "; ".join(pool_mismatch(selector, p) for p in pools)
-    yield Hit(("scheduling", "nodeSelector"), f"nodeSelector {wanted} matches no node pool ({why})")
+    # Against the embedded default's guessed pools this is only a warning: the real cluster may have them.
+    yield Hit(("scheduling", "nodeSelector"), f"nodeSelector {wanted} matches no node pool of the profile ({ctx.profile.source}): {why}",
+              severity=Severity.WARNING if ctx.profile.assumed else None)
