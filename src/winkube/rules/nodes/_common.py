@@ -177,3 +177,17 @@ def as_date(value) -> datetime.date | None:
 def today() -> datetime.date:
     """The date end of support is judged against (a function so tests can pin it)."""
     return datetime.date.today()
+
+
+def windows_containerd_above_2022(node: dict):
+    """(containerd version text, era, host) for a Windows node on containerd whose host build is
+    above 20348 — where index matching and ordering differ between containerd versions — else None."""
+    from ...compat import era_for
+    if not is_windows(node):
+        return None
+    rt = runtime(node)
+    host = host_build(node)
+    if rt is None or rt.name != "containerd" or rt.version is None or host is None or host.build <= 20348:  # Windows Server 2022: the first build of the stable-ABI rule
+        return None
+    version = vtext(rt.version)
+    return version, era_for(version), host

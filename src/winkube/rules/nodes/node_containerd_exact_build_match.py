@@ -1,12 +1,10 @@
 """containerd without the stable-ABI relaxation on a host newer than Windows Server 2022."""
 from __future__ import annotations
 
-from ...compat import era_for
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import P_RUNTIME, host_build, is_windows, runtime, vtext
+from ._common import P_RUNTIME, windows_containerd_above_2022
 
-STABLE_ABI_FIRST = 20348  # Windows Server 2022: the first build of the stable-ABI rule
 
 
 @rule(
@@ -25,14 +23,11 @@ STABLE_ABI_FIRST = 20348  # Windows Server 2022: the first build of the stable-A
             "containerd/containerd#7439; knowledge/containerd.yaml"),
 )
 def check(ctx):
-    node = ctx.obj
-    if not is_windows(node):
+    found = windows_containerd_above_2022(ctx.obj)
+    if found is None:
         return
-    rt = runtime(node)
-    host = host_build(node)
-    if rt is None or rt.name != "containerd" or rt.version is None or host is None:
+    version, era, host = found
+    if era.matching != "exact":
         return
-    if host.build <= STABLE_ABI_FIRST or era_for(vtext(rt.version)).matching != "exact":
-        return
-    yield Hit(P_RUNTIME, f"containerd {vtext(rt.version)} matches image builds exactly: this {host.name} host cannot "
+    yield Hit(P_RUNTIME, f"containerd {version} matches image builds exactly: this {host.name} host cannot "
                          "run Windows Server 2022 (ltsc2022) images; stable-ABI matching needs containerd 1.6.23+ / 1.7.6+")

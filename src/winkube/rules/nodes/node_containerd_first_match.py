@@ -1,12 +1,10 @@
 """containerd that picks the first compatible entry of an image index, not the newest."""
 from __future__ import annotations
 
-from ...compat import era_for
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import P_RUNTIME, host_build, is_windows, runtime, vtext
+from ._common import P_RUNTIME, windows_containerd_above_2022
 
-STABLE_ABI_FIRST = 20348
 
 
 @rule(
@@ -25,16 +23,12 @@ STABLE_ABI_FIRST = 20348
             "knowledge/containerd.yaml"),
 )
 def check(ctx):
-    node = ctx.obj
-    if not is_windows(node):
+    found = windows_containerd_above_2022(ctx.obj)
+    if found is None:
         return
-    rt = runtime(node)
-    host = host_build(node)
-    if rt is None or rt.name != "containerd" or rt.version is None or host is None:
+    version, era, host = found
+    if era.matching != "stable_abi" or era.ordering != "first_match":
         return
-    era = era_for(vtext(rt.version))
-    if host.build <= STABLE_ABI_FIRST or era.matching != "stable_abi" or era.ordering != "first_match":
-        return
-    yield Hit(P_RUNTIME, f"containerd {vtext(rt.version)} takes the first matching entry of an image index: on this "
+    yield Hit(P_RUNTIME, f"containerd {version} takes the first matching entry of an image index: on this "
                          f"{host.name} host the index order decides between e.g. ltsc2022 and newer entries "
                          "(2.1.6+ / 2.2.0+ take the newest)")
