@@ -172,7 +172,7 @@ def _dispatch(args, parser) -> int:
 
 
 def _profile(args):
-    from .model.profile import ProfileError, default_profile, load_profile, parse_kube_version
+    from .model.profile import default_profile, load_profile, parse_kube_version
     profile = load_profile(args.profile) if args.profile else default_profile()
     if args.kube_version:
         profile.kube_version = parse_kube_version(args.kube_version)

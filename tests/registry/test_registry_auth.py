@@ -7,7 +7,6 @@ import json
 import os
 import stat
 
-import pytest
 
 from winkube.compat import parse_build
 from winkube.registry import Credentials, ImageError, ImagePlatforms, ResolveOptions, resolve_many_sync

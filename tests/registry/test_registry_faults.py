@@ -15,7 +15,7 @@ import pytest
 from winkube.registry import Credentials, ImageError, ImagePlatforms, ResolveOptions, resolve_many_sync
 
 from .conftest import WINDOWS_LINUX_PLATFORMS
-from .regharness import free_port, sha256
+from .regharness import free_port
 
 SECRET_PW = "proxy-Pa55word-never-printed"
 

@@ -186,7 +186,6 @@ def _build(parser, positions: Positions | None):
         # Stack frames: [container, pending_key, is_mapping, key_mark, merge_sources]
         stack: list[list] = []
         root = None
-        have_root = False
         doc_start = None
         while True:
             event = get()
@@ -216,7 +215,7 @@ def _build(parser, positions: Positions | None):
                 is_plain_merge = False
                 _attach(stack, value, event, table, duplicates, False)
                 if not stack:
-                    root, have_root = value, True
+                    root = value
                 stack.append([container, _NOKEY, is_map, None, None])
                 continue
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
@@ -240,7 +239,7 @@ def _build(parser, positions: Positions | None):
             if doc_start is None:
                 doc_start = event.start_mark.line + 1
             if not stack:
-                root, have_root = value, True
+                root = value
                 continue
             _attach(stack, value, event, table, duplicates, is_plain_merge)
 
