@@ -84,17 +84,18 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("-o", "--output", default="yaml", choices=["yaml", "json"])
 
     # Front doors that live in their own packages: each module has add_arguments(parser) and run(args) -> int.
+    # A front door that fails to load (a missing optional dependency, say) must not take `lint` down
+    # with it: it answers with the reason when it is asked for, and every other command works.
     for name, module, help_text in FRONT_DOORS:
+        p = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter)
         try:
             command = importlib.import_module(module)
-        except ModuleNotFoundError as e:
-            if e.name and e.name.startswith("winkube"):
-                continue  # not built yet
-            raise
-        p = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter,
-                           description=(command.__doc__ or "").strip().split("\n\n")[0] or help_text)
-        command.add_arguments(p)
-        p.set_defaults(run=command.run)
+            p.description = (command.__doc__ or "").strip().split("\n\n")[0] or help_text
+            command.add_arguments(p)
+            p.set_defaults(run=command.run)
+        except Exception as e:  # noqa: BLE001 - reported to the user of that command only
+            reason = f"{type(e).__name__}: {e}"
+            p.set_defaults(run=lambda args, name=name, reason=reason: _fail(f"`winkube {name}` is unavailable ({reason})"))
     return parser
 
 
