@@ -173,3 +173,10 @@ def test_progress_bar_only_on_a_terminal_and_for_long_runs():
     draw(10, 40)
     draw(40, 40)
     assert "10/40 files" in out.getvalue() and out.getvalue().endswith("40/40 files\n")
+
+
+def test_unknown_kubernetes_release_is_a_clear_error():
+    r = run("lint", "--kube-version", "1.24", "-", stdin=GOOD_POD)
+    assert r.returncode == 2 and "rules cover 1.30 to 1.37" in r.stderr
+    r = run("lint", "--kube-version", "banana", "-", stdin=GOOD_POD)
+    assert r.returncode == 2 and "not a Kubernetes version" in r.stderr

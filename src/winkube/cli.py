@@ -173,10 +173,10 @@ def _dispatch(args, parser) -> int:
 
 
 def _profile(args):
-    from .model.profile import default_profile, load_profile, parse_kube_version
+    from .model.profile import default_profile, load_profile, supported_kube_version
     profile = load_profile(args.profile) if args.profile else default_profile()
     if args.kube_version:
-        profile.kube_version = parse_kube_version(args.kube_version)
+        profile.kube_version = supported_kube_version(args.kube_version)
     return profile
 
 
@@ -213,7 +213,7 @@ def _lint(args) -> int:
     from .config import ConfigError, find_config, load_config
     from .engine import Engine, Options, severity_at_least
     from .load.inputs import iter_sources
-    from .model.profile import ProfileError, load_profile, parse_kube_version
+    from .model.profile import ProfileError, load_profile, supported_kube_version
     from .report import render
 
     paths = list(args.paths) + list(args.filename)
@@ -237,7 +237,7 @@ def _lint(args) -> int:
             options.profile = load_profile(profile_path)
         version = args.kube_version or (config.kube_version if config and config.kube_version else None)
         if version:
-            options.kube_version = parse_kube_version(version)
+            options.kube_version = supported_kube_version(version)
     except ProfileError as e:
         return _fail(str(e))
     disabled = set(args.disable)

@@ -96,6 +96,15 @@ def parse_kube_version(value) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
+def supported_kube_version(value) -> tuple[int, int]:
+    """parse_kube_version, limited to the releases whose rules winkube encodes."""
+    version = parse_kube_version(value)
+    if not OLDEST_KUBE <= version <= SUPPORTED_KUBE:
+        raise ProfileError(f"Kubernetes {version[0]}.{version[1]} is not one winkube knows: its rules cover "
+                           f"{OLDEST_KUBE[0]}.{OLDEST_KUBE[1]} to {SUPPORTED_KUBE[0]}.{SUPPORTED_KUBE[1]}")
+    return version
+
+
 def parse_build(value) -> int | None:
     """'10.0.20348', '10.0.20348.2113', 20348 → 20348."""
     if value is None:
@@ -176,10 +185,17 @@ def profile_from_dict(data, source: str) -> Profile:
         rcs[rc.name] = rc
     return Profile(
         name=str(data.get("name") or source),
-        kube_version=parse_kube_version(data.get("kubernetesVersion", "1.37")),
+        kube_version=_profile_kube_version(data.get("kubernetesVersion", "1.37"), source),
         pools=pools, runtime_classes=rcs,
         allow_privileged=bool(data.get("allowPrivileged", True)), source=source,
     )
+
+
+def _profile_kube_version(value, source: str) -> tuple[int, int]:
+    try:
+        return supported_kube_version(value)
+    except ProfileError as e:
+        raise ProfileError(f"{source}: kubernetesVersion: {e}") from None
 
 
 def default_profile() -> Profile:
