@@ -23,7 +23,7 @@ _DOC_START = re.compile(r"^---", re.M)
 # goes to the iterative reader in k8syaml, which stops cleanly at MAX_DEPTH.
 _FLOW_CHECK_FROM = 5_000
 _FLOW_DEPTH_LIMIT = 2_000
-MAX_DOCUMENT_CHARS = 64 << 20  # one YAML document as objects costs ~10x its text
+MAX_DOCUMENT_CHARS = 256 << 20  # one YAML document as objects costs ~10x its text; big enough for a kubectl dump List
 _STACK_LINE_CHARS = 8_000  # below this, block nesting fits the default 8 MiB stack
 _STACK_LINE = re.compile(r"[^\n]{%d}" % _STACK_LINE_CHARS)
 _BIG_STACK = 256 * 1024 * 1024
