@@ -8,6 +8,7 @@ the RuntimeClass's scheduling into the pod; then the kubelet's OS admission
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from .model.podview import CONTAINER_LISTS, PodView, as_dict, as_list
@@ -80,12 +81,24 @@ def _requirement_matches(expr: dict, labels: dict) -> bool:
     if op == "DoesNotExist":
         return not has
     if op in ("Gt", "Lt"):
-        try:
-            left, right = int(value), int(values[0])
-        except (TypeError, ValueError, IndexError):
+        left, right = _parse_int64(value), _parse_int64(values[0] if len(values) == 1 else None)
+        if left is None or right is None:
             return False
         return left > right if op == "Gt" else left < right
     return False
+
+
+_INT64 = re.compile(r"[+-]?[0-9]+")
+
+
+def _parse_int64(value) -> int | None:
+    """Go's strconv.ParseInt(value, 10, 64), which labels.Requirement.Matches uses for Gt/Lt:
+    ASCII digits with an optional sign, in int64 range. Python's int() also takes "1_0" (a valid
+    label value) and surrounding whitespace; Go refuses them, so such a label never matches Gt/Lt."""
+    if not isinstance(value, str) or not _INT64.fullmatch(value):
+        return None
+    n = int(value)
+    return n if -(1 << 63) <= n < (1 << 63) else None
 
 
 def _term_matches(term: dict, pool: NodePool) -> bool | None:
@@ -97,16 +110,15 @@ def _term_matches(term: dict, pool: NodePool) -> bool | None:
         return False
     if not all(_requirement_matches(e, pool.labels) for e in exprs):
         return False
-    result: bool | None = True
-    for f in fields:
-        if f.get("key") != "metadata.name":
-            return False
-        if not pool.node_names:
-            result = None
-            continue
-        if not any(_requirement_matches({**f, "key": "n"}, {"n": n}) for n in pool.node_names):
-            return False
-    return result
+    if not fields:
+        return True
+    if any(f.get("key") != "metadata.name" for f in fields):
+        return False
+    if not pool.node_names:
+        return None
+    # One node must satisfy every field requirement of the term (nodeSelectorTerm.match is called
+    # per node with fields {"metadata.name": node.Name}), not each requirement some node of the pool.
+    return any(all(_requirement_matches({**f, "key": "n"}, {"n": n}) for f in fields) for n in pool.node_names)
 
 
 def required_terms(spec: dict) -> list[dict] | None:
@@ -221,6 +233,12 @@ def _resources_fit(requests: dict[str, float], pool: NodePool, known_only: bool 
     (nvidia.com/gpu, hugepages-2Mi) is unknown rather than absent."""
     if not pool.allocatable:
         return None
+    reasons = []
+    # fitsRequest counts the pod itself against allocatable pods before any resource
+    # (pkg/scheduler/framework/plugins/noderesources/fit.go: len(nodeInfo.Pods)+1 > AllowedPodNumber).
+    pods = parse_quantity(pool.allocatable["pods"]) if "pods" in pool.allocatable else None
+    if pods is not None and _units("pods", pods) < 1:
+        reasons.append("Too many pods")
     short = []
     for name, amount in sorted(requests.items()):
         if amount <= 0 or (known_only and name not in pool.allocatable):
@@ -230,7 +248,9 @@ def _resources_fit(requests: dict[str, float], pool: NodePool, known_only: bool 
             continue
         if _units(name, amount) > _units(name, have):
             short.append(name)
-    return f"Insufficient {', '.join(short)}" if short else None
+    if short:
+        reasons.append(f"Insufficient {', '.join(short)}")
+    return "; ".join(reasons) or None
 
 
 # --- the resolver -----------------------------------------------------------------------------

@@ -1,0 +1,135 @@
+"""`winkube plan` output: a workload × pool table with per-workload details (text), or JSON
+(docs/plan-output.md)."""
+from __future__ import annotations
+
+import json
+
+from ..model.profile import NodePool, Profile
+from .planner import WorkloadPlan
+
+OK, NO = "✓", "✗"
+SCHEMA = "winkube.io/v1alpha1"
+
+
+def workload_name(w: WorkloadPlan) -> str:
+    return str(w.ref)
+
+
+def cell(w: WorkloadPlan, pool: NodePool) -> str:
+    if w.admission:
+        return f"{NO} admission"
+    v = w.verdict(pool.name)
+    first = v.first
+    if first is None:
+        return OK
+    if v.stage == "kubelet":
+        return f"{NO} kubelet {first[0]}"
+    return f"{NO} {first[0]}"
+
+
+def pool_title(p: NodePool) -> str:
+    what = f"{p.os}/{p.arch}" + (f" {p.windows_build}" if p.windows_build else "")
+    return f"{p.name} ({what}, {p.count} node{'s' if p.count != 1 else ''})"
+
+
+def _table(rows: list[list[str]], out) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        out.write("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() + "\n")
+
+
+def render_text(plans: list[WorkloadPlan], profile: Profile, out, *, usage_known: bool, load: str | None = None) -> None:
+    pools = profile.pools
+    out.write(f"profile: {profile.name} ({profile.source}); pools: " + ", ".join(pool_title(p) for p in pools) + "\n")
+    if profile.assumed:
+        out.write("note: these pools are the embedded default's guess; give --profile, Node objects or --kubeconfig for your cluster\n")
+    if not usage_known:
+        out.write("note: no bound pods known: resources are judged against allocatable\n")
+    elif load:
+        out.write(f"load: {load}\n")
+    if not plans:
+        out.write("no workloads\n")
+        return
+    out.write("\n")
+    rows = [["WORKLOAD"] + [p.name for p in pools] + ["RESULT"]]
+    for w in plans:
+        result = "lands: " + ", ".join(p.name for p in w.starts_on) if w.lands else "no pool"
+        rows.append([workload_name(w)] + [cell(w, p) for p in pools] + [result])
+    _table(rows, out)
+    for w in plans:
+        out.write("\n")
+        where = f" ({w.file}:{w.line})" if w.file and w.line else (f" ({w.file})" if w.file else "")
+        out.write(f"{workload_name(w)}{where}\n")
+        t = w.targeting
+        if t is not None:
+            if t.os_intent:
+                out.write(f"  asks for: {t.os_intent} ({'; '.join(t.evidence)})\n")
+            if t.runtime_class_name:
+                out.write(f"  runtimeClassName: {t.runtime_class_name}" +
+                          (" (not in the profile)" if t.runtime_class_missing else "") + "\n")
+        for msg in w.admission:
+            out.write(f"  admission: {msg}\n")
+        for v in w.pools:
+            head = f"  {pool_title(v.pool)}: "
+            if v.lands:
+                nodes = f" on {', '.join(v.nodes)}" if v.nodes and len(v.nodes) < len(v.pool.node_names) else ""
+                out.write(head + f"{OK} schedulable{nodes}, admitted by the kubelet, images run\n")
+                continue
+            out.write(head + f"{NO} stops at {v.stage}\n")
+            for plugin, why in v.failures:
+                out.write(f"      scheduler {plugin}: {why}\n")
+            for reason, why in v.kubelet:
+                out.write(f"      kubelet {reason}: {why}\n")
+            for use, why in v.runtime:
+                out.write(f"      runtime {use.container}: {why}\n")
+        if not w.lands:
+            out.write("  => can land and start on no pool\n")
+        else:
+            out.write(f"  => lands on {', '.join(p.name for p in w.starts_on)}\n")
+
+
+def plan_to_dict(plans: list[WorkloadPlan], profile: Profile, errors, *, usage_known: bool) -> dict:
+    def pool(p: NodePool) -> dict:
+        return {"name": p.name, "os": p.os, "arch": p.arch, "windowsBuild": p.build_label, "nodes": p.count,
+                "nodeNames": list(p.node_names), "unschedulable": p.unschedulable}
+
+    def workload(w: WorkloadPlan) -> dict:
+        t = w.targeting
+        pools = []
+        for v in w.pools:
+            pools.append({
+                "pool": v.pool.name,
+                "result": "admission" if w.admission else v.stage,
+                "schedulable": v.schedulable,
+                "scheduler": [{"plugin": p, "reason": r} for p, r in v.failures],
+                "kubelet": [{"reason": r, "message": m} for r, m in v.kubelet],
+                "runtime": [{"container": u.container, "image": u.ref, "message": m} for u, m in v.runtime],
+                "nodes": list(v.nodes),
+            })
+        return {
+            "kind": w.ref.kind, "apiVersion": w.ref.api_version, "namespace": w.ref.namespace, "name": w.ref.name,
+            "file": w.file, "line": w.line,
+            "lands": w.lands,
+            "landingPools": [p.name for p in w.landing],
+            "startsOn": [p.name for p in w.starts_on],
+            "admission": list(w.admission),
+            "osIntent": t.os_intent if t else None,
+            "evidence": list(t.evidence) if t else [],
+            "runtimeClassName": t.runtime_class_name if t else None,
+            "pools": pools,
+        }
+
+    return {
+        "apiVersion": SCHEMA, "kind": "Plan",
+        "profile": {"name": profile.name, "source": profile.source, "assumed": profile.assumed,
+                    "loadKnown": usage_known, "pools": [pool(p) for p in profile.pools]},
+        "workloads": [workload(w) for w in plans],
+        "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in errors],
+        "summary": {"workloads": len(plans), "landing": sum(1 for w in plans if w.lands),
+                    "nowhere": sum(1 for w in plans if not w.lands), "errors": len(errors)},
+    }
+
+
+def render_json(plans, profile, errors, out, *, usage_known: bool) -> None:
+    json.dump(plan_to_dict(plans, profile, errors, usage_known=usage_known), out, indent=2, ensure_ascii=False)
+    out.write("\n")
