@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test install control-plane registry bench bench-images fuzz clean
+.PHONY: demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -28,8 +28,14 @@ registry:
 	  echo "installing Debian's docker-registry"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry; }
 
+## browser: Debian's chromium, which renders `winkube audit -o html` in the HTML report test
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+
 ## test: set up everything the suite needs, then run the whole suite
-test: $(STAMP) control-plane registry
+test: $(STAMP) control-plane registry browser
 	$(BIN)/pytest
 
 ## bench: benchmarks (never run as timed tests)
@@ -39,6 +45,14 @@ bench: $(STAMP)
 ## bench-images: resolve 1,000 images from a local registry, cold and warm cache, vs a bare httpx loop
 bench-images: $(STAMP) registry
 	$(BIN)/python bench/images_bench.py
+
+## bench-audit: winkube audit on a generated dump of 5,000 nodes and 150,000 pods (time, peak memory)
+bench-audit: $(STAMP)
+	$(BIN)/python bench/audit_bench.py
+
+## bench-webhook: the admission webhook over TLS on loopback: req/s and p50/p99 at 500/s, next to a parse-only floor
+bench-webhook: $(STAMP)
+	$(BIN)/python bench/webhook_bench.py
 
 ## fuzz: long randomized differential pass against the real kube-apiserver
 fuzz: $(STAMP) control-plane

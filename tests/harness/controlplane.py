@@ -35,6 +35,7 @@ KUBE_GO_MOD = REPO_ROOT / "tools" / "kube" / "go.mod"
 
 ADMIN_TOKEN_USER = "winkube-test-admin"
 SCHEDULER_USER = "system:kube-scheduler"
+CERT_ADMIN_USER = "winkube-cert-admin"  # client-certificate user in system:masters (make_pki)
 
 READY_TIMEOUT = float(os.environ.get("WINKUBE_CONTROL_PLANE_TIMEOUT", "180"))
 
@@ -150,6 +151,10 @@ class Pki:
     serving_key: Path
     sa_key: Path
     sa_pub: Path
+    # a client certificate (CN=winkube-cert-admin, O=system:masters) signed by the CA, which the
+    # apiserver trusts (--client-ca-file): the cluster-access tests authenticate with it
+    client_cert: Path | None = None
+    client_key: Path | None = None
 
 
 def make_pki(directory: Path) -> Pki:
@@ -210,6 +215,21 @@ def make_pki(directory: Path) -> Pki:
 
     sa_key = ec.generate_private_key(ec.SECP256R1())
 
+    cl_key = ec.generate_private_key(ec.SECP256R1())
+    cl_cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "system:masters"),
+                                 x509.NameAttribute(NameOID.COMMON_NAME, CERT_ADMIN_USER)]))
+        .issuer_name(ca_name)
+        .public_key(cl_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+
     def write(name: str, data: bytes, mode: int = 0o600) -> Path:
         p = directory / name
         p.write_bytes(data)
@@ -229,6 +249,8 @@ def make_pki(directory: Path) -> Pki:
             sa_key.public_key().public_bytes(pem, serialization.PublicFormat.SubjectPublicKeyInfo),
             0o644,
         ),
+        client_cert=write("client.crt", cl_cert.public_bytes(pem), 0o644),
+        client_key=write("client.key", cl_key.private_bytes(pem, pkcs8, noenc)),
     )
 
 
@@ -419,6 +441,7 @@ class ControlPlane:
             f"--tls-cert-file={pki.serving_cert}",
             f"--tls-private-key-file={pki.serving_key}",
             f"--token-auth-file={tokens}",
+            f"--client-ca-file={pki.ca_cert}",
             "--authorization-mode=RBAC",
             "--anonymous-auth=false",
             f"--allow-privileged={'true' if self.allow_privileged else 'false'}",

@@ -1,0 +1,520 @@
+"""The audit itself: objects in, the ONE engine per object, failures matched against the catalogue.
+
+Nothing about Windows lives here: Node objects reach the node rules, RuntimeClasses theirs,
+workloads every pod rule (winkube.engine.Engine.check_object); failure messages are matched by
+winkube.failures against knowledge/failures.yaml.
+
+Scale (bench/audit_bench.py: 5,000 nodes, 150,000 pods):
+- nodes are checked once per *signature* (everything a node rule can read except per-node
+  identity), and reported per pool;
+- workloads are checked once per identical pod template; pods that belong to a workload that was
+  read are not checked again (their template is the owner's) — only their statuses are read;
+- pods are streamed: each is looked at once and dropped.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ..engine import Engine, Options
+from ..model.finding import Finding, ObjectRef, Severity, Stage
+from ..model.podview import pod_view
+from ..model.profile import LABEL_OS, NodePool, Profile, default_profile, pools_from_nodes, with_cluster_objects
+from .collect import Missing
+
+STAGE_ORDER = [Stage.ADMISSION, Stage.SCHEDULING, Stage.KUBELET, Stage.RUNTIME, Stage.IGNORED, Stage.PRACTICE]
+STAGE_RANK = {s: i for i, s in enumerate(STAGE_ORDER)}  # lower = worse (bites earlier)
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "CronJob", "Job", "Pod")
+_NODE_IDENTITY = frozenset({"machineID", "systemUUID", "bootID"})
+
+
+def worst(stages: Iterable[Stage | None]) -> Stage | None:
+    best = None
+    for s in stages:
+        if s is not None and (best is None or STAGE_RANK[s] < STAGE_RANK[best]):
+            best = s
+    return best
+
+
+def _ref(obj: dict) -> ObjectRef:
+    m = obj.get("metadata") or {}
+    return ObjectRef(obj.get("apiVersion"), obj.get("kind"), m.get("namespace"), m.get("name"))
+
+
+def ref_str(ref: ObjectRef) -> str:
+    ns = f"{ref.namespace}/" if ref.namespace else ""
+    return f"{ref.kind} {ns}{ref.name}"
+
+
+@dataclass
+class Cell:
+    """One pool × workload square of the matrix."""
+
+    stage: Stage | None  # worst stage that bites there; None: fine
+    lands: bool  # the scheduler can place the workload's pods on this pool
+    notes: list[str] = field(default_factory=list)
+    now: bool = False  # a failure is happening now on this pool
+
+
+@dataclass
+class WorkloadResult:
+    ref: ObjectRef
+    findings: list[Finding]
+    cells: dict[str, Cell]
+    template_key: str
+    failures: list["FailureGroup"] = field(default_factory=list)
+
+    @property
+    def worst(self) -> Stage | None:
+        return worst([f.stage for f in self.findings] + [g.entry_stage for g in self.failures])
+
+    @property
+    def anchor(self) -> str:
+        return "w-" + "-".join(x for x in (self.ref.kind, self.ref.namespace, self.ref.name) if x)
+
+
+@dataclass
+class PoolResult:
+    pool: NodePool
+    findings: list[Finding]  # from the node rules, on one representative node per signature
+
+    @property
+    def worst(self) -> Stage | None:
+        return worst(f.stage for f in self.findings)
+
+
+@dataclass
+class FailureGroup:
+    """Pods/Events of one workload failing with one catalogue entry (on one pool)."""
+
+    entry_id: str
+    entry_stage: Stage
+    title: str
+    cause: str
+    fix: str
+    source: str
+    workload: ObjectRef | None
+    pool: str | None
+    where: str  # "containerStatuses[app].state.waiting" / "Event FailedCreatePodSandBox"
+    reason: str
+    message: str  # one example message
+    example: str  # one example object ("Pod ns/name")
+    count: int = 1
+    also: tuple[str, ...] = ()  # other catalogue entries the same message matches (less specific)
+
+
+@dataclass
+class AuditResult:
+    source: str
+    profile: Profile
+    kube_version: tuple[int, int]
+    server_version: str | None
+    pools: list[PoolResult]
+    runtime_classes: list[tuple[ObjectRef, list[Finding]]]
+    workloads: list[WorkloadResult]
+    failures: list[FailureGroup]
+    partial: list[Missing]
+    errors: list[str]
+    counts: dict[str, int]
+    templates_checked: int = 0
+    node_signatures_checked: int = 0
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        out = [f for p in self.pools for f in p.findings]
+        out += [f for _, fs in self.runtime_classes for f in fs]
+        out += [f for w in self.workloads for f in w.findings]
+        return out
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def _node_signature(node: dict) -> str:
+    meta, spec, status = node.get("metadata") or {}, node.get("spec") or {}, node.get("status") or {}
+    labels = {k: v for k, v in (meta.get("labels") or {}).items() if k != "kubernetes.io/hostname"}
+    info = {k: v for k, v in (status.get("nodeInfo") or {}).items() if k not in _NODE_IDENTITY}
+    return json.dumps([labels, meta.get("annotations") and {k: v for k, v in meta["annotations"].items()
+                                                          if k.startswith("winkube.io/")},
+                       spec.get("taints"), spec.get("unschedulable"), info,
+                       status.get("allocatable"), status.get("capacity")], sort_keys=True, default=str)
+
+
+def _template_key(obj: dict) -> str:
+    view = pod_view(obj)
+    meta = view.pod_meta
+    labels = meta.get("labels") or {}
+    os_labels = {k: v for k, v in labels.items() if k in (LABEL_OS, "beta.kubernetes.io/os")} if isinstance(labels, dict) else labels
+    ignore = ((obj.get("metadata") or {}).get("annotations") or {}).get("winkube.io/ignore")
+    return json.dumps([obj.get("kind"), view.spec, os_labels, meta.get("annotations"), ignore],
+                      sort_keys=True, default=str)
+
+
+def _controller(obj: dict) -> tuple[str, str] | None:
+    for o in (obj.get("metadata") or {}).get("ownerReferences") or ():
+        if isinstance(o, dict) and o.get("controller"):
+            return o.get("kind"), o.get("uid")
+    refs = (obj.get("metadata") or {}).get("ownerReferences") or ()
+    if refs and isinstance(refs[0], dict):
+        return refs[0].get("kind"), refs[0].get("uid")
+    return None
+
+
+class Auditor:
+    def __init__(self, source, *, kube_version: tuple[int, int] | None = None, base_profile: Profile | None = None):
+        self.source = source
+        self.kube_version = kube_version
+        self.base_profile = base_profile
+        self.errors: list[str] = []
+        self.counts: dict[str, int] = {}
+
+    def run(self) -> AuditResult:
+        """One pass over the source's objects, in any order (a dump need not list owners before
+        pods); pods and events are reduced to small records as they stream by."""
+        src = self.source
+        matcher = _Matcher()
+        nodes: list[dict] = []
+        rcs: list[dict] = []
+        records: list[tuple[str, ObjectRef, tuple | None, str]] = []  # kind, ref, owner, template key
+        reps: dict[str, dict] = {}  # template key -> one object with that template
+        by_uid: dict[str, tuple[ObjectRef, tuple | None]] = {}  # workload uid -> (ref, its owner)
+        pod_index: dict[tuple[str, str], tuple[tuple | None, str | None]] = {}  # (ns, name) -> (owner, nodeName)
+        orphan_pods: dict[str, dict] = {}  # owner uid not (yet) read -> one of its pods
+        pod_hits: list[tuple] = []
+        event_hits: list[tuple] = []
+        counts = self.counts
+        for k in ("Node", "RuntimeClass", *WORKLOAD_KINDS, "Event"):
+            counts[k] = 0
+        for obj in src.objects():
+            kind = obj.get("kind")
+            if kind not in counts:
+                continue
+            counts[kind] += 1
+            if kind == "Pod":
+                meta = obj.get("metadata") or {}
+                key = (meta.get("namespace") or "", meta.get("name") or "")
+                owner = _controller(obj)
+                node = (obj.get("spec") or {}).get("nodeName")
+                pod_index[key] = (owner, node)
+                if owner is None:
+                    records.append(("Pod", _ref(obj), None, self._rep(reps, obj)))
+                elif owner[1] not in by_uid and owner[1] not in orphan_pods:
+                    orphan_pods[owner[1]] = obj
+                hits = matcher.pod(obj)
+                if hits:
+                    pod_hits.append((key, owner, node, hits))
+            elif kind == "Event":
+                hits = matcher.event(obj)
+                if hits:
+                    inv = obj.get("involvedObject") or obj.get("regarding") or {}
+                    host = (obj.get("source") or {}).get("host") or (obj.get("deprecatedSource") or {}).get("host")
+                    event_hits.append((inv, host, int(obj.get("count") or obj.get("deprecatedCount") or 1), hits))
+            elif kind == "Node":
+                nodes.append(obj)
+            elif kind == "RuntimeClass":
+                rcs.append(obj)
+            else:
+                ref = _ref(obj)
+                owner = _controller(obj)
+                uid = (obj.get("metadata") or {}).get("uid")
+                if uid:
+                    by_uid[uid] = (ref, owner)
+                records.append((kind, ref, owner, self._rep(reps, obj)))
+
+        nodes_missing = any(m.kind == "Node" for m in src.partial)
+        profile = self._profile(nodes, rcs, nodes_missing)
+        kube_version = self.kube_version or profile.kube_version
+        engine = Engine(Options(profile=profile, kube_version=kube_version, locate=False), self._rules())
+        pools = self._pools(engine, profile, nodes)
+        node_pool = {name: p.name for p in profile.pools for name in p.node_names}
+        del nodes
+        rc_results = [(_ref(rc), self._check(engine, rc)) for rc in rcs]
+
+        results: dict[str, WorkloadResult] = {}
+        cache: dict[str, tuple[list[Finding], dict[str, Cell]]] = {}
+
+        def add(ref: ObjectRef, key: str) -> WorkloadResult:
+            hit = cache.get(key)
+            if hit is None:
+                hit = cache[key] = self._check_workload(engine, profile, reps[key])
+            wr = WorkloadResult(ref, [_with_ref(f, ref) for f in hit[0]],
+                                {k: Cell(c.stage, c.lands, list(c.notes)) for k, c in hit[1].items()}, key)
+            results[ref_str(ref)] = wr
+            return wr
+
+        for kind, ref, owner, key in records:
+            if owner and owner[1] in by_uid and kind in ("ReplicaSet", "Job"):
+                continue  # its template is its owner's (a Deployment / CronJob that was read)
+            add(ref, key)
+
+        def top(owner: tuple | None) -> ObjectRef | None:
+            """The outermost workload that was read in the pod's owner chain."""
+            ref = None
+            for _ in range(4):
+                if not owner or owner[1] not in by_uid:
+                    break
+                ref, owner = by_uid[owner[1]]
+            return ref
+
+        # pods whose owner was not read (403 on its kind, or a kind audit does not read): their
+        # template is judged from one of their pods
+        stand_in: dict[str, ObjectRef] = {}
+        for uid, pod in orphan_pods.items():
+            if uid in by_uid:
+                continue
+            wr = add(_ref(pod), self._rep(reps, pod))
+            stand_in[uid] = wr.ref
+        del orphan_pods
+
+        def owner_ref(owner: tuple | None, fallback: ObjectRef) -> ObjectRef:
+            if owner is None:
+                return fallback
+            return top(owner) or stand_in.get(owner[1]) or fallback
+
+        groups: dict[tuple, FailureGroup] = {}
+        for (ns, name), owner, node, hits in pod_hits:
+            pod_ref = ObjectRef("v1", "Pod", ns, name)
+            wref = owner_ref(owner, pod_ref)
+            for where, reason, message, m in hits:
+                self._group(groups, m, wref, node_pool.get(node or ""), where, reason, message, f"Pod {ns}/{name}")
+        for inv, host, count, hits in event_hits:
+            wref, pool = None, node_pool.get(host or "")
+            ikind, ins, iname = inv.get("kind"), inv.get("namespace") or "", inv.get("name") or ""
+            if ikind == "Pod":
+                pod_ref = ObjectRef("v1", "Pod", ins or None, iname)
+                owner, node = pod_index.get((ins, iname), (None, None))
+                wref = owner_ref(owner, pod_ref)
+                pool = node_pool.get(node or "") or pool
+            elif ikind == "Node":
+                pool = node_pool.get(iname) or pool
+            elif ikind:
+                wref = ObjectRef(inv.get("apiVersion"), ikind, ins or None, iname)
+            label = f"{ikind or 'object'} {ins + '/' if ins else ''}{iname}"
+            for where, reason, message, m in hits:
+                self._group(groups, m, wref, pool, where, reason, message, label, count=count)
+        del pod_index
+
+        failures = sorted(groups.values(), key=lambda g: (STAGE_RANK[g.entry_stage], g.entry_id,
+                                                          ref_str(g.workload) if g.workload else "", g.pool or ""))
+        for g in failures:
+            if g.workload is None:
+                continue
+            wr = results.get(ref_str(g.workload))
+            if wr is None:  # e.g. a failing pod that was not itself read, named by an Event
+                wr = results[ref_str(g.workload)] = WorkloadResult(g.workload, [], {}, "")
+            wr.failures.append(g)
+            if g.pool:
+                c = wr.cells.get(g.pool)
+                if c is None:
+                    wr.cells[g.pool] = Cell(g.entry_stage, True, [f"{g.entry_id} now: {g.title}"], True)
+                else:
+                    c.now = True
+                    c.stage = worst([c.stage, g.entry_stage])
+                    c.notes.append(f"{g.entry_id} now: {g.title}")
+
+        server = src.server_version.get("gitVersion") if src.server_version else None
+        return AuditResult(
+            source=src.description, profile=profile, kube_version=kube_version, server_version=server,
+            pools=pools, runtime_classes=rc_results, workloads=list(results.values()), failures=failures,
+            partial=list(src.partial), errors=self.errors, counts=dict(counts),
+            templates_checked=len(cache), node_signatures_checked=self._node_sigs,
+        )
+
+    @staticmethod
+    def _rep(reps: dict[str, dict], obj: dict) -> str:
+        key = _template_key(obj)
+        if key not in reps:
+            reps[key] = obj
+        return key
+
+    # ------------------------------------------------------------------------------------------
+
+    def _profile(self, nodes: list[dict], rcs: list[dict], nodes_missing: bool) -> Profile:
+        base = self.base_profile
+        if base is None:
+            if nodes_missing or not nodes:
+                base = default_profile()  # the guessed pools, softened (profile.assumed)
+            else:
+                base = Profile(name="cluster", pools=[], runtime_classes={}, source="cluster")
+        if self.kube_version:
+            base.kube_version = self.kube_version
+        return with_cluster_objects(base, nodes, rcs)
+
+    def _pools(self, engine: Engine, profile: Profile, nodes: list[dict]) -> list[PoolResult]:
+        self._node_sigs = 0
+        if not nodes:
+            return [PoolResult(p, []) for p in profile.pools]
+        by_name = {(n.get("metadata") or {}).get("name"): n for n in nodes}
+        out = []
+        seen: dict[str, list[Finding]] = {}
+        for pool in profile.pools:
+            findings: list[Finding] = []
+            keys_done = set()
+            for name in pool.node_names:
+                node = by_name.get(name)
+                if node is None:
+                    continue
+                node.setdefault("kind", "Node")
+                sig = _node_signature(node)
+                if sig in keys_done:
+                    continue
+                keys_done.add(sig)
+                if sig not in seen:
+                    seen[sig] = self._check(engine, node)
+                    self._node_sigs += 1
+                for f in seen[sig]:
+                    if not any(g.rule == f.rule and g.message == f.message for g in findings):
+                        findings.append(f)
+            out.append(PoolResult(pool, findings))
+        return out
+
+    def _check(self, engine: Engine, obj: dict) -> list[Finding]:
+        from ..model.finding import InputError
+        errors: list[InputError] = []
+        findings = engine.check_object(obj, None, errors)
+        for e in errors:
+            self.errors.append(f"{ref_str(_ref(obj))}: {e.message}")
+        ref = _ref(obj)
+        return [_with_ref(f, ref) for f in findings]
+
+    def _rules(self) -> dict:
+        """Every rule, plus a last pod-scope pseudo-rule that keeps the engine's PodContext: the
+        matrix reads the targeting the rules already computed instead of resolving it again."""
+        from ..model.finding import Severity as _Sev
+        from ..rules import Rule, all_rules
+
+        def keep(ctx):
+            self._last_ctx = ctx
+            return ()
+
+        rules = dict(all_rules())
+        rules["-audit-keep-context"] = Rule("-audit-keep-context", Stage.PRACTICE, _Sev.INFO, "pod", "", "", "", "", keep,
+                                           __name__)
+        return rules
+
+    def _check_workload(self, engine: Engine, profile: Profile, obj: dict) -> tuple[list[Finding], dict[str, Cell]]:
+        self._last_ctx = None
+        findings = self._check(engine, obj)
+        cells: dict[str, Cell] = {}
+        try:
+            ctx = self._last_ctx
+            if ctx is not None:
+                t = ctx.targeting
+            else:  # the engine refused the object (shape errors): resolve for the matrix anyway
+                from ..targeting import resolve
+                t = resolve(pod_view(obj), profile)
+        except Exception as e:  # errors are values: the findings above stand without the matrix
+            self.errors.append(f"{ref_str(_ref(obj))}: targeting failed: {type(e).__name__}: {e}")
+            return findings, cells
+        everywhere = worst(f.stage for f in findings if f.stage is Stage.ADMISSION)
+        lands_nowhere = not t.landing
+        # Findings that are not per-pool facts of the targeting (a scheduling finding such as "can
+        # land on X too", an ignored setting, a practice): they colour the pools they name, else the
+        # pools of the OS the pod is meant for, else every pool it lands on.
+        named: dict[str, list[Finding]] = {}
+        for f in findings:
+            if f.stage is Stage.ADMISSION:
+                continue
+            if f.stage in (Stage.KUBELET, Stage.RUNTIME):
+                continue  # per pool from the targeting below
+            hit = [fit.pool.name for fit in t.fits if fit.schedulable and f"{fit.pool.name} (" in f.message]
+            if not hit:
+                hit = [fit.pool.name for fit in t.fits if fit.schedulable and (t.os_intent is None or fit.pool.os == t.os_intent)]
+            for name in hit:
+                named.setdefault(name, []).append(f)
+        for fit in t.fits:
+            notes: list[str] = []
+            stages: list[Stage | None] = [everywhere]
+            if everywhere is not None:
+                notes.append("the API server rejects it")
+            if not fit.schedulable:
+                if lands_nowhere:
+                    stages.append(Stage.SCHEDULING)
+                notes.extend(f"{plugin}: {why}" for plugin, why in fit.failures[:2])
+                cells[fit.pool.name] = Cell(worst(stages), False, notes)
+                continue
+            for f in named.get(fit.pool.name, ()):
+                stages.append(f.stage)
+                notes.append(f"{f.rule}: {f.message[:160]}")
+            if fit.kubelet:
+                stages.append(Stage.KUBELET)
+                notes.extend(f"kubelet {reason}: {msg}" for reason, msg in fit.kubelet[:2])
+            if fit.runtime:
+                stages.append(Stage.RUNTIME)
+                notes.extend(f"{img.container}: {why}" for img, why in fit.runtime[:2])
+            cells[fit.pool.name] = Cell(worst(stages), True, notes)
+        return findings, cells
+
+    def _group(self, groups, ms, wref, pool, where, reason, message, example, count: int = 1) -> None:
+        e = ms[0].entry  # the most specific match; the others are named as alternatives
+        key = (e.id, ref_str(wref) if wref else example, pool, where.split("[")[0])
+        g = groups.get(key)
+        if g is None:
+            groups[key] = FailureGroup(e.id, e.stage, e.title, e.cause, e.fix, e.source, wref, pool, where,
+                                       reason, message, example, count, tuple(m.entry.id for m in ms[1:]))
+        else:
+            g.count += count
+
+
+def _with_ref(f: Finding, ref: ObjectRef) -> Finding:
+    return Finding(f.rule, f.stage, f.severity, f.path, f.message, f.fix, f.error_type, ref)
+
+
+class _Matcher:
+    """Pod statuses and Events → catalogue matches; a combined regex skips the (common) clean case."""
+
+    def __init__(self):
+        import re
+
+        from ..failures import catalogue, match
+        self._match = match
+        parts = []
+        for e in catalogue():
+            p = e.pattern.pattern
+            if p.startswith("(?s)"):
+                p = p[4:]
+            parts.append(f"(?:{p})")
+        self._any = re.compile("|".join(parts), re.IGNORECASE | re.DOTALL)
+
+    def _hits(self, where: str, reason: str, message: str, out: list) -> None:
+        text = f"{reason}: {message}" if reason and message else (reason or message)
+        if text and self._any.search(text):
+            ms = self._match(text)
+            if ms:
+                out.append((where, reason, message, ms))
+
+    def pod(self, pod: dict) -> list:
+        status = pod.get("status")
+        if not status:
+            return []
+        out: list = []
+        if status.get("reason") or status.get("message"):
+            self._hits("status", status.get("reason") or "", status.get("message") or "", out)
+        for c in status.get("conditions") or ():
+            if c.get("message") and c.get("status") != "True":
+                self._hits(f"conditions[{c.get('type')}]", c.get("reason") or "", c["message"], out)
+        for list_name in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"):
+            for cs in status.get(list_name) or ():
+                name = cs.get("name")
+                for state_name in ("state", "lastState"):
+                    state = cs.get(state_name) or {}
+                    for sub in ("waiting", "terminated"):
+                        s = state.get(sub)
+                        if not s:
+                            continue
+                        msg = s.get("message") or ""
+                        code = s.get("exitCode")
+                        if sub == "terminated" and code not in (None, 0):
+                            msg = f"{msg} (exit code {code})" if msg else f"exit code {code}"
+                        if msg or s.get("reason"):
+                            self._hits(f"{list_name}[{name}].{state_name}.{sub}", s.get("reason") or "", msg, out)
+        return out
+
+    def event(self, ev: dict) -> list:
+        out: list = []
+        reason = ev.get("reason") or ""
+        message = ev.get("message") or ev.get("note") or ""
+        if message or reason:
+            self._hits(f"Event {reason}", reason, message, out)
+        return out

@@ -1,0 +1,394 @@
+"""The Cluster: raw-JSON get, paginated list and watch against kube-apiserver over httpx."""
+from __future__ import annotations
+
+import json
+import os
+import ssl
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from typing import Iterator
+from urllib.parse import urlsplit
+
+import httpx
+
+from .config import (ClusterConfig, ConfigError, CredentialSource, Credentials, from_in_cluster, from_kubeconfig,
+                     in_cluster_available, kubeconfig_paths, SERVICE_ACCOUNT_DIR)
+
+_RETRY_STATUS = (429, 503, 504)
+_MAX_RETRIES = 3
+_GONE_RESTARTS = 3
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """What an API path names, for error messages and RBAC hints."""
+
+    group: str  # "" for the core group
+    version: str
+    resource: str  # plural, with "/subresource" when there is one
+    namespace: str | None  # None: cluster scope (or all namespaces for namespaced resources)
+    name: str | None = None
+
+    def describe(self) -> str:
+        g = f'"{self.resource}" in API group "{self.group}"'
+        where = f'namespace "{self.namespace}"' if self.namespace else "the cluster scope"
+        return f"{g} in {where}"
+
+
+def parse_path(path: str) -> ResourceRef | None:
+    """/api/v1/nodes, /api/v1/namespaces/ns/pods/name/status, /apis/apps/v1/deployments, … → ResourceRef."""
+    parts = [p for p in urlsplit(path).path.split("/") if p]
+    if parts[:1] == ["api"] and len(parts) >= 3:
+        group, version, rest = "", parts[1], parts[2:]
+    elif parts[:1] == ["apis"] and len(parts) >= 4:
+        group, version, rest = parts[1], parts[2], parts[3:]
+    else:
+        return None
+    namespace = None
+    if len(rest) >= 3 and rest[0] == "namespaces":
+        namespace, rest = rest[1], rest[2:]
+    elif len(rest) == 2 and rest[0] == "namespaces":
+        return ResourceRef(group, version, "namespaces", None, rest[1])
+    if not rest:
+        return None
+    resource = rest[0]
+    name = rest[1] if len(rest) >= 2 else None
+    if len(rest) >= 3:
+        resource = f"{resource}/{rest[2]}"
+    return ResourceRef(group, version, resource, namespace, name)
+
+
+class ClusterError(Exception):
+    """Something failed talking to the cluster; str() says what. For a 403, ``permission`` names
+    the missing permission (verb, resource, API group, namespace) as RBAC needs it."""
+
+    def __init__(self, message: str, *, status: int | None = None, reason: str | None = None,
+                 verb: str | None = None, resource: ResourceRef | None = None, path: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.reason = reason  # the Status reason: Forbidden, NotFound, Gone, Unauthorized, …
+        self.verb = verb
+        self.resource = resource
+        self.path = path
+
+    @property
+    def forbidden(self) -> bool:
+        return self.status == 403
+
+    @property
+    def permission(self) -> str | None:
+        """'list pods in API group "" in namespace "x"' for a 403, else None."""
+        if self.status != 403 or self.verb is None or self.resource is None:
+            return None
+        return f"{self.verb} {self.resource.describe()}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _status_message(resp: httpx.Response) -> tuple[str, str | None]:
+    try:
+        body = resp.json()
+    except ValueError:
+        text = resp.text.strip()
+        return (text[:300] or resp.reason_phrase), None
+    if isinstance(body, dict) and body.get("kind") == "Status":
+        return str(body.get("message") or resp.reason_phrase), body.get("reason")
+    return resp.reason_phrase, None
+
+
+class Cluster:
+    """A connection to one kube-apiserver. Thread-safe; close() (or ``with``) when done.
+
+    Every method returns plain JSON objects (dicts) as the API server sends them, and raises only
+    ClusterError.
+    """
+
+    def __init__(self, config: ClusterConfig, *, timeout: float = 30.0):
+        self.config = config
+        self.server = config.server
+        self.context = config.context
+        self.namespace = config.namespace
+        self.timeout = timeout
+        self._creds = CredentialSource(config, timeout=max(timeout, 10.0))
+        self._clients: dict[tuple, httpx.Client] = {}  # by client certificate (exec plugins may rotate it)
+        self._clients_lock = threading.Lock()
+        self._default_headers = {"Accept": "application/json", "User-Agent": "winkube"}
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def connect(cls, kubeconfig: str | None = None, context: str | None = None, *, timeout: float = 30.0) -> "Cluster":
+        """From the kubeconfig (explicit, $KUBECONFIG, ~/.kube/config), else the in-cluster service
+        account. Nothing is sent yet: the first request shows whether the cluster is reachable."""
+        try:
+            paths = kubeconfig_paths(kubeconfig)
+            if paths:
+                cfg = from_kubeconfig(paths, context)
+            elif context:
+                raise ConfigError(f"--context {context}: no kubeconfig found ($KUBECONFIG, ~/.kube/config)")
+            else:
+                cfg = from_in_cluster()
+        except ConfigError as e:
+            raise ClusterError(str(e)) from None
+        return cls(cfg, timeout=timeout)
+
+    @classmethod
+    def in_cluster(cls, sa_dir: str = SERVICE_ACCOUNT_DIR, *, timeout: float = 30.0) -> "Cluster":
+        """The pod's own service account (sa_dir holds token, ca.crt, namespace)."""
+        try:
+            return cls(from_in_cluster(sa_dir), timeout=timeout)
+        except ConfigError as e:
+            raise ClusterError(str(e)) from None
+
+    @staticmethod
+    def in_cluster_available(sa_dir: str = SERVICE_ACCOUNT_DIR) -> bool:
+        return in_cluster_available(sa_dir)
+
+    def __enter__(self) -> "Cluster":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for c in self._clients.values():
+            c.close()
+        self._clients.clear()
+
+    def __repr__(self) -> str:
+        return f"Cluster({self.server!r}, context={self.context!r})"
+
+    # ------------------------------------------------------------------ public API
+
+    def version(self) -> dict:
+        """GET /version (gitVersion, major, minor, platform, …)."""
+        return self.get("/version")
+
+    def get(self, path: str) -> dict:
+        resp = self._request("GET", path, verb="get")
+        return self._json(resp, path)
+
+    def list(self, path: str, *, limit: int = 500, params: dict | None = None) -> Iterator[dict]:
+        """Every item of a list, page by page (limit/continue). If a continue token expires (410
+        Gone) the list restarts from the beginning, skipping items already yielded (by uid), up to
+        3 times; then ClusterError."""
+        return self._list(path, limit=limit, params=params, sink=None)
+
+    def list_with_version(self, path: str, *, limit: int = 500, params: dict | None = None) -> tuple[list[dict], str]:
+        """All items plus the list's resourceVersion (start a watch from it)."""
+        box: dict = {}
+        items = list(self._list(path, limit=limit, params=params, sink=box))
+        return items, box.get("resourceVersion", "")
+
+    def watch(self, path: str, resource_version: str, *, timeout_seconds: int = 300,
+              params: dict | None = None) -> Iterator[dict]:
+        """{"type": ADDED|MODIFIED|DELETED|BOOKMARK, "object": {...}} events from resource_version on,
+        until the server ends the watch (after timeout_seconds). An ERROR event (e.g. 410: the
+        resourceVersion is too old) raises ClusterError — list again and watch from the new version."""
+        q = {"watch": "true", "allowWatchBookmarks": "true", "timeoutSeconds": str(int(timeout_seconds))}
+        if resource_version:
+            q["resourceVersion"] = resource_version
+        q.update(params or {})
+        return self._watch(path, q, timeout_seconds)
+
+    # ------------------------------------------------------------------ internals
+
+    def _list(self, path: str, *, limit: int, params: dict | None, sink: dict | None) -> Iterator[dict]:
+        if limit is not None and limit < 0:
+            raise ClusterError(f"list {path}: limit must be >= 0 (0: no paging)")
+
+        def gen() -> Iterator[dict]:
+            seen: set[str] = set()
+            restarts = 0
+            cont = None
+            while True:
+                q = dict(params or {})
+                if limit:
+                    q["limit"] = str(int(limit))
+                if cont:
+                    q["continue"] = cont
+                try:
+                    page = self._json(self._request("GET", path, params=q, verb="list"), path)
+                except ClusterError as e:
+                    if e.status == 410 and cont:
+                        restarts += 1
+                        if restarts > _GONE_RESTARTS:
+                            raise ClusterError(
+                                f"listing {path}: the list changed faster than it could be read (continue token "
+                                f"expired, 410 Gone, {_GONE_RESTARTS} restarts); try again or raise --chunk-size",
+                                status=410, reason="Expired", verb="list", resource=parse_path(path), path=path) from None
+                        cont = None
+                        if sink is not None:
+                            sink.pop("resourceVersion", None)  # the restarted list has its own
+                        continue
+                    raise
+                meta = page.get("metadata") or {}
+                if sink is not None and "resourceVersion" not in sink:
+                    sink["resourceVersion"] = str(meta.get("resourceVersion") or "")
+                more = bool(meta.get("continue"))
+                for item in page.get("items") or ():
+                    uid = (item.get("metadata") or {}).get("uid") if (more or restarts) else None
+                    if uid:
+                        if restarts and uid in seen:
+                            continue
+                        seen.add(uid)
+                    yield item
+                cont = meta.get("continue")
+                if not cont:
+                    return
+        return gen()
+
+    def _watch(self, path: str, q: dict, timeout_seconds: int) -> Iterator[dict]:
+        client, headers, ext = self._prepared()
+        timeout = httpx.Timeout(self.timeout, read=timeout_seconds + max(self.timeout, 30.0))
+        try:
+            with client.stream("GET", path, params=q, headers=headers, timeout=timeout, extensions=ext) as resp:
+                if resp.status_code >= 400:
+                    resp.read()
+                    raise self._error(resp, "watch", path)
+                for line in resp.iter_lines():
+                    if not line.strip():
+                        continue
+                    try:
+                        event = json.loads(line)
+                    except ValueError:
+                        raise ClusterError(f"watch {path}: the server sent something that is not JSON: {line[:200]!r}",
+                                           path=path) from None
+                    if event.get("type") == "ERROR":
+                        obj = event.get("object") or {}
+                        code = obj.get("code")
+                        raise ClusterError(f"watch {path}: {obj.get('message') or 'error'}"
+                                           + (" (list again and watch from the new resourceVersion)" if code == 410 else ""),
+                                           status=code, reason=obj.get("reason"), verb="watch",
+                                           resource=parse_path(path), path=path)
+                    yield event
+        except httpx.HTTPError as e:
+            raise self._transport_error(e, "watch", path) from None
+
+    def _client_for(self, creds: Credentials) -> httpx.Client:
+        key = (creds.cert_pem, creds.key_pem)
+        client = self._clients.get(key)
+        if client is not None:
+            return client
+        with self._clients_lock:
+            client = self._clients.get(key)
+            if client is not None:
+                return client
+            try:
+                verify = self._ssl_context(creds)
+            except (ssl.SSLError, OSError, ValueError) as e:
+                raise ClusterError(f"{self.config.source}: the TLS settings cannot be used: {e}") from None
+            client = httpx.Client(base_url=self.server, verify=verify, timeout=self.timeout,
+                                  headers=self._default_headers, proxy=self.config.proxy,
+                                  limits=httpx.Limits(max_connections=16, max_keepalive_connections=16))
+            self._clients[key] = client
+        return client
+
+    def _ssl_context(self, creds: Credentials) -> ssl.SSLContext | bool:
+        cfg = self.config
+        if not self.server.startswith("https://"):
+            return False
+        ctx = ssl.create_default_context()
+        if cfg.insecure:
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+        elif cfg.ca_pem:
+            ctx.load_verify_locations(cadata=cfg.ca_pem.decode("ascii", errors="replace"))
+        if creds.cert_pem and creds.key_pem:
+            # ssl only loads certificates from files: write them to a private temporary
+            # directory, load, and remove them at once.
+            with tempfile.TemporaryDirectory(prefix="winkube-tls-") as d:
+                cert, key = os.path.join(d, "tls.crt"), os.path.join(d, "tls.key")
+                for p, data in ((cert, creds.cert_pem), (key, creds.key_pem)):
+                    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                    with os.fdopen(fd, "wb") as fh:
+                        fh.write(data)
+                ctx.load_cert_chain(cert, key)
+        return ctx
+
+    def _prepared(self, force_refresh: bool = False) -> tuple[httpx.Client, dict, dict]:
+        try:
+            creds = self._creds.current(force_refresh)
+        except ConfigError as e:
+            raise ClusterError(str(e)) from None
+        headers = {}
+        if creds.token:
+            headers["Authorization"] = f"Bearer {creds.token}"
+        elif self.config.username is not None and self.config.password is not None and not creds.cert_pem:
+            import base64
+            raw = f"{self.config.username}:{self.config.password}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(raw).decode()
+        ext = {"sni_hostname": self.config.tls_server_name} if self.config.tls_server_name else {}
+        return self._client_for(creds), headers, ext
+
+    def _request(self, method: str, path: str, *, params: dict | None = None, verb: str) -> httpx.Response:
+        refreshed = False
+        attempt = 0
+        while True:
+            client, headers, ext = self._prepared(force_refresh=refreshed)
+            try:
+                resp = client.request(method, path, params=params, headers=headers, extensions=ext)
+            except httpx.HTTPError as e:
+                raise self._transport_error(e, verb, path) from None
+            if resp.status_code == 401 and not refreshed and (self.config.exec or self.config.token_file):
+                refreshed = True  # an expired exec / rotated token: get a fresh one once
+                continue
+            if resp.status_code in _RETRY_STATUS and attempt < _MAX_RETRIES:
+                attempt += 1
+                try:
+                    wait = float(resp.headers.get("Retry-After", "1"))
+                except ValueError:
+                    wait = 1.0
+                time.sleep(min(max(wait, 0.1), 5.0))
+                continue
+            if resp.status_code >= 400:
+                raise self._error(resp, verb, path)
+            return resp
+
+    def _json(self, resp: httpx.Response, path: str) -> dict:
+        try:
+            data = json.loads(resp.content)
+        except ValueError:
+            raise ClusterError(f"GET {path}: the server answered {resp.status_code} with something that is not JSON "
+                               f"(is {self.server} a Kubernetes API server?)", status=resp.status_code, path=path) from None
+        if not isinstance(data, dict):
+            raise ClusterError(f"GET {path}: expected a JSON object", path=path)
+        return data
+
+    def _error(self, resp: httpx.Response, verb: str, path: str) -> ClusterError:
+        message, reason = _status_message(resp)
+        ref = parse_path(path)
+        code = resp.status_code
+        if code == 401:
+            text = (f"{self.server}: unauthorized (401) — the credentials of {self.config.source} were rejected"
+                    f"{': ' + message if message and message != 'Unauthorized' else ''}")
+        elif code == 403 and ref is not None:
+            scope = f' in namespace "{ref.namespace}"' if ref.namespace else (
+                " at the cluster scope" if ref.name is None else "")
+            text = (f"forbidden (403): missing permission to {verb} {ref.resource!r} (API group "
+                    f"{ref.group!r}){scope}. Server said: {message}")
+        elif code == 404:
+            text = f"{verb} {path}: not found (404): {message}"
+        elif code == 410:
+            text = f"{verb} {path}: gone (410): {message}"
+        else:
+            text = f"{verb} {path}: the server answered {code}: {message}"
+        return ClusterError(text, status=code, reason=reason, verb=verb, resource=ref, path=path)
+
+    def _transport_error(self, e: httpx.HTTPError, verb: str, path: str) -> ClusterError:
+        if isinstance(e, httpx.TimeoutException):
+            what = f"timed out after {self.timeout:g}s ({type(e).__name__})"
+        elif isinstance(e, httpx.ConnectError):
+            text = str(e)
+            if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+                what = f"TLS verification failed ({text}); check certificate-authority in {self.config.source}"
+            else:
+                what = f"cannot connect ({text or type(e).__name__})"
+        else:
+            what = f"{type(e).__name__}: {e}"
+        return ClusterError(f"{self.server} ({self.config.source}): {verb} {path}: {what}", verb=verb,
+                            resource=parse_path(path), path=path)
