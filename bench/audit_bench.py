@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -138,8 +137,6 @@ def gen_cluster(n_nodes: int, n_pods: int, seed: int = 20261127):
     linux_pools = [p for p, os_, *_ in POOLS if os_ == "linux"]
     win_pools = [p for p, os_, *_ in POOLS if os_ == "windows"]
     workloads, pods, events = [], [], []
-    n_linux = sum(len(by_pool[p]) for p in linux_pools)
-    n_win = sum(len(by_pool[p]) for p in win_pools)
 
     def mkpod(ns, name, labels, spec, node, owner, failing):
         uid = _uid(rng)
@@ -197,7 +194,6 @@ def gen_cluster(n_nodes: int, n_pods: int, seed: int = 20261127):
                 ds_pods_total += 1
     # StatefulSets, Jobs/CronJobs, bare pods, then Deployments take the rest
     namespaces = [f"team-{i:03d}" for i in range(200)]
-    remaining = n_pods - len(pods)
     n_sts, n_cron, n_bare = 300, 200, 600
     for i in range(n_sts):
         ns = rng.choice(namespaces)

@@ -144,7 +144,10 @@ class Engine:
             for f in self.check_object(obj, sub, result.errors):
                 result.findings.append(f)
 
-    def check_object(self, obj: dict, doc: Document | None = None, errors: list[InputError] | None = None) -> list[Finding]:
+    def check_object(self, obj: dict, doc: Document | None = None, errors: list[InputError] | None = None,
+                     on_pod: Callable[[PodContext], None] | None = None) -> list[Finding]:
+        """Findings on one object. on_pod receives a workload's PodContext after its rules ran, so a
+        front door can read the targeting they computed (audit's matrix) instead of resolving it again."""
         kind = obj["kind"]
         ref = doc.ref if doc else None
         raw: list[tuple[Rule, object]] = []
@@ -160,6 +163,8 @@ class Engine:
                 return []
             ctx = PodContext(view, self.options.profile, self.kube_version, self.options.images)
             raw = self._run(self.by_scope.get("pod", ()), ctx, doc, errors)
+            if on_pod is not None:
+                on_pod(ctx)
         elif kind in _SCOPE_BY_KIND:
             ctx = DocContext(obj, self.options.profile, self.kube_version)
             raw = self._run(self.by_scope.get(_SCOPE_BY_KIND[kind], ()), ctx, doc, errors)

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..engine import Engine, Options
-from ..model.finding import Finding, ObjectRef, Severity, Stage
+from ..model.finding import Finding, ObjectRef, Stage
 from ..model.podview import pod_view
-from ..model.profile import LABEL_OS, NodePool, Profile, default_profile, pools_from_nodes, with_cluster_objects
+from ..model.profile import LABEL_OS, NodePool, Profile, default_profile, with_cluster_objects
 from .collect import Missing
 
 STAGE_ORDER = [Stage.ADMISSION, Stage.SCHEDULING, Stage.KUBELET, Stage.RUNTIME, Stage.IGNORED, Stage.PRACTICE]
@@ -225,7 +225,7 @@ class Auditor:
         nodes_missing = any(m.kind == "Node" for m in src.partial)
         profile = self._profile(nodes, rcs, nodes_missing)
         kube_version = self.kube_version or profile.kube_version
-        engine = Engine(Options(profile=profile, kube_version=kube_version, locate=False), self._rules())
+        engine = Engine(Options(profile=profile, kube_version=kube_version, locate=False))
         pools = self._pools(engine, profile, nodes)
         node_pool = {name: p.name for p in profile.pools for name in p.node_names}
         del nodes
@@ -372,26 +372,15 @@ class Auditor:
     def _check(self, engine: Engine, obj: dict) -> list[Finding]:
         from ..model.finding import InputError
         errors: list[InputError] = []
-        findings = engine.check_object(obj, None, errors)
+        # keep the PodContext: the matrix reads the targeting the rules already computed
+        findings = engine.check_object(obj, None, errors, on_pod=self._keep_context)
         for e in errors:
             self.errors.append(f"{ref_str(_ref(obj))}: {e.message}")
         ref = _ref(obj)
         return [_with_ref(f, ref) for f in findings]
 
-    def _rules(self) -> dict:
-        """Every rule, plus a last pod-scope pseudo-rule that keeps the engine's PodContext: the
-        matrix reads the targeting the rules already computed instead of resolving it again."""
-        from ..model.finding import Severity as _Sev
-        from ..rules import Rule, all_rules
-
-        def keep(ctx):
-            self._last_ctx = ctx
-            return ()
-
-        rules = dict(all_rules())
-        rules["-audit-keep-context"] = Rule("-audit-keep-context", Stage.PRACTICE, _Sev.INFO, "pod", "", "", "", "", keep,
-                                           __name__)
-        return rules
+    def _keep_context(self, ctx) -> None:
+        self._last_ctx = ctx
 
     def _check_workload(self, engine: Engine, profile: Profile, obj: dict) -> tuple[list[Finding], dict[str, Cell]]:
         self._last_ctx = None

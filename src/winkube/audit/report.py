@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from ..model.finding import Finding, Severity, Stage
+from ..model.finding import Finding, Severity
 from ..report.text import clean
 from .core import STAGE_ORDER, STAGE_RANK, AuditResult, FailureGroup, ref_str
 
