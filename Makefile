@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz clean
+.PHONY: helm demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,10 @@ demo: $(STAMP)
 control-plane:
 	tools/build-control-plane.sh
 
+## helm: the Helm CLI built from its Go module (cached), for the chart's dry-run test
+helm:
+	tools/build-helm.sh
+
 ## registry: Debian's docker-registry (the CNCF distribution registry) for the image tests
 registry:
 	@command -v docker-registry >/dev/null 2>&1 || { \
@@ -35,7 +39,7 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
 ## test: set up everything the suite needs, then run the whole suite
-test: $(STAMP) control-plane registry browser
+test: $(STAMP) control-plane registry browser helm
 	$(BIN)/pytest
 
 ## bench: benchmarks (never run as timed tests)
