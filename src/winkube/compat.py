@@ -282,6 +282,7 @@ def _version_match(era: Era, host_build: int, image_os_version: str | None) -> b
     return _compatible(era, (10, 0, int(host_build)), image)
 
 
+@lru_cache(maxsize=8192)  # a pure function of three small values, asked once per image and pool
 def matches(host_build: int, image_os_version: str | None, containerd: str | None = None) -> bool:
     """Can a Windows host of ``host_build`` run an image whose ``os.version`` is given?
 

@@ -115,7 +115,9 @@ class Engine:
     def _profile_from_input(self, sources: list[Source]) -> None:
         nodes, rcs = [], []
         for src in sources:
-            if not _CLUSTER_OBJECT.search(src.text):
+            text = src.text
+            # a substring test in C first: the regex only runs on the few files that can match
+            if ("Node" not in text and "RuntimeClass" not in text) or not _CLUSTER_OBJECT.search(text):
                 continue
             for doc in read_text(src.name, src.text, [], json_file=src.json):
                 for sub, _ in expand(doc):
@@ -149,7 +151,6 @@ class Engine:
         """Findings on one object. on_pod receives a workload's PodContext after its rules ran, so a
         front door can read the targeting they computed (audit's matrix) instead of resolving it again."""
         kind = obj["kind"]
-        ref = doc.ref if doc else None
         raw: list[tuple[Rule, object]] = []
         view = None
         if kind in WORKLOAD_KINDS:
@@ -171,6 +172,7 @@ class Engine:
         if not raw:
             return []
         skip = _suppressed(obj, view)
+        ref = doc.ref if doc else None  # only objects with findings need it
         out = []
         for rule, hit in raw:
             if rule.id in skip:

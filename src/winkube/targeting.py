@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .model.podview import CONTAINER_LISTS, PodView, as_dict, as_list
 from .model.profile import LABEL_BUILD, LABEL_OS, NodePool, Profile, RuntimeClassInfo, Taint
@@ -222,6 +223,7 @@ def pod_requests(spec: dict, overhead: dict | None = None) -> dict[str, float]:
     return total
 
 
+@lru_cache(maxsize=8192)  # pools' allocatable values repeat on every pod
 def _units(name: str, q) -> int:
     """The scheduler's integer units: milli-CPU, whole units for the rest, rounded up as
     Quantity.MilliValue / Value do; rounded to a fine grid first so float sums (3 x 100m) stay exact."""
@@ -300,7 +302,40 @@ def image_uses(view: PodView, resolved: dict) -> list[ImageUse]:
     return uses
 
 
+_MEMO: dict = {}
+_MEMO_MAX = 4096
+_SCHEDULING_FIELDS = ("nodeSelector", "tolerations", "affinity", "runtimeClassName", "os", "nodeName", "hostNetwork",
+                      "securityContext", "overhead")
+
+
+def _memo_key(view: PodView, profile: Profile, resolved_images) -> tuple | None:
+    """Everything resolve() reads, as a hashable value: workloads of one chart or one team share
+    their scheduling, so their targeting is computed once (the result is read-only for rules)."""
+    spec = view.spec
+    try:
+        return (id(profile), id(resolved_images) if resolved_images else 0, view.kind, view.prefix,
+                view.labels.get(LABEL_OS), repr([spec.get(f) for f in _SCHEDULING_FIELDS]),
+                repr([(c.list_name, c.index, c.container.get("image"), c.container.get("resources"),
+                       c.container.get("restartPolicy"), c.container.get("securityContext")) for c in view.containers()]))
+    except RecursionError:
+        return None
+
+
 def resolve(view: PodView, profile: Profile, resolved_images: dict | None = None) -> Targeting:
+    key = _memo_key(view, profile, resolved_images)
+    if key is not None:
+        found = _MEMO.get(key)
+        if found is not None and found[0] is profile:
+            return found[1]
+    result = _resolve(view, profile, resolved_images)
+    if key is not None:
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        _MEMO[key] = (profile, result)  # the profile is kept alive with its id
+    return result
+
+
+def _resolve(view: PodView, profile: Profile, resolved_images: dict | None = None) -> Targeting:
     spec = view.spec
     selector = {str(k): ("" if v is None else str(v)) for k, v in as_dict(spec.get("nodeSelector")).items()}
     tolerations = [t for t in as_list(spec.get("tolerations")) if isinstance(t, dict)]

@@ -25,10 +25,8 @@ _FLOW_CHECK_FROM = 5_000
 _FLOW_DEPTH_LIMIT = 2_000
 MAX_DOCUMENT_CHARS = 256 << 20  # one YAML document as objects costs ~10x its text; big enough for a kubectl dump List
 _STACK_LINE_CHARS = 8_000  # below this, block nesting fits the default 8 MiB stack
-_STACK_LINE = re.compile(r"[^\n]{%d}" % _STACK_LINE_CHARS)
 _BIG_STACK = 256 * 1024 * 1024
 _LONG_LINE_CHARS = 100_000
-_LONG_LINE = re.compile(r"[^\n]{%d}" % _LONG_LINE_CHARS)
 _BRACKETS = re.compile(r"[\[\]{}]")
 
 try:
@@ -165,22 +163,27 @@ def _deep_flow(text: str) -> bool:
 
 
 class Lines:
-    """1-based line access to a text, only for reported findings. Checkpoints every 1,024 lines
-    are made as lines are asked for, so a file of millions of lines is never split whole."""
+    """1-based line access to a text, only for reported findings. Checkpoints every 64 lines
+    are made as lines are asked for, and the last answer is remembered (findings come in document
+    order), so a file of millions of lines is never split whole."""
 
-    __slots__ = ("text", "_marks")
-    _EVERY = 1024
+    __slots__ = ("text", "_marks", "_last")
+    _EVERY = 64  # a finding out of order rescans at most this many lines
 
     def __init__(self, text: str):
         self.text = text
-        self._marks: list[int] = [0]  # offset of line 1, 1025, 2049, …
+        self._marks: list[int] = [0]  # offset of line 1, 65, 129, …
+        self._last = (1, 0)  # (line, offset) of the last line asked for
 
     def __call__(self, line: int) -> str:
         if line < 1:
             return ""
         text, every, marks = self.text, self._EVERY, self._marks
         k = min((line - 1) // every, len(marks) - 1)
-        pos, at = marks[k], k * every + 1
+        at, pos = k * every + 1, marks[k]
+        last_line, last_pos = self._last
+        if at <= last_line <= line:
+            at, pos = last_line, last_pos
         while at < line:
             nl = text.find("\n", pos)
             if nl < 0:
@@ -188,6 +191,7 @@ class Lines:
             pos, at = nl + 1, at + 1
             if (at - 1) % every == 0 and (at - 1) // every == len(marks):
                 marks.append(pos)
+        self._last = (at, pos)
         end = text.find("\n", pos)
         return text[pos:] if end < 0 else text[pos:end].rstrip("\r")
 
@@ -200,13 +204,19 @@ def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool
         return
     if len(text) > MAX_DOCUMENT_CHARS:
         text = _drop_huge_documents(name, text, errors)
-    if _deep_flow(text) or (len(text) >= _LONG_LINE_CHARS and _LONG_LINE.search(text)):
+    longest = _longest_line(text) if len(text) >= _STACK_LINE_CHARS else 0
+    if _deep_flow(text) or longest >= _LONG_LINE_CHARS:
         yield from _read_safe(name, text, lines, errors, 0, 0)
-    elif len(text) >= _STACK_LINE_CHARS and _STACK_LINE.search(text):
+    elif longest >= _STACK_LINE_CHARS:
         # Block nesting can be as deep as a line is long: compose on a thread with room to recurse.
         yield from _on_big_stack(lambda: list(_read_yaml(name, text, lines, errors, 0, 0)))
     else:
         yield from _read_yaml(name, text, lines, errors, 0, 0)
+
+
+def _longest_line(text: str) -> int:
+    # splitlines and max run in C: linear, where a regex for "N characters without a newline" is not
+    return len(max(text.splitlines(), key=len, default=""))
 
 
 def _drop_huge_documents(name: str, text: str, errors: list[InputError]) -> str:

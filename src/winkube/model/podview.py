@@ -54,6 +54,7 @@ class PodView:
     spec: dict
     prefix: Path
     pod_meta: dict  # the pod's own metadata: the template's for workloads, the object's for Pods
+    _containers: list | None = None
 
     @property
     def is_template(self) -> bool:
@@ -68,11 +69,18 @@ class PodView:
 
     def containers(self, lists: tuple[str, ...] = CONTAINER_LISTS) -> Iterator[ContainerRef]:
         """Containers in the API server's visiting order (init, regular, ephemeral); entries that
-        are not mappings are skipped (the loader reports them)."""
-        for list_name in lists:
-            for i, c in enumerate(as_list(self.spec.get(list_name))):
-                if isinstance(c, dict):
-                    yield ContainerRef(list_name, i, c, self.prefix + (list_name, i))
+        are not mappings are skipped (the loader reports them). Built once per pod spec: every rule
+        walks them."""
+        every = self._containers
+        if every is None:
+            every = self._containers = [
+                ContainerRef(list_name, i, c, self.prefix + (list_name, i))
+                for list_name in CONTAINER_LISTS
+                for i, c in enumerate(as_list(self.spec.get(list_name))) if isinstance(c, dict)]
+        if lists is CONTAINER_LISTS or lists == CONTAINER_LISTS:
+            return iter(every)
+        return (c for c in every if c.list_name in lists) if len(lists) == 1 or \
+            list(lists) == [n for n in CONTAINER_LISTS if n in lists] else _ordered(every, lists)
 
     @property
     def os_name(self):
@@ -87,6 +95,13 @@ class PodView:
     @property
     def labels(self) -> dict:
         return as_dict(self.pod_meta.get("labels"))
+
+
+def _ordered(every: list, lists: tuple[str, ...]) -> Iterator[ContainerRef]:
+    for name in lists:  # a caller's own order of lists
+        for c in every:
+            if c.list_name == name:
+                yield c
 
 
 def pod_view(obj: dict) -> PodView | None:

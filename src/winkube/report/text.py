@@ -18,6 +18,7 @@ passed through `clean()`, so a manifest cannot make winkube write terminal escap
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 # Bidirectional controls ("Trojan source") and line/paragraph separators: invisible or
 # reordering on a terminal, so shown escaped like control characters.
 _SUSPICIOUS = {0x061C, 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+_SUSPICIOUS_RE = re.compile("[" + "".join(chr(c) for c in sorted(_SUSPICIOUS)) + "]")
 
 
 def _escape_char(ch: str) -> str:
@@ -55,8 +59,8 @@ def _needs_escape(ch: str) -> bool:
 
 def clean(s: str, *, keep_tab: bool = False) -> str:
     """`s` with control characters replaced by visible escapes (`\\x1b`), safe to print."""
-    if s.isprintable() and not any(ord(c) in _SUSPICIOUS for c in s):
-        return s  # fast path: nothing to escape
+    if s.isprintable() and (s.isascii() or not _SUSPICIOUS_RE.search(s)):
+        return s  # fast path, in C: nothing to escape
     return "".join(
         _escape_char(c) if _needs_escape(c) and not (keep_tab and c == "\t") else c for c in s
     )
@@ -64,6 +68,8 @@ def clean(s: str, *, keep_tab: bool = False) -> str:
 
 def _width(s: str) -> int:
     """Terminal cells taken by `s` (wide East Asian characters take two, combining marks none)."""
+    if s.isascii():
+        return len(s)
     w = 0
     for c in s:
         if unicodedata.combining(c):

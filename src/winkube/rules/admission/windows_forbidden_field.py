@@ -1,11 +1,20 @@
 """Linux-only fields on a pod with spec.os.name: windows: Forbidden "cannot be set for a windows pod"."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
 from ._common import SRC_UTIL, SRC_VALIDATION, facts, field_active, is_set, os_name_of
 
 DETAIL = "cannot be set for a windows pod"
+
+
+@lru_cache(maxsize=16)
+def _rows(kube_version: tuple[int, int]) -> tuple[tuple, tuple]:
+    """The forbidden-field rows in force for a release: (pod level, container level)."""
+    rows = [r for r in facts()["windows_forbidden"] if field_active(r, kube_version)]
+    return tuple(r for r in rows if r["level"] == "pod"), tuple(r for r in rows if r["level"] == "container")
 
 
 @rule(
@@ -29,11 +38,10 @@ def check(ctx):
     view = ctx.view
     if os_name_of(view) != "windows":
         return
-    rows = [r for r in facts()["windows_forbidden"] if field_active(r, ctx.kube_version)]
-    for r in rows:
-        if r["level"] == "pod" and is_set(view.spec, r["path"], r["when"], r["type"]):
+    pod_rows, container_rows = _rows(ctx.kube_version)
+    for r in pod_rows:
+        if is_set(view.spec, r["path"], r["when"], r["type"]):
             yield Hit(view.path(*r["path"]), DETAIL, error_type="Forbidden")
-    container_rows = [r for r in rows if r["level"] == "container"]
     for c in view.containers():
         for r in container_rows:
             if is_set(c.container, r["path"], r["when"], r["type"]):
