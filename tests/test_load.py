@@ -136,7 +136,7 @@ def test_long_lines_of_nesting_on_the_main_thread_do_not_crash():
 
 def test_huge_document_is_skipped_with_a_clear_error_and_the_rest_is_read(monkeypatch):
     import winkube.load.documents as d
-    monkeypatch.setattr(d, "MAX_DOCUMENT_CHARS", 1000)  # the real limit is 64 MiB; the logic is the same
+    monkeypatch.setattr(d, "MAX_DOCUMENT_CHARS", 1000)  # the real limit is 256 MiB; a small one tests the same logic without writing it
     big = "kind: Big\ndata:\n" + "".join(f"  k{i}: v\n" for i in range(200))
     text = "kind: A\n---\n" + big + "---\nkind: C\n"
     errors = []

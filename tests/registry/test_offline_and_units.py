@@ -168,6 +168,7 @@ async def _credential_precedence(tmp_path):
 def test_missing_registry_binary_is_a_clear_failure(monkeypatch):
     from . import regharness
 
+    # the registry is installed on this machine: pretend it is not, to test the message CI would print
     monkeypatch.setattr(regharness.shutil, "which", lambda name: None)
     monkeypatch.setattr(regharness.os.path, "exists", lambda p: False)
     with pytest.raises(regharness.HarnessError, match="make registry"):

@@ -513,6 +513,7 @@ def test_stop_signal_when_the_gate_defaults_on(monkeypatch):
 
     data = copy.deepcopy(_common.facts())
     data["gates"]["ContainerStopSignals"].append({"since": "1.37", "default": True, "source": "test"})
+    # no release turns ContainerStopSignals on by default yet: a data row that does, to test the rule for then
     monkeypatch.setattr(_common, "facts", lambda: data)
     spec = {"initContainers": [ctr(name="i", restartPolicy="Always", lifecycle={"stopSignal": "SIGUSR1"}),
                                ctr(name="j", lifecycle={"stopSignal": "SIGUSR1"})],
