@@ -36,6 +36,7 @@ OS_TAINT = [{"key": "os", "value": "windows", "effect": "NoSchedule"}]
 
 @pytest.fixture(autouse=True)
 def pinned_today(monkeypatch):
+    # end-of-support findings depend on today's date: pin it so a test keeps its meaning next year
     monkeypatch.setattr(_common, "today", lambda: datetime.date(2026, 11, 27))
 
 
