@@ -180,3 +180,10 @@ def test_unknown_kubernetes_release_is_a_clear_error():
     assert r.returncode == 2 and "rules cover 1.30 to 1.37" in r.stderr
     r = run("lint", "--kube-version", "banana", "-", stdin=GOOD_POD)
     assert r.returncode == 2 and "not a Kubernetes version" in r.stderr
+
+
+def test_make_demo_input_is_clean_of_input_errors():
+    # `make demo` lints examples/: every file there must be a manifest (exit 1: findings, never 2)
+    r = run("lint", "examples/")
+    assert r.returncode == 1, r.stdout[-2000:] + r.stderr
+    assert ": error: " not in r.stdout
