@@ -208,9 +208,7 @@ def _profile_show(args) -> int:
 
 
 def _lint(args) -> int:
-    from pathlib import Path as FsPath
-
-    from .config import ConfigError, find_config, load_config
+    from .config import ConfigError, config_for, rule_filter
     from .engine import Engine, Options, severity_at_least
     from .load.inputs import iter_sources
     from .model.profile import ProfileError, load_profile, supported_kube_version
@@ -221,13 +219,8 @@ def _lint(args) -> int:
         if sys.stdin.isatty():
             return _fail("nothing to lint: give files, directories, or - for stdin (see `winkube lint --help`)")
         paths = ["-"]
-    config = None
     try:
-        if args.config:
-            config = load_config(FsPath(args.config))
-        elif not args.no_config:
-            found = find_config(FsPath.cwd())
-            config = load_config(found) if found else None
+        config = config_for(args.config, args.no_config)
     except ConfigError as e:
         return _fail(str(e))
     try:
@@ -240,13 +233,7 @@ def _lint(args) -> int:
             options.kube_version = supported_kube_version(version)
     except ProfileError as e:
         return _fail(str(e))
-    disabled = set(args.disable)
-    if config is not None or disabled:
-        def rule_filter(f, config=config):
-            if f.rule in disabled:
-                return None
-            return config.apply(f) if config is not None else f
-        options.rule_filter = rule_filter
+    options.rule_filter = rule_filter(config, args.disable)
     if args.fail_on:  # the command line overrides the file
         fail_on = args.fail_on
     elif config is not None:

@@ -286,3 +286,28 @@ def _exclude(where: str, value: Any) -> tuple[str, ...]:
         if not isinstance(pattern, str) or not pattern.strip():
             raise ConfigError(f"{where}: exclude[{i}]: expected a glob pattern, got {_kind(pattern)}")
     return tuple(value)
+
+
+def config_for(explicit: str | None, no_config: bool, start: Path | None = None) -> Config | None:
+    """The configuration a command uses: --config FILE, else .winkube.yaml found upward from the
+    working directory, unless --no-config. Raises ConfigError."""
+    if explicit:
+        return load_config(Path(explicit))
+    if no_config:
+        return None
+    found = find_config(start or Path.cwd())
+    return load_config(found) if found else None
+
+
+def rule_filter(config: Config | None, disabled: Iterable[str] = ()):
+    """The engine's filter for rules turned off (--disable, the file) and severity overrides, or None."""
+    off = set(disabled)
+    if config is None and not off:
+        return None
+
+    def apply(finding: Finding) -> Finding | None:
+        if finding.rule in off:
+            return None
+        return config.apply(finding) if config is not None else finding
+
+    return apply

@@ -257,3 +257,43 @@ def test_dump_without_owners_judges_them_from_their_pods(cluster, kube, tmp_path
     assert "image-build-incompatible" in _rules(web_rows[0])
     e2 = [g for g in rep["failures"] if g["id"] == "E2"]
     assert len(e2) == 1 and e2[0]["count"] == 2 and e2[0]["workload"]["name"] == web_rows[0]["name"]
+
+
+def test_audit_honours_disable_and_config(tmp_path):
+    # the same rule switches as lint: --disable and .winkube.yaml's rules
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    node = {"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "Node", "metadata": {
+        "name": "w1", "labels": {"kubernetes.io/os": "windows", "kubernetes.io/arch": "amd64"}},
+        "status": {"nodeInfo": {"operatingSystem": "windows", "kernelVersion": "10.0.20348.2113",
+                                "containerRuntimeVersion": "containerd://2.2.1", "kubeletVersion": "v1.37.2"}}}]}
+    dump = tmp_path / "dump.json"
+    dump.write_text(json.dumps(node))
+    exe = str(Path(sys.executable).parent / "winkube")
+
+    def rules(*extra):
+        r = subprocess.run([exe, "audit", "-f", str(dump), "-o", "json", "--no-config", *extra], capture_output=True, text=True, timeout=120)
+        out = json.loads(r.stdout)
+        return {f["rule"] for f in _walk_findings(out)}
+
+    before = rules()
+    assert "node-windows-build-label-missing" in before
+    assert "node-windows-build-label-missing" not in rules("--disable", "node-windows-build-label-missing")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("rules:\n  node-windows-build-label-missing: off\n")
+    r = subprocess.run([exe, "audit", "-f", str(dump), "-o", "json", "--config", str(cfg)], capture_output=True, text=True, timeout=120)
+    assert "node-windows-build-label-missing" not in {f["rule"] for f in _walk_findings(json.loads(r.stdout))}
+
+
+def _walk_findings(value):
+    """Every finding object anywhere in audit's JSON (nodes, workloads, RuntimeClasses)."""
+    if isinstance(value, dict):
+        if "rule" in value and "stage" in value:
+            yield value
+        for v in value.values():
+            yield from _walk_findings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _walk_findings(v)

@@ -38,6 +38,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--request-timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default: 30)")
     p.add_argument("--chunk-size", type=int, default=500, metavar="N", help="list page size (default: 500, like kubectl)")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour (default: only on a terminal)")
+    p.add_argument("--config", metavar="FILE", help="configuration file (default: .winkube.yaml found upward; its rules: apply)")
+    p.add_argument("--no-config", action="store_true", help="ignore .winkube.yaml")
+    p.add_argument("--disable", action="append", default=[], metavar="RULE", help="turn a rule off (repeatable)")
     p.add_argument("what", nargs="?", choices=["rbac"], help="rbac: print the read-only ClusterRole audit needs")
     p.add_argument("--subject", metavar="KIND:NAME", help="with rbac: also bind it to user:NAME, group:NAME or serviceaccount:NS:NAME")
 
@@ -58,6 +61,12 @@ def run(args) -> int:
 
     if args.namespace and args.all_namespaces:
         return _fail("-n/--namespace and -A/--all-namespaces cannot be used together")
+    from ..config import ConfigError, config_for, rule_filter
+    try:
+        config = config_for(args.config, args.no_config)
+    except ConfigError as e:
+        return _fail(str(e))
+    filter_ = rule_filter(config, args.disable)
     kube_version = None
     base = None
     try:
@@ -95,7 +104,7 @@ def run(args) -> int:
     gc_was_enabled = gc.isenabled()
     gc.disable()  # objects stream by and die by reference counting; collections only cost time (3× on 150k pods)
     try:
-        result = Auditor(source, kube_version=kube_version, base_profile=base).run()
+        result = Auditor(source, kube_version=kube_version, base_profile=base, rule_filter=filter_).run()
     finally:
         if gc_was_enabled:
             gc.enable()

@@ -162,7 +162,9 @@ def _controller(obj: dict) -> tuple[str, str] | None:
 
 
 class Auditor:
-    def __init__(self, source, *, kube_version: tuple[int, int] | None = None, base_profile: Profile | None = None):
+    def __init__(self, source, *, kube_version: tuple[int, int] | None = None, base_profile: Profile | None = None,
+                 rule_filter=None):
+        self.rule_filter = rule_filter  # .winkube.yaml / --disable, as for lint
         self.source = source
         self.kube_version = kube_version
         self.base_profile = base_profile
@@ -225,7 +227,7 @@ class Auditor:
         nodes_missing = any(m.kind == "Node" for m in src.partial)
         profile = self._profile(nodes, rcs, nodes_missing)
         kube_version = self.kube_version or profile.kube_version
-        engine = Engine(Options(profile=profile, kube_version=kube_version, locate=False))
+        engine = Engine(Options(profile=profile, kube_version=kube_version, locate=False, rule_filter=self.rule_filter))
         pools = self._pools(engine, profile, nodes)
         node_pool = {name: p.name for p in profile.pools for name in p.node_names}
         del nodes
