@@ -57,7 +57,7 @@ def test_stdin_and_kubectl_plugin_name():
 
 
 def test_json_output_schema_fields():
-    r = run("lint", "-o", "json", "-", stdin=WINDOWS_POD)
+    r = run("lint", "--format", "json", "-", stdin=WINDOWS_POD)  # --format: the same flag as -o/--output
     data = json.loads(r.stdout)
     assert data["version"] == 1
     f = next(x for x in data["findings"] if x["rule"] == "windows-forbidden-field")

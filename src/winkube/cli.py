@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Check Kubernetes manifests for what fails or is ignored on Windows nodes.")
     lint.add_argument("paths", nargs="*", metavar="PATH", help="files, directories, or - for stdin")
     lint.add_argument("-f", "--filename", action="append", default=[], metavar="PATH", help="like kubectl: a file or directory (repeatable)")
-    lint.add_argument("-o", "--output", default="text", choices=["text", "json", "sarif", "junit"], help="output format (default: text)")
+    lint.add_argument("-o", "--output", "--format", dest="output", default="text", choices=["text", "json", "sarif", "junit"],
+                      help="output format (default: text); --format is the same flag")
     _add_profile_args(lint)
     lint.add_argument("--fail-on", choices=["error", "warning", "info", "none"], help="lowest severity that makes the exit code 1 (default: error)")
     lint.add_argument("--resolve-images", action="store_true", help="read image platforms from their registries instead of tag conventions")
