@@ -41,7 +41,7 @@ def test_windows_tags(ref, build, rule):
     h = guess(ref)
     assert h.os == "windows", (ref, h)
     assert h.build == build, (ref, h)
-    assert rule in h.evidence, (ref, h)
+    assert rule in h.basis, (ref, h)
 
 
 NOT_WINDOWS = [
@@ -76,10 +76,13 @@ def test_digest_and_port_references():
 
 def test_evidence_says_what_matched():
     h = guess("mcr.microsoft.com/windows/nanoserver:ltsc2022")
-    assert "ltsc2022" in h.evidence and "mcr.microsoft.com/windows/nanoserver" in h.evidence
+    assert h.evidence == "tag ltsc2022" and h.basis == "mcr-windows-base, ltsc-year"
+    h = guess("mcr.microsoft.com/windows/servercore:1809")
+    assert h.evidence == "tag 1809 of mcr.microsoft.com/windows/servercore" and h.build == 17763
+    assert guess("mcr.microsoft.com/windows/servercore").evidence == "repository mcr.microsoft.com/windows/servercore"
 
 
 def test_linux_tags():
     h = guess("example.com/kube-proxy:v1.30.0-linux-amd64")
-    assert (h.os, h.build) == ("linux", None) and "linux-arch-suffix" in h.evidence
+    assert (h.os, h.build) == ("linux", None) and "linux-arch-suffix" in h.basis
     assert guess("example.com/app:linuxish").os is None

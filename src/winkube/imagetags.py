@@ -23,7 +23,8 @@ __all__ = ["ImageHint", "guess"]
 class ImageHint:
     os: Literal["windows", "linux"] | None = None
     build: int | None = None
-    evidence: str = ""
+    evidence: str = ""  # for people: "tag ltsc2022", "repository mcr.microsoft.com/windows/nanoserver"
+    basis: str = ""  # for maintainers: the knowledge rows that matched, e.g. "mcr-windows-base, ltsc-year"
 
 
 _UNKNOWN = ImageHint(None, None, "")
@@ -65,11 +66,36 @@ def _split(ref: str) -> tuple[str, str | None]:
 def guess(ref: str) -> ImageHint:
     """Guess OS and Windows build from an image reference's repository and tag.
 
-    Returns ``ImageHint(None, None, "")`` when no convention applies. ``evidence`` names the
-    rule and the text it matched, e.g. ``"tag 'ltsc2022' (ltsc-year)"``.
+    Returns ``ImageHint(None, None, "")`` when no convention applies. ``evidence`` says in a few
+    words what matched (``"tag ltsc2022"``), ``basis`` which rows of knowledge/image_tags.yaml did.
     """
     if not isinstance(ref, str) or not ref.strip():
         return _UNKNOWN
+    tag_rules, repo_rules, vmap, known = _rules()
+    repo, tag = _split(ref)
+
+    repo_hit = next((r for r in repo_rules if r.pattern.fullmatch(repo)), None)
+
+    if tag:
+        for rule in tag_rules:
+            m = rule.pattern.fullmatch(tag)
+            if not m:
+                continue
+            if rule.row.get("requires_windows_repository") and not repo_hit:
+                continue
+            build = _build_of(rule, m, vmap)
+            if build is False:
+                continue  # e.g. "10.0.12345": not a known Windows build, keep looking
+            # a bare "1809" says Windows only because the repository is a Windows one: say both then
+            evidence = f"tag {tag} of {repo}" if rule.row.get("requires_windows_repository") else f"tag {tag}"
+            basis = f"{repo_hit.id}, {rule.id}" if repo_hit else rule.id
+            os_name = rule.row.get("os", "windows")
+            if os_name != "windows":
+                return ImageHint(os_name, None, evidence, basis)
+            return ImageHint("windows", build if isinstance(build, int) else None, evidence, basis)
+    if repo_hit:
+        return ImageHint("windows", None, f"repository {repo}", repo_hit.id)
+    return _UNKNOWN
     tag_rules, repo_rules, vmap, known = _rules()
     repo, tag = _split(ref)
 
