@@ -71,7 +71,7 @@ def match(message: str) -> list[Match]:
 
 
 def _wrap(label: str, text: str, width: int = 100) -> str:
-    return textwrap.fill(text, width=width, initial_indent=f"  {label:<7}", subsequent_indent=" " * 9)
+    return textwrap.fill(text, width=width, initial_indent=f"  {label:<8}", subsequent_indent=" " * 10)
 
 
 def explain_message(text: str, out: TextIO) -> bool:
