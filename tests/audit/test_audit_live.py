@@ -297,3 +297,20 @@ def _walk_findings(value):
     elif isinstance(value, list):
         for v in value:
             yield from _walk_findings(v)
+
+
+def test_unreadable_dump_input_is_exit_2_and_the_rest_is_audited(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: [\n")
+    good = tmp_path / "nodes.json"
+    good.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "Node",
+                    "metadata": {"name": "w1", "labels": {"kubernetes.io/os": "windows"}}}]}))
+    r = subprocess.run([str(Path(sys.executable).parent / "winkube"), "audit", "--no-config", "-f", str(bad), "-f", str(good)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "bad.yaml:2: invalid YAML" in r.stdout and "1 nodes in 1 pools" in r.stdout
+    assert "Traceback" not in r.stderr

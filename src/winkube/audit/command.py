@@ -123,8 +123,8 @@ def run(args) -> int:
     else:
         from ..cli import _color
         render_text(result, sys.stdout, color=_color(args.color, sys.stdout))
-    if result.partial or (result.errors and not result.workloads and not result.pools):
-        return EXIT_ERROR
+    if result.partial or result.errors:
+        return EXIT_ERROR  # like lint: input that could not be read or checked (or a partial cluster read) is exit 2
     from ..engine import severity_at_least
     if result.failures or any(severity_at_least(f, args.fail_on) for f in result.all_findings):
         return EXIT_FINDINGS

@@ -252,7 +252,7 @@ def pools_from_nodes(nodes: list[dict]) -> list[NodePool]:
                 build = parse_build(labels.get(LABEL_BUILD) or info.get("kernelVersion"))
             except ProfileError:
                 build = None
-        names = [str(as_dict(n.get("metadata")).get("name")) for n in members]
+        names = [str(as_dict(n.get("metadata")).get("name") or "<unnamed>") for n in members]
         pool_name = labels.get("agentpool") or labels.get("kubernetes.azure.com/agentpool") or \
             labels.get("eks.amazonaws.com/nodegroup") or labels.get("cloud.google.com/gke-nodepool") or names[0]
         pools.append(NodePool(
