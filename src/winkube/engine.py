@@ -193,7 +193,17 @@ class Engine:
 
     def _run(self, rules: Iterable[Rule], ctx, doc, errors) -> list:
         raw = []
+        preconditions: dict = {}
         for rule in rules:
+            if rule.applies is not None:
+                ok = preconditions.get(rule.applies)
+                if ok is None:
+                    try:
+                        ok = preconditions[rule.applies] = bool(rule.applies(ctx))
+                    except Exception:  # the rule runs, and reports its own error if it has one
+                        ok = preconditions[rule.applies] = True
+                if not ok:
+                    continue
             try:
                 for hit in rule.check(ctx):
                     raw.append((rule, hit))

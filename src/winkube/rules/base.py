@@ -37,14 +37,17 @@ class Rule:
     source: str  # the public source the rule rests on
     check: Callable[..., Iterable[Hit]]
     module: str = ""
+    # A cheap precondition shared by a family (e.g. "the pod is bound for Windows"): the engine
+    # evaluates each distinct one once per object and skips the rules whose precondition is false.
+    applies: Callable[..., bool] | None = None
 
 
 _REGISTRY: dict[str, Rule] = {}
 
 
 def rule(*, id: str, stage: Stage, severity: Severity, scope: str, summary: str, explanation: str,
-         fix: str, source: str):
-    """Register the decorated check function as a rule."""
+         fix: str, source: str, applies: Callable[..., bool] | None = None):
+    """Register the decorated check function as a rule (applies: see Rule.applies)."""
     if scope not in SCOPES:
         raise ValueError(f"rule {id}: unknown scope {scope!r}")
 
@@ -52,7 +55,7 @@ def rule(*, id: str, stage: Stage, severity: Severity, scope: str, summary: str,
         if id in _REGISTRY and _REGISTRY[id].module != check.__module__:
             raise ValueError(f"rule id {id!r} is registered twice ({_REGISTRY[id].module}, {check.__module__})")
         _REGISTRY[id] = Rule(id, stage, severity, scope, summary.strip(), " ".join(explanation.split()),
-                             " ".join(fix.split()), source.strip(), check, check.__module__)
+                             " ".join(fix.split()), source.strip(), check, check.__module__, applies)
         return check
 
     return register

@@ -11,6 +11,7 @@ from ._common import NETWORKING, windows_bound
     stage=Stage.IGNORED,
     severity=Severity.WARNING,
     scope="pod",
+    applies=windows_bound,  # the whole family is about pods bound for Windows
     summary="dnsPolicy: ClusterFirstWithHostNet on a pod bound for Windows nodes",
     explanation="""Windows does not support the ClusterFirstWithHostNet DNS policy.""",
     fix="Use dnsPolicy: ClusterFirst (the default) for Windows pods.",

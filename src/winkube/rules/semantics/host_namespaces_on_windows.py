@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import INTRO, windows_unannounced
+from ._common import INTRO, windows_bound, windows_unannounced
 
 
 @rule(
@@ -11,6 +11,7 @@ from ._common import INTRO, windows_unannounced
     stage=Stage.IGNORED,
     severity=Severity.WARNING,
     scope="pod",
+    applies=windows_bound,  # the whole family is about pods bound for Windows
     summary="hostPID, hostIPC or shareProcessNamespace on a pod bound for Windows nodes",
     explanation="""Windows has no PID or IPC namespaces to share with the host or between containers;
     the settings have no effect on a Windows node (with spec.os.name: windows the API server rejects them).""",

@@ -11,6 +11,7 @@ from ._common import INTRO, host_process, windows_bound
     stage=Stage.IGNORED,
     severity=Severity.WARNING,
     scope="pod",
+    applies=windows_bound,  # the whole family is about pods bound for Windows
     summary="hostNetwork: true on a Windows pod that is not a HostProcess pod",
     explanation="""Host networking is not possible for ordinary Windows containers: only HostProcess pods
     share the node's network. Kubernetes 1.26–1.32 had alpha support behind the kubelet gate

@@ -12,6 +12,7 @@ from ._common import INTRO, windows_bound
     stage=Stage.SCHEDULING,
     severity=Severity.ERROR,
     scope="pod",
+    applies=windows_bound,  # the whole family is about pods bound for Windows
     summary="hugepages-* resources on a pod bound for Windows nodes",
     explanation="""Windows nodes do not expose HugePages, so a pod that requests hugepages-2Mi or
     hugepages-1Gi fits no Windows node and stays Pending (Insufficient hugepages).""",

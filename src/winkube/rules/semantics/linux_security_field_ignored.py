@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import INTRO, container_security_field, pod_security_field, windows_unannounced
+from ._common import INTRO, container_security_field, pod_security_field, windows_bound, windows_unannounced
 
 # field -> what to say; privileged, runAsUser and readOnlyRootFilesystem have rules of their own.
 POD_FIELDS = {
@@ -34,6 +34,7 @@ CONTAINER_FIELDS = {
     stage=Stage.IGNORED,
     severity=Severity.INFO,
     scope="pod",
+    applies=windows_bound,  # the whole family is about pods bound for Windows
     summary="a Linux-only securityContext field on a pod bound for Windows nodes",
     explanation="""Without spec.os the API server accepts Linux security settings on any pod; on a Windows
     node they do nothing, so the pod runs without the protection the manifest seems to ask for. With

@@ -13,6 +13,7 @@ LINUX_SHELLS = frozenset({"/bin/sh", "/bin/bash", "/bin/ash", "/usr/bin/env", "/
     stage=Stage.RUNTIME,
     severity=Severity.ERROR,
     scope="pod",
+    applies=windows_bound,  # the whole family is about pods bound for Windows
     summary="a Windows container whose command is a Linux shell or Linux path",
     explanation="""A Windows image has no /bin/sh: containerd fails with "hcs::System::CreateProcess …: The
     system cannot find the file specified" and the container never starts. This usually means a Linux

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import INTRO, container_security_field, effective_windows_option, windows_unannounced
+from ._common import INTRO, container_security_field, effective_windows_option, windows_bound, windows_unannounced
 
 
 @rule(
@@ -11,6 +11,7 @@ from ._common import INTRO, container_security_field, effective_windows_option, 
     stage=Stage.IGNORED,
     severity=Severity.WARNING,
     scope="pod",
+    applies=windows_bound,  # the whole family is about pods bound for Windows
     summary="securityContext.privileged on a pod bound for Windows nodes",
     explanation="""Windows containers cannot be privileged: the field is accepted when spec.os is not set
     and silently has no effect on a Windows node (with spec.os.name: windows the API server rejects it).

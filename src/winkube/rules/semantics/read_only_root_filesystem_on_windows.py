@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import INTRO, STORAGE, container_security_field, windows_unannounced
+from ._common import INTRO, STORAGE, container_security_field, windows_bound, windows_unannounced
 
 
 @rule(
@@ -11,6 +11,7 @@ from ._common import INTRO, STORAGE, container_security_field, windows_unannounc
     stage=Stage.IGNORED,
     severity=Severity.WARNING,
     scope="pod",
+    applies=windows_bound,  # the whole family is about pods bound for Windows
     summary="readOnlyRootFilesystem on a pod bound for Windows nodes",
     explanation="""A Windows container's root filesystem cannot be read-only: the registry and system
     processes inside the container need write access. The setting does not make a Windows container

@@ -13,6 +13,7 @@ ROOT = "containeradministrator"
     stage=Stage.KUBELET,
     severity=Severity.ERROR,
     scope="pod",
+    applies=windows_bound,  # the whole family is about pods bound for Windows
     summary="runAsNonRoot: true with runAsUserName ContainerAdministrator",
     explanation="""On Windows the kubelet treats ContainerAdministrator (any letter case) as the root identity.
     With runAsNonRoot: true it refuses to create the container: "container's runAsUserName

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import INTRO, container_security_field, pod_security_field, windows_unannounced
+from ._common import INTRO, container_security_field, pod_security_field, windows_bound, windows_unannounced
 
 
 @rule(
@@ -11,6 +11,7 @@ from ._common import INTRO, container_security_field, pod_security_field, window
     stage=Stage.IGNORED,
     severity=Severity.WARNING,
     scope="pod",
+    applies=windows_bound,  # the whole family is about pods bound for Windows
     summary="runAsUser (a Linux uid) on a pod bound for Windows nodes",
     explanation="""Windows containers run as a named user, not a uid. The kubelet only logs "Windows container
     does not support SecurityContext.RunAsUser, please use SecurityContext.WindowsOptions" and the

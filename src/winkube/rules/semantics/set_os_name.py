@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import windows_unannounced
+from ._common import windows_bound, windows_unannounced
 
 
 @rule(
@@ -11,6 +11,7 @@ from ._common import windows_unannounced
     stage=Stage.PRACTICE,
     severity=Severity.INFO,
     scope="pod",
+    applies=windows_bound,  # the whole family is about pods bound for Windows
     summary="a pod bound for Windows nodes does not set spec.os.name: windows",
     explanation="""spec.os.name (GA since 1.25) tells the API server, the kubelet and Pod Security Admission
     that the pod is a Windows pod: the API server then rejects Linux-only fields instead of silently

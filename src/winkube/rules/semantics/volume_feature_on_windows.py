@@ -13,6 +13,7 @@ from ._common import STORAGE, windows_bound
     stage=Stage.RUNTIME,
     severity=Severity.ERROR,
     scope="pod",
+    applies=windows_bound,  # the whole family is about pods bound for Windows
     summary="a volume feature Windows does not support (memory-backed emptyDir, mount propagation, raw block devices, NFS)",
     explanation="""Windows nodes cannot back an emptyDir with memory, propagate mounts, attach raw block
     devices to containers, or mount NFS volumes; pods that use them fail to start their containers
