@@ -96,32 +96,6 @@ def guess(ref: str) -> ImageHint:
     if repo_hit:
         return ImageHint("windows", None, f"repository {repo}", repo_hit.id)
     return _UNKNOWN
-    tag_rules, repo_rules, vmap, known = _rules()
-    repo, tag = _split(ref)
-
-    repo_hit = next((r for r in repo_rules if r.pattern.fullmatch(repo)), None)
-    repo_evidence = f"repository {repo!r} ({repo_hit.id})" if repo_hit else ""
-
-    if tag:
-        for rule in tag_rules:
-            m = rule.pattern.fullmatch(tag)
-            if not m:
-                continue
-            if rule.row.get("requires_windows_repository") and not repo_hit:
-                continue
-            build = _build_of(rule, m, vmap)
-            if build is False:
-                continue  # e.g. "10.0.12345": not a known Windows build, keep looking
-            evidence = f"tag {tag!r} ({rule.id})"
-            if repo_evidence:
-                evidence = f"{repo_evidence}; {evidence}"
-            os_name = rule.row.get("os", "windows")
-            if os_name != "windows":
-                return ImageHint(os_name, None, evidence)
-            return ImageHint("windows", build if isinstance(build, int) else None, evidence)
-    if repo_hit:
-        return ImageHint("windows", None, repo_evidence)
-    return _UNKNOWN
 
 
 def _build_of(rule: _Rule, m: re.Match[str], vmap: dict[str, int]) -> int | None | bool:

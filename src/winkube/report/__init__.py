@@ -88,3 +88,9 @@ def counts_by_stage(findings: Iterable[Finding]) -> dict[str, int]:
     for f in findings:
         counts[Stage(f.stage).value] += 1
     return counts
+
+
+def object_dict(obj) -> dict:
+    """The finding's object as JSON and SARIF both write it (every key present, None when unknown)."""
+    return {"apiVersion": obj.api_version if obj else None, "kind": obj.kind if obj else None,
+            "namespace": obj.namespace if obj else None, "name": obj.name if obj else None}

@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..model.finding import Finding, InputError, Result, Severity, Stage
-from . import counts_by_severity, counts_by_stage, sorted_errors, sorted_findings
+from . import counts_by_severity, counts_by_stage, object_dict, sorted_errors, sorted_findings
 
 if TYPE_CHECKING:
     from ..rules.base import Rule
@@ -26,12 +26,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "stage": Stage(f.stage).value,
         "severity": Severity(f.severity).value,
         "errorType": f.error_type,
-        "object": {
-            "apiVersion": obj.api_version if obj else None,
-            "kind": obj.kind if obj else None,
-            "namespace": obj.namespace if obj else None,
-            "name": obj.name if obj else None,
-        },
+        "object": object_dict(obj),
         "file": f.file,
         "line": f.line,
         "column": f.column,

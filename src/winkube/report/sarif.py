@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..model.finding import Finding, InputError, Result, Severity, Stage
-from . import sorted_errors, sorted_findings
+from . import object_dict, sorted_errors, sorted_findings
 
 if TYPE_CHECKING:
     from ..rules.base import Rule
@@ -98,12 +98,7 @@ def result_dict(f: Finding, rule_index: int) -> dict[str, Any]:
         "properties": {
             "stage": Stage(f.stage).value,
             "errorType": f.error_type,
-            "object": {
-                "apiVersion": obj.api_version if obj else None,
-                "kind": obj.kind if obj else None,
-                "namespace": obj.namespace if obj else None,
-                "name": obj.name if obj else None,
-            },
+            "object": object_dict(obj),
             "fix": f.fix or "",
         },
     }
