@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .model.podview import CONTAINER_LISTS, PodView, as_dict, as_list
 from .model.profile import LABEL_BUILD, LABEL_OS, NodePool, Profile, RuntimeClassInfo, Taint
-from .model.quantity import parse_quantity
+from .model.quantity import quantity
 
 OS_LABELS = (LABEL_OS, "beta.kubernetes.io/os")
 
@@ -181,23 +181,23 @@ def untolerated(tolerations: list, taints: list[Taint], effects=("NoSchedule", "
 
 # --- NodeResourcesFit -------------------------------------------------------------------------
 
-def pod_requests(spec: dict, overhead: dict | None = None) -> dict[str, float]:
+def pod_requests(spec: dict, overhead: dict | None = None) -> dict:
     """Effective requests: regular containers and restartable (sidecar) init containers add up,
     a plain init container counts alone; requests default to limits, as API defaulting does."""
-    def requests(c: dict) -> dict[str, float]:
+    def requests(c: dict) -> dict:
         res = as_dict(c.get("resources"))
         merged = dict(as_dict(res.get("limits")))
         merged.update(as_dict(res.get("requests")))
         out = {}
         for k, v in merged.items():
-            q = parse_quantity(v)
+            q = quantity(v)
             if q is not None:
                 out[str(k)] = q
         return out
 
-    total: dict[str, float] = {}
-    init_peak: dict[str, float] = {}
-    sidecars: dict[str, float] = {}
+    total: dict = {}  # exact values (model/quantity.py): int or Fraction
+    init_peak: dict = {}
+    sidecars: dict = {}
     for c in as_list(spec.get("initContainers")):
         if not isinstance(c, dict):
             continue
@@ -217,7 +217,7 @@ def pod_requests(spec: dict, overhead: dict | None = None) -> dict[str, float]:
     for k, v in init_peak.items():
         total[k] = max(total.get(k, 0), v)
     for k, v in (overhead or {}).items():
-        q = parse_quantity(v)
+        q = quantity(v)
         if q is not None:
             total[k] = total.get(k, 0) + q
     return total
@@ -226,11 +226,11 @@ def pod_requests(spec: dict, overhead: dict | None = None) -> dict[str, float]:
 @lru_cache(maxsize=8192)  # pools' allocatable values repeat on every pod
 def _units(name: str, q) -> int:
     """The scheduler's integer units: milli-CPU, whole units for the rest, rounded up as
-    Quantity.MilliValue / Value do; rounded to a fine grid first so float sums (3 x 100m) stay exact."""
-    return math.ceil(round(q * (1000 if name == "cpu" else 1), 6))
+    Quantity.MilliValue / Value do (q is exact, so 3 x 100m is 300m)."""
+    return math.ceil(q * 1000 if name == "cpu" else q)
 
 
-def _resources_fit(requests: dict[str, float], pool: NodePool, known_only: bool = False) -> str | None:
+def _resources_fit(requests: dict, pool: NodePool, known_only: bool = False) -> str | None:
     """known_only: the pool is the default profile's guess, so a resource it does not list
     (nvidia.com/gpu, hugepages-2Mi) is unknown rather than absent."""
     if not pool.allocatable:
@@ -238,14 +238,14 @@ def _resources_fit(requests: dict[str, float], pool: NodePool, known_only: bool 
     reasons = []
     # fitsRequest counts the pod itself against allocatable pods before any resource
     # (pkg/scheduler/framework/plugins/noderesources/fit.go: len(nodeInfo.Pods)+1 > AllowedPodNumber).
-    pods = parse_quantity(pool.allocatable["pods"]) if "pods" in pool.allocatable else None
+    pods = quantity(pool.allocatable["pods"]) if "pods" in pool.allocatable else None
     if pods is not None and _units("pods", pods) < 1:
         reasons.append("Too many pods")
     short = []
     for name, amount in sorted(requests.items()):
         if amount <= 0 or (known_only and name not in pool.allocatable):
             continue
-        have = parse_quantity(pool.allocatable.get(name, 0))
+        have = quantity(pool.allocatable.get(name, 0))
         if have is None:
             continue
         if _units(name, amount) > _units(name, have):
