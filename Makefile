@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: helm demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz clean
+.PHONY: helm demo test install control-plane registry browser bench bench-images bench-webhook bench-webhook-attack bench-audit fuzz attack clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -57,6 +57,14 @@ bench-audit: $(STAMP)
 ## bench-webhook: the admission webhook over TLS on loopback: req/s and p50/p99 at 500/s, next to a parse-only floor
 bench-webhook: $(STAMP)
 	$(BIN)/python bench/webhook_bench.py
+
+## bench-webhook-attack: p50/p99 of ordinary reviews while each hostile client of tests/attack runs, next to no attack
+bench-webhook-attack: $(STAMP)
+	$(BIN)/python bench/webhook_attack_bench.py
+
+## attack: long hostile-client runs (tests/attack, marked `attack`), each with the bound it proves
+attack: $(STAMP)
+	$(BIN)/pytest tests/attack -m attack -p no:cacheprovider -s
 
 ## fuzz: long randomized differential pass against the real kube-apiserver
 fuzz: $(STAMP) control-plane

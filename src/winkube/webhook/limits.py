@@ -88,14 +88,18 @@ def guarded_protocol(limits: Limits):
             self._close()
 
         def _close(self) -> None:
-            """Close, and abort a second later: over TLS a closing transport keeps reading (and
-            decrypting) what the client sends until the client's close_notify, which a hostile
-            client never sends."""
+            """Close without reading more. Over TLS a closing transport goes on reading and
+            decrypting what the client sends until its close_notify, which a hostile client never
+            sends (a client refused with 503 after writing 8 MiB had all of it decrypted): so abort
+            as soon as the answer has left (at once on loopback), or ABORT_AFTER seconds later."""
             transport = self.transport
             if transport.is_reading():
-                transport.pause_reading()  # nothing more from this client is read, over TLS or not
+                transport.pause_reading()
             transport.close()
-            self.loop.call_later(ABORT_AFTER, lambda: transport.is_closing() and transport.abort())
+            if transport.get_write_buffer_size() == 0:
+                transport.abort()
+            else:
+                self.loop.call_later(ABORT_AFTER, lambda: transport.is_closing() and transport.abort())
 
         # --- connection -----------------------------------------------------------------
         def connection_made(self, transport) -> None:
