@@ -226,8 +226,19 @@ def pod_requests(spec: dict, overhead: dict | None = None) -> dict:
 @lru_cache(maxsize=8192)  # pools' allocatable values repeat on every pod
 def _units(name: str, q) -> int:
     """The scheduler's integer units: milli-CPU, whole units for the rest, rounded up as
-    Quantity.MilliValue / Value do (q is exact, so 3 x 100m is 300m)."""
-    return math.ceil(q * 1000 if name == "cpu" else q)
+    Quantity.MilliValue / Value do (q is exact, so 3 x 100m is 300m).
+
+    Those are int64: past 2^63-1 units the conversion overflows, and for the int64 form a parsed
+    quantity takes ("1e16", "1e400", "1e999999" cpu; "1e20" memory) positiveScaleInt64 returns 0
+    (apimachinery amount.go; "undefined" per its docs). The real kube-scheduler then places the pod
+    as if it asked for nothing (tests/plan/schedcases.py has these values), so such a request is
+    0 here too. (A value of 19+ significant digits takes the inf.Dec form, whose overflow wraps
+    instead; not modelled.)"""
+    units = math.ceil(q * 1000 if name == "cpu" else q)
+    return units if -_INT64_UNITS <= units < _INT64_UNITS else 0
+
+
+_INT64_UNITS = 2**63
 
 
 def _resources_fit(requests: dict, pool: NodePool, known_only: bool = False) -> str | None:
