@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .model.podview import CONTAINER_LISTS, PodView, as_dict, as_list
 from .model.profile import LABEL_BUILD, LABEL_OS, NodePool, Profile, RuntimeClassInfo, Taint
-from .model.quantity import parse_quantity
+from .k8s.quantity import parse_quantity
 
 OS_LABELS = (LABEL_OS, "beta.kubernetes.io/os")
 

@@ -13,7 +13,7 @@ import dataclasses
 
 from ..model.podview import as_dict
 from ..model.profile import NodePool, Profile
-from ..model.quantity import parse_quantity
+from ..k8s.quantity import parse_quantity
 from ..targeting import _units, pod_requests
 
 TERMINAL_PHASES = frozenset({"Succeeded", "Failed"})
