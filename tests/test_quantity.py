@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import pytest
 
-from winkube.model.quantity import HUGE, parse_exact, parse_quantity, quantity
+from winkube.k8s.quantity import HUGE, parse_exact, parse_quantity, quantity
 
 
 @pytest.mark.parametrize("text, value", [

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import pytest
 
-from winkube.model.quantity import HUGE, parse_exact
+from winkube.k8s.quantity import HUGE, parse_exact
 
 EDGES = ["0", "1", "500m", "1.5", "1.5Gi", "8Ei", "9Ei", "7Ei", "1e400", "1e999999", "1e-10", ".e-9", ".e-10", ".",
          "+", "-", "1.", "+1", "1.G", "12e6", "1e+5", "1E5", "0.0000000001", "0.1n", "1.Ki", "1.0Ei", "0.5Ki",
