@@ -11,8 +11,11 @@ every read, quadratic in its length) and a connection sending a partial head was
   `body_timeout` seconds from the end of its head (a whole-request deadline, not a per-read one:
   a trickle of one byte a second does not extend it); a connection that sends nothing, new or
   between requests, is closed after uvicorn's `timeout_keep_alive`;
-- closes a refused or timed-out connection without reading more of it, and aborts it shortly
-  after (a TLS transport otherwise reads until the client's close_notify).
+- closes a refused or timed-out connection without reading more of it, and aborts it once the
+  answer has left (a TLS transport otherwise reads until the client's close_notify).
+
+It overrides uvicorn internals (data_received, the parser callbacks, send_400_response,
+on_response_complete); tests/webhook/test_limits.py fails if a uvicorn release changes them.
 
 The cap on body size per request and the budget for bodies buffered across all connections are
 the app's (`app.BodyBudget`), where Content-Length and the bytes read are known.
@@ -28,12 +31,12 @@ KIB = 1024
 class Limits:
     max_head: int = 64 * KIB  # request line + headers; the API server sends ~300 bytes
     max_url: int = 8 * KIB  # the request target alone ("/validate?timeout=5s")
-    header_timeout: float = 10.0  # whole head, from its first byte (and for a new connection's first byte)
+    header_timeout: float = 10.0  # whole head, from its first byte
     body_timeout: float = 10.0  # whole body, from the end of the head; the API server's own timeout is at most 30 s
     on_reject: object = field(default=None, repr=False)  # callable(kind: str), e.g. Metrics.error
 
 
-ABORT_AFTER = 0.25  # seconds a refused connection is given to take its answer
+ABORT_AFTER = 0.25  # seconds a refused connection whose answer is still queued is given to take it
 _REASONS = {408: b"Request Timeout", 414: b"URI Too Long", 431: b"Request Header Fields Too Large"}
 
 
