@@ -7,6 +7,7 @@ from typing import TextIO
 from ..model.finding import Finding, Severity
 from ..report.text import clean
 from ..k8s.stages import STAGE_ORDER, STAGE_RANK
+from ..report.jsonout import finding_dict
 from .core import AuditResult, FailureGroup, ref_str
 
 VERSION = 1
@@ -118,10 +119,7 @@ def _failure(w, g: FailureGroup, c) -> None:
 
 
 def _fd(f: Finding) -> dict:
-    o = f.object
-    return {"rule": f.rule, "stage": f.stage.value, "severity": f.severity.value, "errorType": f.error_type,
-            "object": {"apiVersion": o.api_version, "kind": o.kind, "namespace": o.namespace, "name": o.name} if o else None,
-            "path": f.path_str, "message": f.message, "fix": f.fix or ""}
+    return finding_dict(f)  # one Finding serialisation for every JSON output (report/jsonout.py)
 
 
 def _gd(g: FailureGroup) -> dict:
@@ -149,7 +147,7 @@ def to_dict(result: AuditResult) -> dict:
         "workloads": [{"kind": w.ref.kind, "namespace": w.ref.namespace, "name": w.ref.name,
                        "worstStage": w.worst.value if w.worst else None,
                        "findings": [_fd(f) for f in _sorted(w.findings)],
-                       "pools": {k: {"stage": c.stage.value if c.stage else None, "lands": c.lands, "now": c.now,
+                       "pools": {k: {"stage": c.stage.value if c.stage else None, "lands": c.lands, "starts": c.starts, "now": c.now,
                                      "notes": c.notes} for k, c in w.cells.items()},
                        "failures": [_gd(g) for g in w.failures]} for w in result.workloads],
         "failures": [_gd(g) for g in result.failures],

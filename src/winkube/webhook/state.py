@@ -47,7 +47,6 @@ class Knowledge:
         from .review import DecisionCache
         self.decisions = DecisionCache()  # findings by pod spec
         self.plans = DecisionCache()  # mutation plans by pod spec
-        self._generation = 0
         if profile is not None:
             self.set_profile(profile)
 
@@ -68,8 +67,6 @@ class Knowledge:
         engine = Engine(Options(profile=profile, locate=False, rule_filter=self.policy.rule_filter), self.active_rules())
         admission = Engine(Options(profile=profile, locate=False),
                            {k: r for k, r in self.rules.items() if r.stage is Stage.ADMISSION})
-        self._generation += 1
-        engine.generation = admission.generation = self._generation  # in every cache key: a new profile never hits old answers
         with self._lock:  # readers take the three references without the lock: each is consistent
             self.profile, self.engine, self.admission_engine = profile, engine, admission
             self.health.ready = True
