@@ -74,6 +74,10 @@ def rules_markdown(rules: dict[str, Rule]) -> str:
             "",
             f"**Source:** {r.source.strip()}",
         ]
+        if r.fails:
+            lines += ["", "Reported:", "", "```yaml", r.fails, "```"]
+        if r.passes:
+            lines += ["", "Not reported:", "", "```yaml", r.passes, "```"]
     return "\n".join(lines) + "\n"
 
 

@@ -109,7 +109,7 @@ class Engine:
                      progress: Callable[[int, int], None] | None = None) -> Result:
         """progress(done, total) is called after each file (the CLI draws a bar on a terminal)."""
         result = Result(errors=errors if errors is not None else [])
-        self._profile_from_input(sources)
+        self.profile_from_input(sources)
         for src in sources:
             if progress is not None:
                 progress(result.files, len(sources))
@@ -121,7 +121,8 @@ class Engine:
             progress(result.files, len(sources))
         return result
 
-    def _profile_from_input(self, sources: list[Source]) -> None:
+    def profile_from_input(self, sources: list[Source]) -> None:
+        """The profile the input describes: its Node and RuntimeClass objects replace / join the options' profile."""
         nodes, rcs = [], []
         for src in sources:
             text = src.text

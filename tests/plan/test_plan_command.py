@@ -129,7 +129,7 @@ def test_json_output(tmp_path):
     r = run("-o", "json", str(c), str(w))
     assert r.returncode == 1, r.stderr
     doc = json.loads(r.stdout)
-    assert doc["apiVersion"] == "winkube.io/v1alpha1" and doc["kind"] == "Plan"
+    assert doc["apiVersion"] == "winkube.io/v1" and doc["kind"] == "Plan"
     assert [p["name"] for p in doc["profile"]["pools"]] == ["linux", "win2022", "win2025"]
     assert doc["profile"]["pools"][1] == {"name": "win2022", "os": "windows", "arch": "amd64", "windowsBuild": "10.0.20348",
                                           "nodes": 2, "nodeNames": ["w22-1", "w22-2"], "unschedulable": False}
@@ -233,7 +233,7 @@ def test_bad_input_is_a_clear_error_not_a_traceback(tmp_path):
         (["--profile", str(tmp_path / "nope.yaml"), str(good)], "cannot read the profile"),
         (["--live", "-n", "a", "-A"], "exclude each other"),
         (["--kubeconfig", str(tmp_path / "missing-kubeconfig"), str(good)], "cannot read the cluster"),
-        (["-o", "yaml", str(good)], "invalid choice"),
+        (["-o", "xml", str(good)], "invalid choice"),
     ]:
         r = run(*args)
         assert r.returncode == 2, (args, r.stdout, r.stderr)

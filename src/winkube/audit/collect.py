@@ -69,12 +69,6 @@ class Progress:
             self.stream.write(f"\r\x1b[Kreading {what}… {n:,}")
             self.stream.flush()
 
-    def note(self, text: str) -> None:
-        if self.enabled:
-            self._last = 0
-            self.stream.write(f"\r\x1b[K{text}")
-            self.stream.flush()
-
     def done(self) -> None:
         if self.enabled:
             self.stream.write("\r\x1b[K")

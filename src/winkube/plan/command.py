@@ -31,14 +31,13 @@ that lands nowhere has one), 2 usage or input errors.
 """
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-EXIT_NOWHERE = EXIT_FINDINGS  # the name before plan's exit code followed --fail-on
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.epilog = EPILOG
     p.add_argument("paths", nargs="*", metavar="PATH", help="files, directories, or - for stdin (manifests and dumps)")
     p.add_argument("-f", "--filename", action="append", default=[], metavar="PATH", help="like kubectl: a file or directory (repeatable)")
-    p.add_argument("-o", "--output", default="text", choices=["text", "json"], help="output format (default: text)")
+    p.add_argument("-o", "--output", default="text", choices=["text", "json", "yaml"], help="output format (default: text; json and yaml: docs/plan-output.md)")
     p.add_argument("--profile", metavar="FILE", help="cluster profile (docs/profile.md); Node / RuntimeClass objects in the input or the live cluster replace its pools")
     p.add_argument("--live", action="store_true", help="read nodes, RuntimeClasses and pods from the cluster of the kubeconfig (and its workloads when no PATH is given)")
     p.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig of the live cluster (implies --live; default $KUBECONFIG, ~/.kube/config)")
@@ -67,7 +66,8 @@ def run(args) -> int:
     from ..model.profile import ProfileError, default_profile, load_profile, with_cluster_objects
     from .inputs import PlanInput, read_live, read_sources
     from .planner import Planner, WorkloadError
-    from .render import render_json, render_text
+    from ..report.registry import render
+    from .render import PlanOutput
     from .usage import node_usage
 
     paths = list(args.paths) + list(args.filename)
@@ -121,12 +121,11 @@ def run(args) -> int:
                 except (KeyError, IndexError, TypeError):
                     pass
             data.errors.append(InputError(w.file or "<cluster>", str(e), line))
-    if args.output == "json":
-        render_json(plans, profile, data.errors, sys.stdout, usage_known=usage_known)
-    else:
-        bound = sum(u.get("pods", 0) for u in usage.values())
-        render_text(plans, profile, sys.stdout, usage_known=usage_known,
-                    load=f"{bound} bound pod(s) on {len(usage)} node(s), their requests subtracted from allocatable")
+    bound = sum(u.get("pods", 0) for u in usage.values())
+    render("plan", args.output, PlanOutput(plans, profile, data.errors, usage_known,
+                                           f"{bound} bound pod(s) on {len(usage)} node(s), their requests subtracted from allocatable"),
+           sys.stdout)
+    if args.output == "text":
         for e in data.errors:
             where = f"{e.file}:{e.line}" if e.line else e.file
             print(f"winkube: {where}: {e.message}", file=sys.stderr)

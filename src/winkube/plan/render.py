@@ -2,14 +2,14 @@
 (docs/plan-output.md)."""
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 
 from ..model.profile import NodePool, Profile
 from ..report.jsonout import finding_dict
+from ..report.registry import Reporter
 from .planner import WorkloadPlan
 
 OK, NO = "✓", "✗"
-SCHEMA = "winkube.io/v1alpha1"
 
 
 def workload_name(w: WorkloadPlan) -> str:
@@ -150,8 +150,8 @@ def plan_to_dict(plans: list[WorkloadPlan], profile: Profile, errors, *, usage_k
         }
 
     return {
-        "apiVersion": SCHEMA, "kind": "Plan",
         "profile": {"name": profile.name, "source": profile.source, "assumed": profile.assumed,
+                    "kubernetesVersion": f"{profile.kube_version[0]}.{profile.kube_version[1]}",
                     "loadKnown": usage_known, "pools": [pool(p) for p in profile.pools]},
         "workloads": [workload(w) for w in plans],
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in errors],
@@ -161,6 +161,18 @@ def plan_to_dict(plans: list[WorkloadPlan], profile: Profile, errors, *, usage_k
     }
 
 
-def render_json(plans, profile, errors, out, *, usage_known: bool) -> None:
-    json.dump(plan_to_dict(plans, profile, errors, usage_known=usage_known), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+@dataclass
+class PlanOutput:
+    plans: list[WorkloadPlan]
+    profile: Profile
+    errors: list
+    usage_known: bool
+    load: str | None = None
+
+
+def _text(o: PlanOutput, out, *, color: bool = False) -> None:
+    render_text(o.plans, o.profile, out, usage_known=o.usage_known, load=o.load)
+
+
+PLAN = Reporter("Plan", lambda o: plan_to_dict(o.plans, o.profile, o.errors, usage_known=o.usage_known), {"text": _text})
+

@@ -281,12 +281,10 @@ class LiveProfile:
                 delay = min(delay * 2, self.max_backoff)
 
     def _version(self) -> None:
-        from ..model.profile import OLDEST_KUBE, SUPPORTED_KUBE, ProfileError, parse_kube_version
-        try:
-            v = parse_kube_version(self.cluster.version().get("gitVersion", ""))
-        except ProfileError:
-            v = SUPPORTED_KUBE
-        self.kube_version = min(max(v, OLDEST_KUBE), SUPPORTED_KUBE)
+        from ..k8s import releases
+        from ..k8s.versions import parse_kube_version
+        v = parse_kube_version(self.cluster.version().get("gitVersion", ""))
+        self.kube_version = releases.clamp(v) if v is not None else releases.newest()
 
     def _ok(self, path: str) -> None:
         if path in self._failing:
@@ -328,8 +326,8 @@ class LiveProfile:
             except ProfileError:
                 continue
             rcs[rc.name] = rc
-        from ..model.profile import SUPPORTED_KUBE
-        profile = Profile(name="live", kube_version=self.kube_version or SUPPORTED_KUBE, pools=pools_from_nodes(nodes),
+        from ..k8s import releases
+        profile = Profile(name="live", kube_version=self.kube_version or releases.newest(), pools=pools_from_nodes(nodes),
                           runtime_classes=rcs, source=f"live cluster {getattr(self.cluster, 'server', '')} "
                           f"({len(nodes)} nodes, {len(rcs)} RuntimeClasses)")
         self.k.set_profile(profile)

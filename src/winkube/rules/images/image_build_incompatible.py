@@ -27,6 +27,26 @@ def _built_for(use) -> str:
     not know the image's build, so the pod is placed and then fails. HostProcess containers are exempt.""",
     fix="Use the image tag for the nodes' Windows version (e.g. ltsc2022 on Windows Server 2022), a multi-arch image that has it, or pin the pod to matching nodes with node.kubernetes.io/windows-build.",
     source=SOURCE,
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2019"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     t = ctx.targeting
