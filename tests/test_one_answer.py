@@ -147,6 +147,7 @@ def answers(tmp_path_factory):
     policy = Policy(actions={rid: "warn" for rid in all_rules()}, exclude_namespaces=frozenset())
     knowledge = Knowledge(policy, profile)
     hook: set = set()
+    certain: dict = {}
     for i, obj in enumerate(objs):
         review = {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
                   "request": {"uid": f"u{i}", "kind": {"group": "", "version": "v1", "kind": obj["kind"]},
@@ -155,7 +156,8 @@ def answers(tmp_path_factory):
         decision = validate(parse(json.dumps(review).encode()), knowledge, {})
         hook |= {_key(obj["kind"], obj["metadata"]["name"], {"rule": f.rule, "path": f.path_str, "stage": f.stage.value})
                  for f, _ in decision.findings}
-    return objs, lint, plan, audit, hook
+        certain[(obj["kind"], obj["metadata"]["name"])] = decision.certain
+    return objs, lint, plan, audit, hook, certain
 
 
 def _lint_set(lint) -> set:
@@ -164,7 +166,7 @@ def _lint_set(lint) -> set:
 
 
 def test_lint_plan_and_the_webhook_give_the_same_findings(answers):
-    objs, lint, plan, _, hook = answers
+    objs, lint, plan, _, hook, _ = answers
     want = _lint_set(lint)
     assert not lint["errors"] and not plan["errors"]
     assert len({k[:2] for k in want}) > 300  # most objects have something to say: the comparison is not empty
@@ -175,14 +177,14 @@ def test_lint_plan_and_the_webhook_give_the_same_findings(answers):
 
 
 def test_audit_on_a_dump_gives_the_same_findings(answers):
-    _, lint, _, audit, _ = answers
+    _, lint, _, audit, _, _ = answers
     want = {k for k in _lint_set(lint) if k[0] in CLUSTER_WORKLOAD_KINDS}  # audit reads the kinds a cluster runs
     got = {_key(w["kind"], w["name"], f) for w in audit["workloads"] for f in w["findings"]}
     assert sorted(got ^ want) == []
 
 
 def test_plan_and_audit_give_the_same_landing_pools(answers):
-    _, _, plan, audit, _ = answers
+    _, _, plan, audit, _, _ = answers
     by_ref = {(w["kind"], w["name"]): w for w in audit["workloads"]}
     compared = 0
     for w in plan["workloads"]:
@@ -198,7 +200,7 @@ def test_plan_and_audit_give_the_same_landing_pools(answers):
 
 
 def test_a_rejected_pod_lands_nowhere_in_every_front_door(answers):
-    _, lint, plan, audit, _ = answers
+    _, lint, plan, audit, _, _ = answers
     rejected = {(k[0], k[1]) for k in _lint_set(lint) if k[4] == "admission"}
     assert len(rejected) > 30
     audit_by = {(w["kind"], w["name"]): w for w in audit["workloads"]}
@@ -226,3 +228,17 @@ def test_audit_never_says_a_pod_pinned_elsewhere_can_also_land(tmp_path):
     (p,) = [p for p in plan["workloads"] if p["name"] == "pinned"]
     assert p["landingPools"] == [] and {_key("Pod", "pinned", f) for f in p["findings"]} == \
         {_key("Pod", "pinned", f) for f in w["findings"]}
+
+
+def test_the_webhook_calls_a_failure_certain_exactly_where_plan_says_it_starts_nowhere(answers):
+    # the webhook's landing answer: "fails on every pool it can land on" (its denyCertain), from
+    # the same engine answer plan renders as landingPools / startsOn
+    _, _, plan, _, _, certain_by = answers
+    checked = 0
+    for w in plan["workloads"]:
+        if w["admission"] or not w["findings"]:
+            continue
+        certain = bool(certain_by[(w["kind"], w["name"])])
+        assert certain == (bool(w["landingPools"]) and not w["startsOn"]), (w["kind"], w["name"], w["landingPools"], w["startsOn"])
+        checked += 1
+    assert checked > 100
