@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..engine import Engine, Options
 from ..k8s.keys import freeze, node_pool_signature
+from ..k8s.workloads import RESOURCES
 from ..model.finding import Stage
 from ..model.profile import Profile
 from ..rules import all_rules
@@ -175,8 +176,8 @@ class ImageCache:
 
 # --- the live profile --------------------------------------------------------------------------
 
-NODES = "/api/v1/nodes"
-RUNTIME_CLASSES = "/apis/node.k8s.io/v1/runtimeclasses"
+NODES = RESOURCES["Node"].path()
+RUNTIME_CLASSES = RESOURCES["RuntimeClass"].path()
 
 
 class LiveProfile:
