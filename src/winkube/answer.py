@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 class Answer:
     obj: dict
     findings: list[Finding] = field(default_factory=list)
-    rejected: list[str] = field(default_factory=list)  # why the API server rejects it ("rule: message")
-    shape_errors: list[tuple] = field(default_factory=list)  # (path, message): it could not be decoded
+    rejected: list[str] | tuple = ()  # why the API server rejects it ("<rule> <path>: <message>")
+    shape_errors: list[tuple] | tuple = ()  # (path, message): it could not be decoded
     context: "PodContext | None" = None  # workloads: the rule context (its targeting is computed once)
 
     @property
