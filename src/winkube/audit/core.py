@@ -1,7 +1,7 @@
 """The audit itself: objects in, the ONE engine per object, failures matched against the catalogue.
 
 Nothing about Windows lives here: Node objects reach the node rules, RuntimeClasses theirs,
-workloads every pod rule (winkube.engine.Engine.check_object); failure messages are matched by
+workloads every pod rule (winkube.engine.Engine.evaluate: the Answer); failure messages are matched by
 winkube.failures against knowledge/failures.yaml.
 
 Scale (bench/audit_bench.py: 5,000 nodes, 150,000 pods):
