@@ -40,7 +40,7 @@ NO_OFFLINE_EXAMPLE = {
         "needs an image index read from a registry (--resolve-images): tests/registry/test_lint_resolve_images.py",
         lambda: True),
     "image-without-os-version": (
-        "needs an image index read from a registry (--resolve-images): tests/registry/test_lint_resolve_images.py",
+        "needs an image index read from a registry (--resolve-images): tests/rules/test_images_resolved.py",
         lambda: True),
 }
 
@@ -58,7 +58,8 @@ def test_example(rule_id):
     r = RULES[rule_id]
     if rule_id in NO_OFFLINE_EXAMPLE:
         why, still_true = NO_OFFLINE_EXAMPLE[rule_id]
-        assert not r.fails and still_true(), f"{rule_id}: {why} — no longer true: give the rule its examples"
+        assert r.no_example and not r.fails, f"{rule_id}: say why it has no example (no_example=) in its @rule"
+        assert still_true(), f"{rule_id}: {why} — no longer true: give the rule its examples"
         return
     assert r.fails and r.passes, f"{rule_id} declares no fails/passes example in its @rule"
     bad = lint(r.fails)

@@ -46,13 +46,15 @@ class Rule:
     # id. Node / RuntimeClass objects in an example shape its profile, as on the command line.
     fails: str = ""
     passes: str = ""
+    no_example: str = ""  # why no offline manifest can trigger it (then fails/passes stay empty)
 
 
 _REGISTRY: dict[str, Rule] = {}
 
 
 def rule(*, id: str, stage: Stage, severity: Severity, scope: str, summary: str, explanation: str,
-         fix: str, source: str, applies: Callable[..., bool] | None = None, fails: str = "", passes: str = ""):
+         fix: str, source: str, applies: Callable[..., bool] | None = None, fails: str = "", passes: str = "",
+         no_example: str = ""):
     """Register the decorated check function as a rule (applies: see Rule.applies; fails / passes:
     example manifests the rule reports / does not report)."""
     if scope not in SCOPES:
@@ -63,7 +65,7 @@ def rule(*, id: str, stage: Stage, severity: Severity, scope: str, summary: str,
             raise ValueError(f"rule id {id!r} is registered twice ({_REGISTRY[id].module}, {check.__module__})")
         _REGISTRY[id] = Rule(id, stage, severity, scope, summary.strip(), " ".join(explanation.split()),
                              " ".join(fix.split()), source.strip(), check, check.__module__, applies,
-                             textwrap.dedent(fails).strip("\n"), textwrap.dedent(passes).strip("\n"))
+                             textwrap.dedent(fails).strip("\n"), textwrap.dedent(passes).strip("\n"), " ".join(no_example.split()))
         return check
 
     return register
