@@ -1,7 +1,7 @@
 """The audit itself: objects in, the ONE engine per object, failures matched against the catalogue.
 
 Nothing about Windows lives here: Node objects reach the node rules, RuntimeClasses theirs,
-workloads every pod rule (winkube.engine.Engine.check_object); failure messages are matched by
+workloads every pod rule (winkube.engine.Engine.evaluate: the Answer); failure messages are matched by
 winkube.failures against knowledge/failures.yaml.
 
 Scale (bench/audit_bench.py: 5,000 nodes, 150,000 pods):
@@ -27,8 +27,7 @@ from .collect import Missing
 
 
 def _ref(obj: dict) -> ObjectRef:
-    m = obj.get("metadata") or {}
-    return ObjectRef(obj.get("apiVersion"), obj.get("kind"), m.get("namespace"), m.get("name"))
+    return ObjectRef.of(obj)
 
 
 def ref_str(ref: ObjectRef) -> str:
@@ -41,9 +40,10 @@ class Cell:
     """One pool × workload square of the matrix."""
 
     stage: Stage | None  # worst stage that bites there; None: fine
-    lands: bool  # the scheduler can place the workload's pods on this pool
+    lands: bool  # the scheduler can place the workload's pods on this pool (never when the API server rejects them)
     notes: list[str] = field(default_factory=list)
     now: bool = False  # a failure is happening now on this pool
+    starts: bool = False  # ...and the kubelet admits them and every image runs there
 
 
 @dataclass
@@ -218,7 +218,7 @@ class Auditor:
             if hit is None:
                 hit = cache[key] = self._check_workload(engine, profile, reps[key])
             wr = WorkloadResult(ref, [_with_ref(f, ref) for f in hit[0]],
-                                {k: Cell(c.stage, c.lands, list(c.notes)) for k, c in hit[1].items()}, key)
+                                {k: Cell(c.stage, c.lands, list(c.notes), c.now, c.starts) for k, c in hit[1].items()}, key)
             results[ref_str(ref)] = wr
             return wr
 
@@ -349,34 +349,29 @@ class Auditor:
         return out
 
     def _check(self, engine: Engine, obj: dict) -> list[Finding]:
+        return self._answer(engine, obj)[0]
+
+    def _answer(self, engine: Engine, obj: dict):
         from ..model.finding import InputError
         errors: list[InputError] = []
-        # keep the PodContext: the matrix reads the targeting the rules already computed
-        findings = engine.check_object(obj, None, errors, on_pod=self._keep_context)
+        answer = engine.evaluate(obj, None, errors)
         for e in errors:
             self.errors.append(f"{ref_str(_ref(obj))}: {e.message}")
         ref = _ref(obj)
-        return [_with_ref(f, ref) for f in findings]
-
-    def _keep_context(self, ctx) -> None:
-        self._last_ctx = ctx
+        return [_with_ref(f, ref) for f in answer.findings], answer
 
     def _check_workload(self, engine: Engine, profile: Profile, obj: dict) -> tuple[list[Finding], dict[str, Cell]]:
-        self._last_ctx = None
-        findings = self._check(engine, obj)
+        findings, answer = self._answer(engine, obj)
         cells: dict[str, Cell] = {}
+        if not answer.workload:  # the engine could not decode it (shape errors, reported): no matrix
+            return findings, cells
         try:
-            ctx = self._last_ctx
-            if ctx is not None:
-                t = ctx.targeting
-            else:  # the engine refused the object (shape errors): resolve for the matrix anyway
-                from ..targeting import resolve
-                t = resolve(pod_view(obj), profile)
+            t = answer.targeting
         except Exception as e:  # errors are values: the findings above stand without the matrix
             self.errors.append(f"{ref_str(_ref(obj))}: targeting failed: {type(e).__name__}: {e}")
             return findings, cells
-        everywhere = worst(f.stage for f in findings if f.stage is Stage.ADMISSION)
-        lands_nowhere = not t.landing
+        everywhere = Stage.ADMISSION if answer.rejected else None
+        lands_nowhere = not answer.schedulable
         # Findings that are not per-pool facts of the targeting (a scheduling finding such as "can
         # land on X too", an ignored setting, a practice): they colour the pools they name, else the
         # pools of the OS the pod is meant for, else every pool it lands on.
@@ -411,7 +406,9 @@ class Auditor:
             if fit.runtime:
                 stages.append(Stage.RUNTIME)
                 notes.extend(f"{img.container}: {why}" for img, why in fit.runtime[:2])
-            cells[fit.pool.name] = Cell(worst(stages), True, notes)
+            admitted = not answer.rejected
+            cells[fit.pool.name] = Cell(worst(stages), admitted, notes,
+                                        starts=admitted and not fit.kubelet and not fit.runtime)
         return findings, cells
 
     def _group(self, groups, ms, wref, pool, where, reason, message, example, count: int = 1) -> None:

@@ -9,12 +9,12 @@ resolved, 2 when any failed. Credentials are never printed.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from typing import Any, TextIO
 
 from winkube import compat
+from winkube.report.registry import Reporter
 from winkube.compat import Platform
 
 __all__ = ["add_arguments", "run"]
@@ -54,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("refs", nargs="+", metavar="REF",
                         help="image reference (registry/repo:tag[@digest]), oci:DIR[:TAG] for an OCI layout, "
                              "or file:PATH for saved `crane manifest` / `docker manifest inspect` JSON")
-    parser.add_argument("-o", "--output", choices=("table", "json"), default="table", help="output format (default table)")
+    parser.add_argument("-o", "--output", choices=("table", "json", "yaml"), default="table", help="output format (default table)")
     parser.add_argument("--insecure-registry", action="append", default=[], metavar="HOST[:PORT]",
                         help="allow plain HTTP / unverified TLS for this registry (loopback addresses only); repeatable")
     parser.add_argument("--ca-file", metavar="FILE", help="PEM CA bundle to trust in addition to the system roots")
@@ -221,7 +221,7 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO |
     arch = getattr(args, "arch", "amd64") or "amd64"
     results = resolve_many_sync(args.refs, opts)
     failed = any(isinstance(r, ImageError) for r in results.values()) or bool(secret_errors)
-    if args.output == "json":
+    if args.output != "table":
         doc = {
             "images": [analyse(r, containerd, arch) for r in results.values() if not isinstance(r, ImageError)],
             "errors": [r.to_json() for r in results.values() if isinstance(r, ImageError)],
@@ -231,8 +231,7 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO |
                 for _, era in _eras(containerd)
             ],
         }
-        json.dump(doc, out, indent=2)
-        out.write("\n")
+        IMAGES.render(args.output, doc, out)
     else:
         _write_table(out, results, containerd, arch)
         for r in results.values():
@@ -249,3 +248,7 @@ def main(argv: list[str] | None = None) -> int:  # for `python -m winkube.regist
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
+
+
+# The images document is built above (it needs the resolution's options); the table is written there too.
+IMAGES = Reporter("ImageList", lambda doc: doc)

@@ -20,6 +20,7 @@ NEWEST_MATCH = "2.1.6"
     image after a containerd upgrade. Needs --resolve-images (the registry's real index).""",
     fix="Pin the Windows-build-specific tag or digest if the difference matters, and know which containerd your nodes run.",
     source="containerd/platforms: defaults_windows.go, compare.go (v0.2.1 → v1.0.0-rc.2, commit 8c0d9f9); reference windows-facts.md §1.4.3",
+    no_example="it judges an image index read from a registry (`--resolve-images`); tests/registry/test_lint_resolve_images.py runs it against a real registry.",
 )
 def check(ctx):
     from ... import compat

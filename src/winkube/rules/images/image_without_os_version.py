@@ -16,6 +16,7 @@ from ..base import Hit, rule
     Needs --resolve-images (the registry's real platforms).""",
     fix="Build the image with its os.version set (docker buildx --platform windows/amd64 with a versioned base, or crane/oras annotations), or ignore this for HostProcess images.",
     source="containerd/platforms commits a51ed70, 983ba15 (reference windows-facts.md §1.4.2)",
+    no_example="it judges an image index read from a registry (`--resolve-images`); tests/rules/test_images_resolved.py feeds it registry platforms.",
 )
 def check(ctx):
     t = ctx.targeting

@@ -21,6 +21,28 @@ from ._common import P_RUNTIME, windows_containerd_above_2022
     fix="Upgrade containerd to 1.7.6+ (or 2.x), or use images built for the host's exact build.",
     source=("containerd/containerd#8854 (1.6), #9069 (1.7), #8778 (main); containerd/platforms:platform_windows_compat.go; "
             "containerd/containerd#7439; knowledge/containerd.yaml"),
+    fails=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.26100"}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://1.7.2", kernelVersion: "10.0.26100.1742"}
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.26100"}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.26100.1742"}
+    """,
 )
 def check(ctx):
     found = windows_containerd_above_2022(ctx.obj)

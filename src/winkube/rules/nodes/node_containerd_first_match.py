@@ -21,6 +21,28 @@ from ._common import P_RUNTIME, windows_containerd_above_2022
     fix="Upgrade containerd to 2.1.6+ / 2.2.0+, or pin images to a build-specific tag (e.g. ltsc2025).",
     source=("containerd/platforms tags v0.2.1, v1.0.0-rc.1 and rc.2 (defaults_windows.go, compare.go; commit 8c0d9f9); "
             "knowledge/containerd.yaml"),
+    fails=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.26100"}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.0.4", kernelVersion: "10.0.26100.1742"}
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.26100"}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.26100.1742"}
+    """,
 )
 def check(ctx):
     found = windows_containerd_above_2022(ctx.obj)
