@@ -1,0 +1,142 @@
+"""winkube.compat against containerd/platforms' own code, release by release.
+
+Random index entries (builds, revisions, whitespace, variants, os.features, architectures, os
+spellings, empty and unparsable os.version) on random Windows hosts go through the real matcher of
+every containerd/platforms release that builds on Linux and through compat.py. Both must agree on
+which entries match, in which order containerd tries them, and which ones the transfer service
+fetches. WINKUBE_ORACLE_CASES sets how many cases (5,000 here; `make fuzz` runs 50,000);
+WINKUBE_ORACLE_SEED replays a run.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+
+from winkube import compat
+from winkube.compat import Platform
+
+from .oracle import RELEASES, ask, build_root
+
+CASES = int(os.environ.get("WINKUBE_ORACLE_CASES", "5000"))
+SEED = int(os.environ.get("WINKUBE_ORACLE_SEED", random.SystemRandom().randrange(1 << 30)))
+
+LTSC = [17763, 20348, 26100]
+BUILDS = [14393, 17763, 19041, 19045, 20348, 22000, 22621, 22631, 25398, 26100, 26200, 28000]
+
+# An empty "os" is left out: Normalize turns it into runtime.GOOS, which is linux where the oracle
+# runs but windows on a node (compat.py follows the node; tests/test_compat.py covers it).
+OSES = ["windows"] * 12 + ["Windows", "WINDOWS", "linux", "darwin"]
+ARCHES = ["amd64"] * 12 + ["AMD64", "x86_64", "x86-64", "386", "386", "i386", "arm64", "aarch64", "arm", ""]
+VARIANTS = [""] * 14 + ["v1", "V1", "v2", "v3", "v8"]
+FEATURES = [[]] * 10 + [["win32k"], ["win32k"], ["win32k", "win32k"], ["foo"], ["win32k", "foo"], ["foo", "win32k"]]
+
+
+def _host_build(rnd: random.Random) -> int:
+    r = rnd.random()
+    if r < 0.6:
+        return rnd.choice(BUILDS)
+    if r < 0.8:
+        return rnd.choice(LTSC) + rnd.choice([-1, 0, 1, 2])
+    return rnd.randint(10000, 40000)
+
+
+def _os_version(rnd: random.Random, host: int) -> str:
+    r = rnd.random()
+    build = rnd.choice([host, host, *LTSC, *BUILDS, rnd.randint(10000, 40000), host + 1, host - 1])
+    rev = rnd.choice([None, rnd.randint(0, 9), rnd.randint(10, 999), rnd.randint(1000, 99999)])
+    v = f"10.0.{build}" + (f".{rev}" if rev is not None else "")
+    if r < 0.70:
+        return v
+    if r < 0.74:
+        return ""
+    odd = [
+        " " + v, v + " ", v + "\t", f"10.0.{build} .1", "10.0", "10", "abc", "10.0.x", f"10.0.{build}x",
+        f"10.0.{build}.1.2", f"010.00.0{build}", f"+10.0.{build}", f"10.0.+{build}", f"10.0.{build + 65536}",
+        f"10.0.{build}.{rev or 0}abc", f"256.0.{build}", f"10.1.{build}", f"6.3.{build}", f"10.0.-{build}",
+        f"10.0.{build}.-5", "10.0.99999999999999999999", f"10.0.{build}.", f".10.0.{build}", f"10..{build}",
+        f"10.0.{str(build)[:3]}", f"10.0.\uff12{str(build)[1:]}", f"10.0.{build}_1", f"10.0.{build}.+7",
+    ]
+    return rnd.choice(odd)
+
+
+def _entry(rnd: random.Random, host: int) -> dict:
+    e = {"os": rnd.choice(OSES), "architecture": rnd.choice(ARCHES)}
+    variant = rnd.choice(VARIANTS)
+    if variant:
+        e["variant"] = variant
+    v = _os_version(rnd, host)
+    if v:
+        e["os.version"] = v
+    feats = rnd.choice(FEATURES)
+    if feats:
+        e["os.features"] = list(feats)
+    return e
+
+
+def _cases(n: int, seed: int) -> list[tuple[int, list[dict]]]:
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(n):
+        host = _host_build(rnd)
+        out.append((host, [_entry(rnd, host) for _ in range(rnd.randint(1, 6))]))
+    return out
+
+
+def _winkube(era: compat.Era, host: int, entries: list[dict]) -> tuple[list[bool], list[int], list[bool]]:
+    plats = [Platform.from_oci(e) for e in entries]
+    ranked = compat.rank_entries(era, host, plats, "amd64")
+    match = [False] * len(entries)
+    for i, _ in ranked:
+        match[i] = True
+    transfer = [False] * len(entries)  # Ordered(DefaultSpec()): the host's own architecture only
+    for i, r in ranked:
+        transfer[i] = r == 0
+    return match, [i for i, _ in ranked], transfer
+
+
+@pytest.fixture(scope="module")
+def oracle_root():
+    return build_root()
+
+
+@pytest.mark.parametrize("release", sorted(RELEASES))
+def test_compat_agrees_with_containerd_platforms(release, oracle_root):
+    comparer, era_id = RELEASES[release]
+    era = compat.era_by_id(era_id)
+    assert era.platforms == release, f"knowledge/containerd.yaml: era {era_id} should name {release}"
+    cases = _cases(CASES, SEED)
+    answers = ask(oracle_root / release / "platforms-oracle",
+                  [{"host": {"os": "windows", "architecture": "amd64", "os.version": f"10.0.{h}"}, "entries": es}
+                   for h, es in cases])
+    disagreements = []
+    for (host, entries), ans in zip(cases, answers):
+        want = ans[comparer]
+        match, order, transfer = _winkube(era, host, entries)
+        if match != want["match"] or order != want["order"] or transfer != ans["ordered"]["match"]:
+            disagreements.append((host, entries, want, ans["ordered"]["match"], match, order, transfer))
+    assert not disagreements, (
+        f"{len(disagreements)} of {len(cases)} cases disagree with containerd/platforms {release} "
+        f"(WINKUBE_ORACLE_SEED={SEED}); first: host 10.0.{disagreements[0][0]}, entries {disagreements[0][1]}, "
+        f"containerd {disagreements[0][2]} transfer {disagreements[0][3]}, winkube match {disagreements[0][4]} "
+        f"order {disagreements[0][5]} transfer {disagreements[0][6]}")
+    print(f"containerd/platforms {release}: {len(cases)} cases, 0 disagreements (seed {SEED})")
+
+
+def test_generator_covers_the_edges():
+    # the differential test above is only as good as what it generates: it must reach every branch
+    cases = _cases(CASES, SEED)
+    entries = [e for _, es in cases for e in es]
+    versions = [e.get("os.version", "") for e in entries]
+    assert CASES >= 5000
+    assert any(v.startswith(" ") or v.endswith((" ", "\t")) for v in versions)
+    assert any(e.get("variant") == "v2" for e in entries)
+    assert any(e.get("os.features") == ["foo"] for e in entries)
+    assert any(e.get("os.features") == ["win32k", "win32k"] for e in entries)
+    assert any(e["architecture"] in ("386", "i386") for e in entries)
+    assert sum(1 for v in versions if v == "") > CASES // 20
+    assert any(len(v.split(".")) == 4 and len(v.split(".")[3]) == 3 for v in versions)
+    assert any(len(v.split(".")) == 4 and len(v.split(".")[3]) == 4 for v in versions)
+    assert any(h > 26100 for h, _ in cases) and any(h < 20348 for h, _ in cases)
