@@ -43,6 +43,7 @@ __all__ = [
     "eras",
     "parse_containerd_version",
     "containerd_version_key",
+    "format_containerd_version",
     "era_by_id",
     "rank_entries",
     "transfer_pull",
@@ -178,6 +179,12 @@ def containerd_version_key(version: str | None) -> tuple | None:
     if m.group(4):
         return core + (0, m.group(4).lower(), int(m.group(5) or 0))
     return core + (1, "", 0)
+
+
+def format_containerd_version(key: tuple) -> str:
+    """The text of a :func:`containerd_version_key`: ``(2, 2, 0, 0, "beta", 0)`` -> ``"2.2.0-beta.0"``."""
+    text = ".".join(str(x) for x in key[:3])
+    return text + (f"-{key[4]}.{key[5]}" if len(key) > 3 and key[3] == 0 else "")
 
 
 def _parse_range(spec: str) -> tuple[tuple, tuple]:
