@@ -81,3 +81,16 @@ def test_only_amd64_takes_386_last(era_id):
     entries = [W("10.0.20348.9", arch="386"), W("10.0.20348.1"),
                Platform(os="windows", architecture="amd64", variant="v2", os_version="10.0.20348.1")]
     assert compat.rank_entries(compat.era_by_id(era_id), 20348, entries) == [(1, 0), (0, 1)]
+
+
+# microsoft/hcsshim v0.11.0 (commit 750e11b) osversion/platform_compat_windows_test.go
+# Test_PlatformCompat — the CheckHostAndContainerCompat that containerd 1.6.23+ (hcsshim v0.9.10+),
+# 1.7.6-1.7.18 (v0.11.x) and 2.0.0-beta.x (v0.12.x) call; the function is the same in all of them.
+HCSSHIM_COMPAT = [(17763, 17763, True), (17763, 20348, False), (20348, 17763, False), (20348, 20348, True),
+                  (22621, 17763, False), (22621, 20348, True)]
+
+
+@pytest.mark.parametrize("era_id", ["stable_abi_1_6", "stable_abi_2022"])
+@pytest.mark.parametrize("host,ctr,should_run", HCSSHIM_COMPAT)
+def test_hcsshim_platform_compat(era_id, host, ctr, should_run):
+    assert bool(compat.rank_entries(compat.era_by_id(era_id), host, [W(f"10.0.{ctr}")])) is should_run
