@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
+from winkube.gostrconv import atoi as _go_atoi, parseuint as _go_parseuint
 from winkube.knowledge import load
 
 __all__ = [
@@ -297,28 +298,7 @@ def build_name(build: int | None) -> str:
     return f"{row['name']} ({build})"
 
 
-# --------------------------------------------------------------------------- Go's number parsing
-
-_MAX_INT64 = (1 << 63) - 1
-
-
-def _go_atoi(s: str) -> tuple[int, bool]:
-    """strconv.Atoi: (value, ok). Bad syntax -> (0, False); overflow -> (clamped, False)."""
-    body = s[1:] if s[:1] in ("+", "-") else s
-    if not body or not all("0" <= c <= "9" for c in body):
-        return 0, False
-    n = int(body)
-    if s[:1] == "-":
-        return (-n, True) if n <= _MAX_INT64 + 1 else (-_MAX_INT64 - 1, False)
-    return (n, True) if n <= _MAX_INT64 else (_MAX_INT64, False)
-
-
-def _go_parseuint(s: str, bits: int) -> tuple[int, bool]:
-    """strconv.ParseUint(s, 10, bits): bad syntax -> (0, False); overflow -> (max, False)."""
-    if not s or not all("0" <= c <= "9" for c in s):
-        return 0, False
-    n, top = int(s), (1 << bits) - 1
-    return (n, True) if n <= top else (top, False)
+# --------------------------------------------------------------------------- reading os.version as Go does
 
 
 def _windows_os_version(era: Era, s: str) -> tuple[int, int, int]:

@@ -13,6 +13,10 @@
 //	"ordered" platforms.Ordered(host)                   = the transfer service's image filter
 //	                                                      (core/transfer/image/imagestore.go)
 //
+// A request {"strconv": ["283x", ...]} is answered with Go's strconv.Atoi and ParseUint (base 10,
+// 8 and 16 bits) of each string, value and whether it parsed: containerd reads os.version with them
+// and sometimes ignores the error, so winkube/gostrconv.py restates the values Go returns.
+//
 // The host platform is passed in rather than read with DefaultSpec(), which only exists on
 // Windows. From v1.0.0-rc.1 the Windows version matcher is built on every OS (containerd/platforms
 // commit 7c58292, "Move windows matcher logic so all platforms can use"), so NewMatcher, Only and
@@ -30,6 +34,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	_ "unsafe" // go:linkname
 
 	"github.com/containerd/platforms"
@@ -48,6 +53,19 @@ func windowsLess(c *windowsMatchComparer, p1, p2 specs.Platform) bool
 type request struct {
 	Host    specs.Platform   `json:"host"`
 	Entries []specs.Platform `json:"entries"`
+	Strconv []string         `json:"strconv,omitempty"`
+}
+
+// number is one strconv result: the value Go returns and whether err was nil.
+type number struct {
+	Value int64 `json:"value"`
+	OK    bool  `json:"ok"`
+}
+
+type numbers struct {
+	Atoi   number `json:"atoi"`
+	Uint8  number `json:"uint8"`
+	Uint16 number `json:"uint16"`
 }
 
 type answer struct {
@@ -56,10 +74,11 @@ type answer struct {
 }
 
 type response struct {
-	Only    answer `json:"only"`
-	Windows answer `json:"windows"`
-	Ordered answer `json:"ordered"`
-	Error   string `json:"error,omitempty"`
+	Only    answer    `json:"only"`
+	Windows answer    `json:"windows"`
+	Ordered answer    `json:"ordered"`
+	Strconv []numbers `json:"strconv,omitempty"`
+	Error   string    `json:"error,omitempty"`
 }
 
 func run(entries []specs.Platform, match func(specs.Platform) bool, less func(a, b specs.Platform) bool) answer {
@@ -85,6 +104,13 @@ func main() {
 		var resp response
 		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
 			resp.Error = err.Error()
+		} else if req.Strconv != nil {
+			for _, s := range req.Strconv {
+				a, ea := strconv.Atoi(s)
+				u8, e8 := strconv.ParseUint(s, 10, 8)
+				u16, e16 := strconv.ParseUint(s, 10, 16)
+				resp.Strconv = append(resp.Strconv, numbers{number{int64(a), ea == nil}, number{int64(u8), e8 == nil}, number{int64(u16), e16 == nil}})
+			}
 		} else {
 			only := platforms.Only(req.Host)
 			resp.Only = run(req.Entries, only.Match, only.Less)
