@@ -36,6 +36,7 @@ __all__ = [
     "parse_os_version",
     "matches",
     "select",
+    "fetched",
     "order",
     "hosts_for_image",
     "build_name",
@@ -491,6 +492,29 @@ def select(
     if rank and (transfer_pull(containerd) if transfer is None else transfer):
         return None
     return pick
+
+
+def fetched(
+    host_build: int,
+    entries: list[Platform],
+    containerd: str | None = None,
+    *,
+    architecture: str = "amd64",
+    transfer: bool | None = None,
+) -> list[Platform]:
+    """The index entries containerd downloads (and unpacks) when it pulls the image.
+
+    A local pull (containerd before 2.1.0-rc.0, or a config that falls back to it) limits the
+    index to the one entry it picks (images.LimitManifests(..., 1) in client/pull.go). The transfer
+    service (the CRI default from 2.1.0-rc.0) sets no manifest limit: it downloads and unpacks every
+    entry platforms.Ordered(DefaultSpec()) matches, in index order (core/transfer/image/imagestore.go
+    ImageFilter; internal/cri/server/images/image_pull.go passes no WithManifestLimit).
+    """
+    if not (transfer_pull(containerd) if transfer is None else transfer):
+        pick = select(host_build, entries, containerd, architecture=architecture, transfer=False)
+        return [pick] if pick is not None else []
+    era = era_for(containerd)
+    return [p for p in entries if _rank(era, host_build, p, architecture) == 0]
 
 
 def hosts_for_image(image_os_version: str | None, containerd: str | None = None, *, kind: str | None = None) -> list[int]:

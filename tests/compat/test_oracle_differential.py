@@ -107,6 +107,9 @@ def test_compat_agrees_with_containerd_platforms(release, oracle_root):
     comparer, era_id = RELEASES[release]
     era = compat.era_by_id(era_id)
     assert era.platforms == release, f"knowledge/containerd.yaml: era {era_id} should name {release}"
+    # a containerd release of this era that pulls through the transfer service, if there is one
+    transfer_version = next((compat.format_containerd_version(lo) for lo, _ in era.ranges
+                             if compat.transfer_pull(compat.format_containerd_version(lo))), None)
     cases = _cases(CASES, SEED)
     answers = ask(oracle_root / release / "platforms-oracle",
                   [{"host": {"os": "windows", "architecture": "amd64", "os.version": f"10.0.{h}"}, "entries": es}
@@ -115,6 +118,11 @@ def test_compat_agrees_with_containerd_platforms(release, oracle_root):
     for (host, entries), ans in zip(cases, answers):
         want = ans[comparer]
         match, order, transfer = _winkube(era, host, entries)
+        if transfer_version:  # the public API over the same era: what the transfer service downloads
+            plats = [Platform.from_oci(e) for e in entries]
+            got = compat.fetched(host, plats, transfer_version)
+            if [p for p, t in zip(plats, transfer) if t] != got:
+                transfer = ("fetched() differs", got)
         if match != want["match"] or order != want["order"] or transfer != ans["ordered"]["match"]:
             disagreements.append((host, entries, want, ans["ordered"]["match"], match, order, transfer))
     assert not disagreements, (

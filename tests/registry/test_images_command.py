@@ -6,6 +6,7 @@ import argparse
 import base64
 import io
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -111,3 +112,18 @@ def test_unreadable_pull_secret_fails(tmp_path):
     rc, out, err = _run([f"file:{tmp_path}/nothing.json", "--pull-secret", str(tmp_path / "nope.yaml"), "--no-cache"])
     assert rc == 2
     assert "--pull-secret" in err and "offline-input" in out
+
+
+def test_transfer_service_downloads_every_matching_entry():
+    # containerd 2.1.0-rc.0+ pulls through the transfer service, which sets no manifest limit
+    # (knowledge/containerd.yaml transfer_pull): a WS2025 node downloads the 2022 and 2025 entries
+    index = str(Path(__file__).resolve().parents[2] / "docs" / "images" / "servercore-index.json")
+    rc, out, err = _run([f"file:{index}", "-o", "json", "--no-cache"])
+    assert rc == 0, err
+    (img,) = json.loads(out)["images"]
+    assert img["transfer_downloads"] == {"26100": ["10.0.20348.3207", "10.0.26100.3194"],
+                                         "26200": ["10.0.20348.3207", "10.0.26100.3194"]}
+    rc, out, err = _run([f"file:{index}", "--no-cache", "--containerd", "containerd://1.7.20"])
+    assert "downloads every matching entry" not in out  # a local pull fetches only its pick
+    rc, out, err = _run([f"file:{index}", "--no-cache", "--containerd", "containerd://2.1.5"])
+    assert "Windows Server 2025 (26100): 10.0.20348.3207, 10.0.26100.3194" in out

@@ -136,14 +136,19 @@ def analyse(image: Any, containerd: str | None, arch: str) -> dict[str, Any]:
         entries.append(e)
     windows_same_arch = [p for p in plats if p.os == "windows" and compat.norm_arch(p.architecture) == compat.norm_arch(arch)]
     selection: dict[str, dict[str, str | None]] = {}
+    downloads: dict[str, list[str]] = {}
     if len(windows_same_arch) > 1:
+        transfer = [v for v, _ in eras if compat.transfer_pull(v)]
         for build in compat.known_builds():
             row = {}
             for v, era in eras:
                 pick = compat.select(build, plats, v, architecture=arch)
                 row[era.id] = (pick.os_version or "(no os.version)") if pick else None
             selection[str(build)] = row
-    return {**image.to_json(), "platforms": entries, "selection": selection}
+            got = compat.fetched(build, plats, transfer[-1], architecture=arch) if transfer else []
+            if len(got) > 1:  # the transfer service downloads every matching entry
+                downloads[str(build)] = [p.os_version or "(no os.version)" for p in got]
+    return {**image.to_json(), "platforms": entries, "selection": selection, "transfer_downloads": downloads}
 
 
 def _write_selection(out: TextIO, selection: dict[str, dict[str, str | None]], eras: list, containerd: str | None) -> None:
@@ -223,6 +228,10 @@ def _write_table(out: TextIO, results: dict[str, Any], containerd: str | None, a
         if a["selection"]:
             out.write(f"  Entry containerd picks on each Windows host ({arch}):\n")
             _write_selection(out, a["selection"], eras, containerd)
+        if a["transfer_downloads"]:
+            out.write("  containerd 2.1+ pulls through the transfer service and downloads every matching entry, not only its pick:\n")
+            for build, versions in a["transfer_downloads"].items():
+                out.write(f"    {compat.build_name(int(build))}: {', '.join(versions)}\n")
 
 
 def run(args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
