@@ -6,7 +6,8 @@ that (``platform_windows_compat.go``, ``defaults_windows.go``, ``compare.go``, `
 Which release behaves how is data in ``knowledge/containerd.yaml`` (one era per behaviour, with
 the upstream commit or PR for each boundary); the Windows builds are data in
 ``knowledge/windows_builds.yaml``. ``tests/compat/test_oracle_differential.py`` runs the same
-cases through containerd/platforms' own code (every release from v1.0.0-rc.1) and through this.
+cases through containerd's own code (containerd 1.6 and 1.7, every containerd/platforms release
+from v0.2.1) and through this.
 
 Scope and caveats:
 

@@ -1,9 +1,9 @@
 """The eras whose Windows matcher only builds on Windows, against upstream's own test tables.
 
 containerd 1.6.x / 1.7.x (their own platforms package) and containerd/platforms v0.2.1 and
-v1.0.0-rc.0 keep the Windows matcher in *_windows.go files, so tools/platforms-oracle cannot run
-them on Linux. Their Windows unit tests are the oracle instead, transcribed here with the file and
-commit they come from. Later releases are proven by test_oracle_differential.py.
+v1.0.0-rc.0 keep the Windows matcher in *_windows.go files. test_oracle_differential.py runs them
+under Wine; their Windows unit tests, transcribed here with the file and commit they come from, are
+upstream's own expectations and a check that needs neither Wine nor Go.
 """
 
 from __future__ import annotations

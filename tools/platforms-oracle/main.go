@@ -1,31 +1,20 @@
-// Command platforms-oracle answers, with containerd/platforms' own code, how containerd on a
-// Windows node matches and orders the entries of an image index. It is built once per
-// containerd/platforms release by tools/build-platforms-oracle.sh (the release is chosen by the
-// go.mod that script writes) and read by tests/compat/test_oracle_differential.py.
+// Command platforms-oracle answers, with containerd's own code, how containerd on a Windows node
+// matches and orders the entries of an image index. tools/build-platforms-oracle.sh builds it once
+// per release listed under tools/platforms-oracle/<release>/ (a go.mod and go.sum pinning the
+// release, and an "adapter" file naming the adapter_*.go that reaches that release's comparers);
+// tests/compat/test_oracle_differential.py reads it.
 //
 // Input: one JSON object per line, {"host": <OCI platform>, "entries": [<OCI platform>, ...]}.
-// Output: one JSON object per line with, for each comparer containerd uses on Windows, which
-// entries match and the matching entries' indices in the order containerd tries them (a stable
-// sort by the comparer's Less, as images.LimitManifests and images.Manifest sort them):
+// Output: one JSON object per line with, for each comparer the adapter provides (see there), which
+// entries match and the matching entries' indices in the order containerd tries them: a stable sort
+// by the comparer's Less, as images.LimitManifests and images.Manifest sort them.
 //
-//	"only"    platforms.Only(host)                      = Default() up to platforms v1.0.0-rc.1
-//	"windows" &windowsMatchComparer{NewMatcher(host)}   = Default() from v1.0.0-rc.2 (defaults_windows.go)
-//	"ordered" platforms.Ordered(host)                   = the transfer service's image filter
-//	                                                      (core/transfer/image/imagestore.go)
+// The host platform is passed in rather than read with DefaultSpec(), which reads the build of the
+// machine it runs on.
 //
 // A request {"strconv": ["283x", ...]} is answered with Go's strconv.Atoi and ParseUint (base 10,
 // 8 and 16 bits) of each string, value and whether it parsed: containerd reads os.version with them
 // and sometimes ignores the error, so winkube/gostrconv.py restates the values Go returns.
-//
-// The host platform is passed in rather than read with DefaultSpec(), which only exists on
-// Windows. From v1.0.0-rc.1 the Windows version matcher is built on every OS (containerd/platforms
-// commit 7c58292, "Move windows matcher logic so all platforms can use"), so NewMatcher, Only and
-// Ordered run the same code here as on a Windows node. Default() itself is in defaults_windows.go
-// and does not build on Linux; its comparer type is unexported, so its Less is reached by
-// go:linkname and called on a value of the same layout, as upstream's own defaults_test.go wraps
-// NewMatcher in windowsMatchComparer "on other platforms". One difference stays: Normalize maps an
-// empty "os" to runtime.GOOS, which is linux here and windows on a node, so the test generates no
-// entry with an empty os.
 package main
 
 import (
@@ -35,25 +24,25 @@ import (
 	"os"
 	"sort"
 	"strconv"
-	_ "unsafe" // go:linkname
 
-	"github.com/containerd/platforms"
 	specs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
-// windowsMatchComparer has the layout of containerd/platforms' unexported windowsMatchComparer
-// (struct{ Matcher }) so that its Less can be called on it.
-type windowsMatchComparer struct {
-	platforms.Matcher
+// comparer is one of containerd's platform MatchComparers, as functions.
+type comparer struct {
+	match func(specs.Platform) bool
+	less  func(a, b specs.Platform) bool
 }
-
-//go:linkname windowsLess github.com/containerd/platforms.(*windowsMatchComparer).Less
-func windowsLess(c *windowsMatchComparer, p1, p2 specs.Platform) bool
 
 type request struct {
 	Host    specs.Platform   `json:"host"`
 	Entries []specs.Platform `json:"entries"`
 	Strconv []string         `json:"strconv,omitempty"`
+}
+
+type answer struct {
+	Match []bool `json:"match"`
+	Order []int  `json:"order"`
 }
 
 // number is one strconv result: the value Go returns and whether err was nil.
@@ -68,29 +57,38 @@ type numbers struct {
 	Uint16 number `json:"uint16"`
 }
 
-type answer struct {
-	Match []bool `json:"match"`
-	Order []int  `json:"order"`
-}
-
-type response struct {
-	Only    answer    `json:"only"`
-	Windows answer    `json:"windows"`
-	Ordered answer    `json:"ordered"`
-	Strconv []numbers `json:"strconv,omitempty"`
-	Error   string    `json:"error,omitempty"`
-}
-
-func run(entries []specs.Platform, match func(specs.Platform) bool, less func(a, b specs.Platform) bool) answer {
+func run(entries []specs.Platform, c comparer) answer {
 	a := answer{Match: make([]bool, len(entries)), Order: []int{}}
 	for i, e := range entries {
-		if match(e) {
+		if c.match(e) {
 			a.Match[i] = true
 			a.Order = append(a.Order, i)
 		}
 	}
-	sort.SliceStable(a.Order, func(i, j int) bool { return less(entries[a.Order[i]], entries[a.Order[j]]) })
+	sort.SliceStable(a.Order, func(i, j int) bool { return c.less(entries[a.Order[i]], entries[a.Order[j]]) })
 	return a
+}
+
+func respond(line []byte) map[string]any {
+	var req request
+	if err := json.Unmarshal(line, &req); err != nil {
+		return map[string]any{"error": err.Error()}
+	}
+	if req.Strconv != nil {
+		out := make([]numbers, 0, len(req.Strconv))
+		for _, s := range req.Strconv {
+			a, ea := strconv.Atoi(s)
+			u8, e8 := strconv.ParseUint(s, 10, 8)
+			u16, e16 := strconv.ParseUint(s, 10, 16)
+			out = append(out, numbers{number{int64(a), ea == nil}, number{int64(u8), e8 == nil}, number{int64(u16), e16 == nil}})
+		}
+		return map[string]any{"strconv": out}
+	}
+	resp := map[string]any{}
+	for name, c := range comparers(req.Host) {
+		resp[name] = run(req.Entries, c)
+	}
+	return resp
 }
 
 func main() {
@@ -100,26 +98,7 @@ func main() {
 	defer out.Flush()
 	enc := json.NewEncoder(out)
 	for in.Scan() {
-		var req request
-		var resp response
-		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
-			resp.Error = err.Error()
-		} else if req.Strconv != nil {
-			for _, s := range req.Strconv {
-				a, ea := strconv.Atoi(s)
-				u8, e8 := strconv.ParseUint(s, 10, 8)
-				u16, e16 := strconv.ParseUint(s, 10, 16)
-				resp.Strconv = append(resp.Strconv, numbers{number{int64(a), ea == nil}, number{int64(u8), e8 == nil}, number{int64(u16), e16 == nil}})
-			}
-		} else {
-			only := platforms.Only(req.Host)
-			resp.Only = run(req.Entries, only.Match, only.Less)
-			win := &windowsMatchComparer{platforms.NewMatcher(req.Host)}
-			resp.Windows = run(req.Entries, win.Match, func(a, b specs.Platform) bool { return windowsLess(win, a, b) })
-			ordered := platforms.Ordered(req.Host)
-			resp.Ordered = run(req.Entries, ordered.Match, ordered.Less)
-		}
-		if err := enc.Encode(&resp); err != nil {
+		if err := enc.Encode(respond(in.Bytes())); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
