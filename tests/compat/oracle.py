@@ -25,14 +25,20 @@ CACHE = Path(os.environ.get("WINKUBE_CACHE") or Path(os.environ.get("XDG_CACHE_H
 # at each tag: containerd 1.6 matchComparer; 1.7 and platforms up to rc.1 Only(DefaultSpec());
 # platforms rc.2+ &windowsMatchComparer{NewMatcher(DefaultSpec())}.
 RELEASES = {
+    "containerd-v1.6.0": ("default", "prefix_1_6"),
     "containerd-v1.6.17": ("default", "prefix_1_6"),
     "containerd-v1.6.18": ("default", "prefix_or_empty_1_6"),
+    "containerd-v1.6.22": ("default", "prefix_or_empty_1_6"),
     "containerd-v1.6.23": ("default", "stable_abi_1_6"),
     "containerd-v1.6.36": ("default", "stable_abi_1_6"),
     "containerd-v1.7.0-beta.0": ("only", "prefix_1_7_beta"),
+    "containerd-v1.7.0-beta.3": ("only", "prefix_1_7_beta"),
+    "containerd-v1.7.0-beta.4": ("only", "prefix_or_empty_1_7"),
     "containerd-v1.7.5": ("only", "prefix_or_empty_1_7"),
     "containerd-v1.7.6": ("only", "stable_abi_2022"),
     "containerd-v1.7.18": ("only", "stable_abi_2022"),
+    "v0.1.1": ("only", "stable_abi_2022"),  # containerd 2.0.0-beta.2 .. rc.1
+    "v0.2.0": ("only", "stable_abi_2022"),  # containerd 2.0.0-rc.2
     "v0.2.1": ("only", "stable_abi_2022"),
     "v1.0.0-rc.0": ("only", "stable_abi_2022_parseuint"),
     "v1.0.0-rc.1": ("only", "stable_abi_2022_strict"),
