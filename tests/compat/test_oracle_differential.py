@@ -46,7 +46,8 @@ def _host_build(rnd: random.Random) -> int:
 
 def _os_version(rnd: random.Random, host: int) -> str:
     r = rnd.random()
-    build = rnd.choice([host, host, *LTSC, *BUILDS, rnd.randint(10000, 40000), host + 1, host - 1])
+    # the host's own build a third of the time, so that the exact-build eras match often too
+    build = host if rnd.random() < 0.35 else rnd.choice([*LTSC, *BUILDS, rnd.randint(10000, 40000), host + 1, host - 1])
     rev = rnd.choice([None, rnd.randint(0, 9), rnd.randint(10, 999), rnd.randint(1000, 99999)])
     v = f"10.0.{build}" + (f".{rev}" if rev is not None else "")
     if r < 0.70:
