@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -99,13 +100,24 @@ def _winkube(era: compat.Era, host: int, entries: list[dict]) -> tuple[list[bool
     return match, [i for i, _ in ranked], transfer
 
 
+def _requests(cases: list[tuple[int, list[dict]]]) -> list[dict]:
+    return [{"host": {"os": "windows", "architecture": "amd64", "os.version": f"10.0.{h}"}, "entries": es}
+            for h, es in cases]
+
+
 @pytest.fixture(scope="module")
-def oracle_root():
-    return build_root()
+def oracle():
+    """(root, {release: (cases, answers)}): every driver asked at once (most of their time is
+    Wine starting and waiting on I/O), each release's answers read by its own test below."""
+    root = build_root()
+    cases = {flag: _cases(CASES, SEED, empty_os=flag) for flag in (False, True)}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = {r: pool.submit(ask, root, r, _requests(cases[is_windows(root, r)])) for r in RELEASES}
+        return root, {r: (cases[is_windows(root, r)], f.result()) for r, f in futures.items()}
 
 
 @pytest.mark.parametrize("release", sorted(RELEASES))
-def test_compat_agrees_with_containerd_platforms(release, oracle_root):
+def test_compat_agrees_with_containerd_platforms(release, oracle):
     comparer, era_id = RELEASES[release]
     era = compat.era_by_id(era_id)
     assert release.removeprefix("containerd-v") in era.platforms or era.platforms == "containerd", \
@@ -114,10 +126,7 @@ def test_compat_agrees_with_containerd_platforms(release, oracle_root):
     # a containerd release of this era that pulls through the transfer service, if there is one
     transfer_version = next((compat.format_containerd_version(lo) for lo, _ in era.ranges
                              if compat.transfer_pull(compat.format_containerd_version(lo))), None)
-    cases = _cases(CASES, SEED, empty_os=is_windows(oracle_root, release))
-    answers = ask(oracle_root, release,
-                  [{"host": {"os": "windows", "architecture": "amd64", "os.version": f"10.0.{h}"}, "entries": es}
-                   for h, es in cases])
+    cases, answers = oracle[1][release]
     disagreements = []
     for (host, entries), ans in zip(cases, answers):
         want = ans[comparer]
