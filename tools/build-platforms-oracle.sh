@@ -29,11 +29,13 @@ for dir in "$src"/*/; do
   [ -f "$out/$exe" ] && continue
   rm -rf "$work"/* && cp "$src/main.go" "$src/adapter_$adapter.go" "$dir/go.mod" "$dir/go.sum" "$work/"
   echo "building platforms-oracle for $name ($goos)" >&2
-  mkdir -p "$out.tmp"
+  mkdir -p "$root"
+  tmp=$(mktemp -d "$root/.$name.XXXXXX")  # private: another worktree may build the same at once
   (cd "$work" && GOTOOLCHAIN=$toolchain GOOS=$goos GOARCH=amd64 CGO_ENABLED=0 GOFLAGS=-mod=readonly \
-     go build -trimpath -o "$out.tmp/$exe" .)
-  rm -rf "$out" && mv "$out.tmp" "$out"
+     go build -trimpath -o "$tmp/$exe" .)
+  mv -T "$tmp" "$out" 2>/dev/null || rm -rf "$tmp"  # the first finished build wins
 done
-# drop builds of older driver sources
-find "$cache/platforms-oracle" -mindepth 1 -maxdepth 1 ! -name "$hash" -exec rm -rf {} +
+# drop builds of driver sources nobody has used for a week
+find "$cache/platforms-oracle" -mindepth 1 -maxdepth 1 ! -name "$hash" -mtime +7 -exec rm -rf {} +
+touch "$root"
 echo "$root"
