@@ -366,3 +366,11 @@ def test_every_era_names_a_source_and_platforms_release():
     ranges = sorted(r for era in compat.eras() for r in era.ranges)
     for (_, hi), (lo, _) in zip(ranges, ranges[1:]):
         assert hi == lo, (hi, lo)
+
+
+def test_platform_from_oci_with_wrong_types():
+    # a registry's index is untrusted JSON: wrong types must not reach the matcher as non-strings
+    p = Platform.from_oci({"os": "windows", "architecture": "amd64", "os.version": 10.0, "variant": 2})
+    assert p.os_version == "10.0" and p.variant == "2"
+    assert select(LTSC2022, [p]) is None
+    assert compat.order(LTSC2022, [Platform.from_oci({"os": "windows", "architecture": "amd64", "os.version": ["x"]})]) == []

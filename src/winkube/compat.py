@@ -68,11 +68,14 @@ class Platform:
     def from_oci(cls, platform: dict[str, Any], digest: str | None = None) -> "Platform":
         """Build from an OCI ``platform`` object (``os``, ``architecture``, ``os.version``...)."""
         feats = platform.get("os.features") or ()
+        # a registry may send any JSON type; containerd could not decode those, so as text they
+        # match nothing
+        variant, os_version = platform.get("variant"), platform.get("os.version")
         return cls(
             os=str(platform.get("os") or ""),
             architecture=str(platform.get("architecture") or ""),
-            variant=platform.get("variant") or None,
-            os_version=platform.get("os.version") or None,
+            variant=str(variant) if variant not in (None, "") else None,
+            os_version=str(os_version) if os_version not in (None, "") else None,
             os_features=tuple(str(f) for f in feats) if isinstance(feats, list) else (),
             digest=digest,
         )
