@@ -22,12 +22,18 @@ Scope and caveats:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
 from winkube.gostrconv import atoi as _go_atoi, parseuint as _go_parseuint
+from winkube.k8s.versions import (
+    containerd_version_key,
+    format_containerd_version,
+    parse_build,
+    parse_containerd_version,
+    parse_os_version,
+)
 from winkube.knowledge import load
 
 __all__ = [
@@ -122,75 +128,7 @@ class Era:
 
 # --------------------------------------------------------------------------- parsing
 
-_NUM = re.compile(r"\d+")
-
-
-def parse_os_version(os_version: str | None) -> tuple[int, int, int] | None:
-    """``"10.0.20348.1234"`` -> ``(10, 0, 20348)``; ``None`` when it is not a Windows version.
-
-    Mirrors containerd's getWindowsOSVersion: at least three dot-separated numeric fields,
-    major/minor fit in 8 bits, build in 16 bits; anything from the revision on is ignored.
-    """
-    if not os_version or not isinstance(os_version, str):
-        return None
-    parts = os_version.strip().split(".")
-    if len(parts) < 3:
-        return None
-    nums = []
-    for p in parts[:3]:
-        if not p.isdigit() or not p.isascii():
-            return None
-        nums.append(int(p))
-    major, minor, build = nums
-    if major > 0xFF or minor > 0xFF or build > 0xFFFF:
-        return None
-    return major, minor, build
-
-
-def parse_build(os_version: str | None) -> int | None:
-    """``"10.0.20348.1234"`` -> ``20348``; ``None`` for an empty or unparsable version."""
-    v = parse_os_version(os_version)
-    return v[2] if v else None
-
-
-_CONTAINERD_RE = re.compile(
-    r"^(?:containerd://)?v?(\d+)\.(\d+)(?:\.(\d+))?(?:-(alpha|beta|rc)\.?(\d+)?)?", re.I
-)
-
-
-def parse_containerd_version(version: str | None) -> tuple[int, int, int] | None:
-    """``"containerd://1.7.20"`` / ``"v2.1.4"`` / ``"2.2.0-rc.1"`` -> ``(major, minor, patch)``.
-
-    Also accepts a node's ``status.nodeInfo.containerRuntimeVersion``. Returns ``None`` when the
-    string is empty or names no version. Pre-release tags are dropped here; eras use
-    :func:`containerd_version_key`, which keeps them.
-    """
-    key = containerd_version_key(version)
-    return key[:3] if key else None
-
-
-def containerd_version_key(version: str | None) -> tuple | None:
-    """A sort key that orders containerd releases as semver does: ``2.2.0-beta.0 < 2.2.0-rc.1 < 2.2.0``.
-
-    Only containerd's own pre-release tags (``-alpha``/``-beta``/``-rc`` with a number) count as
-    pre-releases; a distribution's suffix (``1.7.20-1``, ``1.7.15+azure``, ``1.6.9-k3s1``) names
-    the release it packages.
-    """
-    if not version:
-        return None
-    m = _CONTAINERD_RE.match(version.strip())
-    if not m:
-        return None
-    core = (int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
-    if m.group(4):
-        return core + (0, m.group(4).lower(), int(m.group(5) or 0))
-    return core + (1, "", 0)
-
-
-def format_containerd_version(key: tuple) -> str:
-    """The text of a :func:`containerd_version_key`: ``(2, 2, 0, 0, "beta", 0)`` -> ``"2.2.0-beta.0"``."""
-    text = ".".join(str(x) for x in key[:3])
-    return text + (f"-{key[4]}.{key[5]}" if len(key) > 3 and key[3] == 0 else "")
+# Version and build parsing is Kubernetes/containerd semantics: k8s.versions (re-exported here).
 
 
 def _parse_range(spec: str) -> tuple[tuple, tuple]:
