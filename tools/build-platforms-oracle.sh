@@ -15,6 +15,8 @@ hash=$(cat "$src"/*.go | sha256sum | cut -c1-12)
 root="$cache/platforms-oracle/$hash"
 windows_go=go1.20.14
 command -v go >/dev/null || { echo "build-platforms-oracle: Go is not installed; it is needed to build the oracle" >&2; exit 1; }
+# One build at a time per cache, as the other tool builds: several checkouts may ask at once.
+mkdir -p "$cache"; exec 9>"$cache/.platforms-oracle.lock"; flock 9
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for dir in "$src"/*/; do
@@ -30,10 +32,10 @@ for dir in "$src"/*/; do
   rm -rf "$work"/* && cp "$src/main.go" "$src/adapter_$adapter.go" "$dir/go.mod" "$dir/go.sum" "$work/"
   echo "building platforms-oracle for $name ($goos)" >&2
   mkdir -p "$root"
-  tmp=$(mktemp -d "$root/.$name.XXXXXX")  # private: another worktree may build the same at once
+  tmp=$(mktemp -d "$root/.$name.XXXXXX")
   (cd "$work" && GOTOOLCHAIN=$toolchain GOOS=$goos GOARCH=amd64 CGO_ENABLED=0 GOFLAGS=-mod=readonly \
      go build -trimpath -o "$tmp/$exe" .)
-  mv -T "$tmp" "$out" 2>/dev/null || rm -rf "$tmp"  # the first finished build wins
+  rm -rf "$out" && mv -T "$tmp" "$out"
 done
 # drop builds of driver sources nobody has used for a week
 find "$cache/platforms-oracle" -mindepth 1 -maxdepth 1 ! -name "$hash" -mtime +7 -exec rm -rf {} +
