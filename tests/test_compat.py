@@ -230,6 +230,9 @@ def test_select_properties(host, builds, cd):
         assert pick is None
     elif compat.era_for(cd).ordering == "first_match":
         assert pick == matching[0]
+    elif compat.era_for(cd).ordering == "revision_desc":  # containerd 1.6: highest revision, then index order
+        best = max(int(e.os_version.split(".")[3]) for e in matching)
+        assert pick == next(e for e in matching if int(e.os_version.split(".")[3]) == best)
     else:
         assert pick.os_version == max(e.os_version for e in matching)
 
