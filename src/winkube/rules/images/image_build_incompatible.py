@@ -11,7 +11,8 @@ SOURCE = ("MicrosoftDocs/Virtualization-Documentation: windowscontainers/deploy-
 def _built_for(use) -> str:
     from ... import compat
     versions = use.os_versions or ((f"10.0.{use.build}",) if use.build else ())
-    return ", ".join(compat.build_name(compat.parse_build(v)) for v in versions if v) or "an unknown build"
+    names = (compat.build_name(compat.parse_build(v)) if v else "no os.version" for v in versions)
+    return ", ".join(dict.fromkeys(names)) or "an unknown build"
 
 
 @rule(
@@ -24,7 +25,8 @@ def _built_for(use) -> str:
     own build; from 20348 on, a host runs images from the previous LTSC up to its own build (containerd
     1.6.23+/1.7.6+/2.x). Anything else fails when the container starts ("The container operating system
     does not match the host operating system", "no match for platform in manifest"). The scheduler does
-    not know the image's build, so the pod is placed and then fails. HostProcess containers are exempt.""",
+    not know the image's build, so the pod is placed and then fails. containerd 1.6.0-1.6.17 also
+    refuses entries without os.version. HostProcess containers are exempt.""",
     fix="Use the image tag for the nodes' Windows version (e.g. ltsc2022 on Windows Server 2022), a multi-arch image that has it, or pin the pod to matching nodes with node.kubernetes.io/windows-build.",
     source=SOURCE,
     fails=r"""
