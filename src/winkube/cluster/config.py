@@ -19,10 +19,12 @@ import base64
 import datetime as _dt
 import json
 import os
+import selectors
 import shlex
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -303,6 +305,51 @@ class CredentialSource:
             raise ConfigError(f"cannot read the token file {path}: {e.strerror}") from None
 
 
+MAX_EXEC_STDOUT = 1024 * 1024  # an ExecCredential with a client certificate and key is a few KiB
+MAX_EXEC_STDERR = 64 * 1024  # only its tail is quoted
+
+
+class _TooMuchOutput(Exception):
+    pass
+
+
+def _run_bounded(argv: list[str], env: dict, stdin, timeout: float) -> tuple[int, bytes, bytes]:
+    """Run a plugin with a wall-clock timeout, keeping at most MAX_EXEC_STDOUT bytes of stdout
+    (more is _TooMuchOutput) and the last MAX_EXEC_STDERR bytes of stderr; the process is killed
+    on either bound."""
+    deadline = time.monotonic() + timeout
+    proc = subprocess.Popen(argv, env=env, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = bytearray(), bytearray()
+    try:
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ, out)
+            sel.register(proc.stderr, selectors.EVENT_READ, err)
+            while sel.get_map():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise subprocess.TimeoutExpired(argv, timeout)
+                for key, _ in sel.select(left):
+                    data = os.read(key.fd, 65536)
+                    if not data:
+                        sel.unregister(key.fileobj)
+                        continue
+                    buf = key.data
+                    buf += data
+                    if buf is out and len(out) > MAX_EXEC_STDOUT:
+                        raise _TooMuchOutput()
+                    if buf is err and len(err) > MAX_EXEC_STDERR:
+                        del err[:-MAX_EXEC_STDERR]
+        returncode = proc.wait(max(0.0, deadline - time.monotonic()))
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        proc.stdout.close()
+        proc.stderr.close()
+    return returncode, bytes(out), bytes(err)
+
+
 def run_exec(ex: ExecConfig, cluster_info: dict, timeout: float = 60.0) -> Credentials:
     """Run an exec credential plugin the way client-go does and read its ExecCredential."""
     interactive = ex.interactive_mode != "Never" and sys.stdin is not None and sys.stdin.isatty()
@@ -320,23 +367,28 @@ def run_exec(ex: ExecConfig, cluster_info: dict, timeout: float = 60.0) -> Crede
     argv = [command, *ex.args]
     hint = f"\n{ex.install_hint}" if ex.install_hint else ""
     try:
-        proc = subprocess.run(argv, env=env, capture_output=True, timeout=timeout,
-                              stdin=None if interactive else subprocess.DEVNULL)
+        returncode, stdout, stderr = _run_bounded(argv, env, None if interactive else subprocess.DEVNULL, timeout)
     except FileNotFoundError:
         raise ConfigError(f"exec credential plugin {ex.command!r} not found{hint}") from None
     except PermissionError:
         raise ConfigError(f"exec credential plugin {ex.command!r} is not executable{hint}") from None
     except subprocess.TimeoutExpired:
         raise ConfigError(f"exec credential plugin {shlex.join(argv)} did not finish within {timeout:.0f}s") from None
-    if proc.returncode != 0:
-        err = proc.stderr.decode(errors="replace").strip()[-1000:]
-        raise ConfigError(f"exec credential plugin {shlex.join(argv)} failed with exit code {proc.returncode}"
+    except _TooMuchOutput:
+        raise ConfigError(f"exec credential plugin {ex.command} printed more than {MAX_EXEC_STDOUT // 1024} KiB; "
+                          f"stopped it (an ExecCredential is a few KiB)") from None
+    if returncode != 0:
+        # stderr is the plugin's message to the user (client-go shows it too); stdout, which
+        # holds the credential, is never quoted
+        err = stderr.decode(errors="replace").strip()[-1000:]
+        raise ConfigError(f"exec credential plugin {shlex.join(argv)} failed with exit code {returncode}"
                           f"{': ' + err if err else ''}")
     try:
-        out = json.loads(proc.stdout)
-    except ValueError:
-        raise ConfigError(f"exec credential plugin {ex.command} did not print an ExecCredential (not JSON): "
-                          f"{proc.stdout[:200]!r}") from None
+        out = json.loads(stdout)
+    except (ValueError, RecursionError) as e:
+        where = f" ({e.msg} at line {e.lineno} column {e.colno})" if isinstance(e, json.JSONDecodeError) else ""
+        raise ConfigError(f"exec credential plugin {ex.command} did not print one ExecCredential JSON object{where}; "
+                          f"its output is not shown because it may hold a credential") from None
     if not isinstance(out, dict) or out.get("kind") != "ExecCredential":
         raise ConfigError(f"exec credential plugin {ex.command} printed something other than an ExecCredential")
     if out.get("apiVersion") != ex.api_version:
