@@ -255,6 +255,7 @@ class CredentialStore:
         if exe is None:
             self.warnings.append(f"credential helper docker-credential-{helper} not found on PATH")
         else:
+            proc = None
             try:
                 proc = await asyncio.create_subprocess_exec(
                     exe, "get",
@@ -262,9 +263,12 @@ class CredentialStore:
                     stdout=asyncio.subprocess.PIPE,
                     stderr=asyncio.subprocess.DEVNULL,
                 )
-                out, _ = await asyncio.wait_for(proc.communicate(server.encode()), timeout=30)
+                out = await asyncio.wait_for(_talk(proc, server.encode()), timeout=30)
             except (OSError, asyncio.TimeoutError):
                 self.warnings.append(f"credential helper docker-credential-{helper} failed to run")
+            except _TooMuchOutput:
+                self.warnings.append(f"credential helper docker-credential-{helper} printed more than "
+                                     f"{MAX_HELPER_OUTPUT // 1024} KiB; stopped it")
             else:
                 if proc.returncode == 0:
                     try:
@@ -277,8 +281,48 @@ class CredentialStore:
                     except (ValueError, AttributeError):
                         self.warnings.append(f"credential helper docker-credential-{helper} returned invalid JSON")
                 # non-zero: "credentials not found" -> anonymous
+            finally:
+                if proc is not None and proc.returncode is None:  # timed out, too much output, or cancelled
+                    proc.kill()
+                    await asyncio.shield(_reap(proc))
         self._helper_cache[key] = cred
         return cred
+
+
+MAX_HELPER_OUTPUT = 1024 * 1024  # {"ServerURL", "Username", "Secret"} is well under a KiB
+
+
+class _TooMuchOutput(Exception):
+    pass
+
+
+async def _reap(proc: asyncio.subprocess.Process) -> None:
+    """Drain what is left in a killed helper's pipe (at most a pipe buffer), then wait for it:
+    asyncio's wait() returns only once every pipe is closed."""
+    if proc.stdout is not None:
+        await proc.stdout.read()
+    await proc.wait()
+
+
+async def _talk(proc: asyncio.subprocess.Process, data: bytes) -> bytes:
+    """Write the server URL, read at most MAX_HELPER_OUTPUT bytes of the helper's answer."""
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(data)
+        await proc.stdin.drain()
+        proc.stdin.close()
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    out = bytearray()
+    while True:
+        chunk = await proc.stdout.read(65536)
+        if not chunk:
+            break
+        out += chunk
+        if len(out) > MAX_HELPER_OUTPUT:
+            raise _TooMuchOutput()
+    await proc.wait()
+    return bytes(out)
 
 
 # ----------------------------------------------------------------------------- challenges
