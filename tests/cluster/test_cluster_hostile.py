@@ -241,3 +241,13 @@ def test_exec_plugin_that_never_ends_is_stopped(tmp_path):
         took, err = _elapsed(c.version)
     assert isinstance(err, ClusterError) and "did not finish within 1s" in str(err), err
     assert took < 3
+
+
+def test_exec_plugin_that_cannot_be_run_is_a_clear_error(tmp_path):
+    script = tmp_path / "notaprogram"
+    script.write_text("apiVersion: v1\n")  # executable bit, no interpreter: ENOEXEC
+    script.chmod(0o755)
+    user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": str(script), "interactiveMode": "Never"}}
+    with HostileServer(lambda req, conn: conn.respond(200, b"{}")) as srv, _cluster(tmp_path, srv.url, user=user) as c:
+        with pytest.raises(ClusterError, match="cannot be run: Exec format error"):
+            c.version()

@@ -372,6 +372,8 @@ def run_exec(ex: ExecConfig, cluster_info: dict, timeout: float = 60.0) -> Crede
         raise ConfigError(f"exec credential plugin {ex.command!r} not found{hint}") from None
     except PermissionError:
         raise ConfigError(f"exec credential plugin {ex.command!r} is not executable{hint}") from None
+    except OSError as e:  # e.g. ENOEXEC: not a program this system can run
+        raise ConfigError(f"exec credential plugin {ex.command!r} cannot be run: {e.strerror or type(e).__name__}{hint}") from None
     except subprocess.TimeoutExpired:
         raise ConfigError(f"exec credential plugin {shlex.join(argv)} did not finish within {timeout:.0f}s") from None
     except _TooMuchOutput:
