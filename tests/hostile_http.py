@@ -145,6 +145,8 @@ class HostileServer:
             if not chunk:
                 return None
             data += chunk
+            if data.startswith(b"\x16"):  # a TLS handshake on the plain-HTTP port: hang up, as real servers do
+                return None
             if len(data) > 1 << 20:
                 return None
         head, _, rest = data.partition(b"\r\n\r\n")

@@ -261,6 +261,9 @@ def from_in_cluster(sa_dir: str = SERVICE_ACCOUNT_DIR) -> ClusterConfig:
 # --------------------------------------------------------------------------------- credentials
 
 
+MAX_TOKEN_FILE = 64 * 1024  # a bound service-account token is ~1 KiB
+
+
 def _parse_time(value: str) -> _dt.datetime:
     v = value.strip().replace("Z", "+00:00")
     t = _dt.datetime.fromisoformat(v)
@@ -299,7 +302,11 @@ class CredentialSource:
         try:
             mtime = os.stat(path).st_mtime
             if self._file_token is None or self._file_token[0] != mtime:
-                self._file_token = (mtime, Path(path).read_text().strip())
+                with open(path, "rb") as fh:
+                    data = fh.read(MAX_TOKEN_FILE + 1)
+                if len(data) > MAX_TOKEN_FILE:
+                    raise ConfigError(f"the token file {path} is over {MAX_TOKEN_FILE // 1024} KiB: not a token")
+                self._file_token = (mtime, data.decode("utf-8", errors="replace").strip())
             return self._file_token[1]
         except OSError as e:
             raise ConfigError(f"cannot read the token file {path}: {e.strerror}") from None
