@@ -251,3 +251,39 @@ def test_exec_plugin_that_cannot_be_run_is_a_clear_error(tmp_path):
     with HostileServer(lambda req, conn: conn.respond(200, b"{}")) as srv, _cluster(tmp_path, srv.url, user=user) as c:
         with pytest.raises(ClusterError, match="cannot be run: Exec format error"):
             c.version()
+
+
+MALFORMED_OBJECTS = [
+    {"metadata": {"name": "x"}, "spec": "oops", "status": 5},
+    {"metadata": {"name": 5, "namespace": ["a"], "labels": "x", "ownerReferences": "y"}},
+    {"metadata": {"name": "n"}, "spec": {"containers": "x", "nodeSelector": [1]},
+     "status": {"containerStatuses": [1, "a", {"state": "x"}], "conditions": "x", "reason": 5}},
+    {"metadata": {"name": "e"}, "involvedObject": "x", "reason": 5, "message": {"a": 1}, "count": "x"},
+    {"metadata": {"name": "t", "annotations": "x"}, "spec": {"template": "x", "taints": "x"},
+     "status": {"nodeInfo": "x", "allocatable": [1]}},
+]
+
+
+@pytest.mark.parametrize("command", [["audit"], ["audit", "-o", "json"], ["plan", "--live"]])
+def test_malformed_objects_from_the_server_are_errors_not_tracebacks(tmp_path, command):
+    """Every list the commands read answers objects of the wrong shapes; each is an error naming
+    the object, the run goes on, exit 2 (the data could not all be read)."""
+    import subprocess
+
+    def handler(req, conn):
+        if req.path.startswith("/version"):
+            conn.respond(200, json.dumps({"major": "1", "minor": "33", "gitVersion": "v1.33.0"}).encode())
+        else:
+            conn.respond(200, json.dumps({"metadata": {}, "items": MALFORMED_OBJECTS}).encode())
+
+    with HostileServer(handler) as srv:
+        kc = _cluster(tmp_path, srv.url).config.source.split()[1]  # the kubeconfig _cluster wrote
+        p = subprocess.run([str(Path(sys.executable).parent / "winkube"), *command, "--kubeconfig", kc],
+                           capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    out, err = p.stdout.decode(), p.stderr.decode()
+    assert p.returncode == 2 and "Traceback" not in err + out, err[-3000:]
+    if command[0] == "audit":
+        assert "Pod x: not a valid Pod: spec is not an object" in out
+        assert "Event e: not a valid Event: involvedObject is not an object" in out
+    else:
+        assert "spec: expected an object" in err
