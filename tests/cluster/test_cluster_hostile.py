@@ -287,3 +287,16 @@ def test_malformed_objects_from_the_server_are_errors_not_tracebacks(tmp_path, c
         assert "Event e: not a valid Event: involvedObject is not an object" in out
     else:
         assert "spec: expected an object" in err
+
+
+def test_a_server_echoing_the_token_does_not_get_it_printed(tmp_path):
+    """A hostile server quotes the Authorization header back in its error: the message keeps the
+    server's words without the token."""
+    def echo(req, conn):
+        auth = req.headers.get("authorization", "")
+        conn.respond(500, json.dumps({"kind": "Status", "message": f"bad request with {auth}"}).encode())
+
+    with HostileServer(echo) as srv, _cluster(tmp_path, srv.url, timeout=5) as c:
+        with pytest.raises(ClusterError) as e:
+            c.get("/api/v1/nodes/x")
+    assert "bad request with Bearer <redacted>" in str(e.value) and TOKEN not in str(e.value)

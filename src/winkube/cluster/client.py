@@ -323,7 +323,7 @@ class Cluster:
         if event["type"] == "ERROR":
             obj = event["object"]
             code = obj.get("code") if isinstance(obj.get("code"), int) else None
-            raise ClusterError(f"watch {path}: {str(obj.get('message') or 'error')[:1000]}"
+            raise ClusterError(f"watch {path}: {self._redact(str(obj.get('message') or 'error')[:1000])}"
                                + (" (list again and watch from the new resourceVersion)" if code == 410 else ""),
                                status=code, reason=obj.get("reason") if isinstance(obj.get("reason"), str) else None,
                                verb="watch", resource=parse_path(path), path=path)
@@ -463,8 +463,21 @@ class Cluster:
             raise ClusterError(f"GET {path}: expected a JSON object", path=path)
         return data
 
+    def _redact(self, text: str) -> str:
+        """A server's own words, without any credential of ours it may echo back."""
+        cfg = self.config
+        secrets = [cfg.token, cfg.password, self._creds.last_token()]
+        if cfg.username and cfg.password:
+            import base64
+            secrets.append(base64.b64encode(f"{cfg.username}:{cfg.password}".encode()).decode())
+        for secret in secrets:
+            if secret and len(secret) >= 4:
+                text = text.replace(secret, "<redacted>")
+        return text
+
     def _error(self, resp: httpx.Response, verb: str, path: str) -> ClusterError:
         message, reason = _status_message(resp)
+        message = self._redact(message)
         ref = parse_path(path)
         code = resp.status_code
         if code == 401:

@@ -298,6 +298,13 @@ class CredentialSource:
             token = self._read_token_file(cfg.token_file)
         return Credentials(token=token, cert_pem=cfg.cert_pem, key_pem=cfg.key_pem)
 
+    def last_token(self) -> str | None:
+        """The token last handed out (exec plugin or token file), for redaction."""
+        c = self._exec_creds
+        if c is not None and c.token:
+            return c.token
+        return self._file_token[1] if self._file_token else None
+
     def _read_token_file(self, path: str) -> str:
         try:
             mtime = os.stat(path).st_mtime
