@@ -291,9 +291,10 @@ class Cluster:
                     if chunk is None:
                         break
                     start_at = 0
+                    scan = len(buf)  # what is already buffered holds no newline: look only at the new bytes
                     buf += chunk
                     while True:
-                        nl = buf.find(b"\n", start_at)
+                        nl = buf.find(b"\n", max(start_at, scan))
                         if nl < 0:
                             break
                         line = bytes(buf[start_at:nl])
