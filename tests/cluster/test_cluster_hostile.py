@@ -300,3 +300,33 @@ def test_a_server_echoing_the_token_does_not_get_it_printed(tmp_path):
         with pytest.raises(ClusterError) as e:
             c.get("/api/v1/nodes/x")
     assert "bad request with Bearer <redacted>" in str(e.value) and TOKEN not in str(e.value)
+
+
+def test_every_transport_honours_the_deadline(tmp_path):
+    """The deadline is installed on httpx's own transport and on a proxy-url's (and env proxies')."""
+    from winkube.cluster.deadline import _Backend
+    from winkube.cluster.config import Credentials
+    kc = tmp_path / "kubeconfig"
+    kc.write_text(yaml.safe_dump({
+        "apiVersion": "v1", "kind": "Config", "current-context": "h",
+        "clusters": [{"name": "h", "cluster": {"server": "http://127.0.0.1:1", "proxy-url": "http://127.0.0.1:2"}}],
+        "users": [{"name": "h", "user": {"token": TOKEN}}],
+        "contexts": [{"name": "h", "context": {"cluster": "h", "user": "h"}}]}))
+    with Cluster.connect(str(kc)) as c:
+        client = c._client_for(Credentials(token=TOKEN))
+        transports = [client._transport, *client._mounts.values()]
+        assert len(transports) >= 2
+        assert all(isinstance(t._pool._network_backend, _Backend) for t in transports if t is not None)
+
+
+def test_oversized_or_odd_local_inputs_are_clear_errors(tmp_path):
+    big = tmp_path / "big-kubeconfig"
+    with open(big, "wb") as fh:
+        fh.truncate(17 * 1024 * 1024)
+    with pytest.raises(ClusterError, match="over 16 MiB: not a kubeconfig"):
+        Cluster.connect(str(big))
+    from winkube.registry import ImageError, ResolveOptions, resolve_many_sync
+    cfg = tmp_path / "config.json"
+    cfg.write_text('{"auths": ["x"]}')
+    res = resolve_many_sync(["127.0.0.1:1/x:1"], ResolveOptions(docker_config=str(cfg), use_cache=False))["127.0.0.1:1/x:1"]
+    assert isinstance(res, ImageError) and res.kind == "credentials" and "auths is not an object" in res.message

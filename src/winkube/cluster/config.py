@@ -98,9 +98,18 @@ def kubeconfig_paths(explicit: str | None = None) -> list[Path]:
     return [home] if home.is_file() else []
 
 
+MAX_KUBECONFIG = 16 * 1024 * 1024  # kubeconfigs with many embedded certificates are a few hundred KiB
+
+
 def _read_yaml(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_KUBECONFIG + 1)
+        if len(raw) > MAX_KUBECONFIG:
+            raise ConfigError(f"kubeconfig {path} is over {MAX_KUBECONFIG // (1024 * 1024)} MiB: not a kubeconfig")
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"kubeconfig {path} is not UTF-8 text") from None
     except OSError as e:
         raise ConfigError(f"cannot read kubeconfig {path}: {e.strerror}") from None
     try:

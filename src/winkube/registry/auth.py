@@ -107,6 +107,9 @@ def _host_matches(pattern: str, host: str) -> bool:
     return all(fnmatch.fnmatchcase(h, p) for p, h in zip(p_labels, h_labels))
 
 
+MAX_DOCKER_CONFIG = 16 * 1024 * 1024
+
+
 class CredentialStore:
     """Looks up credentials for ``(registry, repository)``."""
 
@@ -147,15 +150,25 @@ class CredentialStore:
 
     def _load_docker_config(self, path: Path, *, explicit: bool) -> None:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            if path.exists() and not path.is_file():
+                raise ResolveFailure(ErrorKind.CREDENTIALS, f"docker config file {path} is not a regular file")
+            with open(path, "rb") as fh:
+                raw = fh.read(MAX_DOCKER_CONFIG + 1)
+            if len(raw) > MAX_DOCKER_CONFIG:
+                raise ResolveFailure(ErrorKind.CREDENTIALS, f"docker config file {path} is over "
+                                     f"{MAX_DOCKER_CONFIG // (1024 * 1024)} MiB")
+            data = json.loads(raw.decode("utf-8"))
         except FileNotFoundError:
             if explicit:
                 raise ResolveFailure(ErrorKind.CREDENTIALS, f"docker config file {path} does not exist")
             return
-        except (OSError, ValueError) as e:
+        except (OSError, ValueError, RecursionError) as e:
             raise ResolveFailure(ErrorKind.CREDENTIALS, f"cannot read docker config file {path}: {type(e).__name__}")
         if not isinstance(data, dict):
             raise ResolveFailure(ErrorKind.CREDENTIALS, f"docker config file {path} is not a JSON object")
+        for section in ("auths", "credHelpers"):
+            if data.get(section) is not None and not isinstance(data[section], dict):
+                raise ResolveFailure(ErrorKind.CREDENTIALS, f"docker config file {path}: {section} is not an object")
         for key, entry in (data.get("auths") or {}).items():
             cred = _decode_auth_entry(entry)
             if cred is None:
