@@ -30,6 +30,8 @@ from pathlib import Path
 
 import yaml
 
+from ..boundedio import read_at_most
+
 SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 EXEC_API_VERSIONS = ("client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1")
 
@@ -103,9 +105,8 @@ MAX_KUBECONFIG = 16 * 1024 * 1024  # kubeconfigs with many embedded certificates
 
 def _read_yaml(path: Path) -> dict:
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_KUBECONFIG + 1)
-        if len(raw) > MAX_KUBECONFIG:
+        raw = read_at_most(path, MAX_KUBECONFIG)
+        if raw is None:
             raise ConfigError(f"kubeconfig {path} is over {MAX_KUBECONFIG // (1024 * 1024)} MiB: not a kubeconfig")
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -318,9 +319,8 @@ class CredentialSource:
         try:
             mtime = os.stat(path).st_mtime
             if self._file_token is None or self._file_token[0] != mtime:
-                with open(path, "rb") as fh:
-                    data = fh.read(MAX_TOKEN_FILE + 1)
-                if len(data) > MAX_TOKEN_FILE:
+                data = read_at_most(path, MAX_TOKEN_FILE)
+                if data is None:
                     raise ConfigError(f"the token file {path} is over {MAX_TOKEN_FILE // 1024} KiB: not a token")
                 self._file_token = (mtime, data.decode("utf-8", errors="replace").strip())
             return self._file_token[1]

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
+from winkube.boundedio import read_at_most
 from winkube.registry.errors import ErrorKind, ResolveFailure
 from winkube.registry.reference import DOCKER_HUB
 
@@ -152,9 +153,8 @@ class CredentialStore:
         try:
             if path.exists() and not path.is_file():
                 raise ResolveFailure(ErrorKind.CREDENTIALS, f"docker config file {path} is not a regular file")
-            with open(path, "rb") as fh:
-                raw = fh.read(MAX_DOCKER_CONFIG + 1)
-            if len(raw) > MAX_DOCKER_CONFIG:
+            raw = read_at_most(path, MAX_DOCKER_CONFIG)
+            if raw is None:
                 raise ResolveFailure(ErrorKind.CREDENTIALS, f"docker config file {path} is over "
                                      f"{MAX_DOCKER_CONFIG // (1024 * 1024)} MiB")
             data = json.loads(raw.decode("utf-8"))
