@@ -305,7 +305,7 @@ def test_a_server_echoing_the_token_does_not_get_it_printed(tmp_path):
 def test_every_transport_honours_the_deadline(tmp_path):
     """The deadline is installed on httpx's own transport and on a proxy-url's (and env proxies')."""
     from winkube.cluster.deadline import _Backend
-    from winkube.cluster.config import Credentials
+    from winkube.cluster.config import ClusterCredentials as Credentials
     kc = tmp_path / "kubeconfig"
     kc.write_text(yaml.safe_dump({
         "apiVersion": "v1", "kind": "Config", "current-context": "h",

@@ -20,6 +20,8 @@ from typing import Iterator
 
 import httpcore
 
+from ..errors import WinkubeError
+
 _local = threading.local()
 
 
@@ -89,6 +91,7 @@ def install(client) -> None:
             continue
         pool = getattr(t, "_pool", None)
         if pool is None or not hasattr(pool, "_network_backend"):
-            raise RuntimeError("winkube.cluster: this httpx/httpcore version has no pool network backend to wrap")
+            raise WinkubeError("winkube.cluster: this httpx/httpcore version has no pool network backend to wrap "
+                               "(the request deadline cannot be installed)")
         if not isinstance(pool._network_backend, _Backend):
             pool._network_backend = _Backend(pool._network_backend)

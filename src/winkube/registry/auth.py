@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from winkube.boundedio import read_at_most
+from winkube.boundedio import OutputTooLarge, read_at_most
 from winkube.registry.errors import ErrorKind, ResolveFailure
 from winkube.registry.reference import DOCKER_HUB
 
@@ -279,7 +279,7 @@ class CredentialStore:
                 out = await asyncio.wait_for(_talk(proc, server.encode()), timeout=30)
             except (OSError, asyncio.TimeoutError):
                 self.warnings.append(f"credential helper docker-credential-{helper} failed to run")
-            except _TooMuchOutput:
+            except OutputTooLarge:
                 self.warnings.append(f"credential helper docker-credential-{helper} printed more than "
                                      f"{MAX_HELPER_OUTPUT // 1024} KiB; stopped it")
             else:
@@ -305,10 +305,6 @@ class CredentialStore:
 MAX_HELPER_OUTPUT = 1024 * 1024  # {"ServerURL", "Username", "Secret"} is well under a KiB
 
 
-class _TooMuchOutput(Exception):
-    pass
-
-
 async def _reap(proc: asyncio.subprocess.Process) -> None:
     """Drain what is left in a killed helper's pipe (at most a pipe buffer), then wait for it:
     asyncio's wait() returns only once every pipe is closed."""
@@ -319,7 +315,8 @@ async def _reap(proc: asyncio.subprocess.Process) -> None:
 
 async def _talk(proc: asyncio.subprocess.Process, data: bytes) -> bytes:
     """Write the server URL, read at most MAX_HELPER_OUTPUT bytes of the helper's answer."""
-    assert proc.stdin is not None and proc.stdout is not None
+    if proc.stdin is None or proc.stdout is None:  # created with PIPE: cannot happen
+        raise OutputTooLarge("credential helper pipes missing")
     try:
         proc.stdin.write(data)
         await proc.stdin.drain()
@@ -333,7 +330,7 @@ async def _talk(proc: asyncio.subprocess.Process, data: bytes) -> bytes:
             break
         out += chunk
         if len(out) > MAX_HELPER_OUTPUT:
-            raise _TooMuchOutput()
+            raise OutputTooLarge()
     await proc.wait()
     return bytes(out)
 
