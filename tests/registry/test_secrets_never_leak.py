@@ -134,6 +134,7 @@ def test_cluster_credentials_never_appear_in_output_logs_or_cache(control_plane,
 
     cred = {"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential", "status": {"token": token}}
     assert run("audit", "--kubeconfig", kubeconfig("static", {"token": token}), "-o", "json").returncode in (0, 1)
+    assert run("audit", "--kubeconfig", kubeconfig("static", {"token": token}), "-o", "html").returncode in (0, 1)
     assert run("audit", "--kubeconfig", kubeconfig("exec", plugin("ok", f"print(json.dumps({cred!r}))"))).returncode in (0, 1)
     # the attack of issue 10: a valid ExecCredential and one more line
     p = run("audit", "--kubeconfig", kubeconfig("extra", plugin("extra", f"print(json.dumps({cred!r}))\nprint('more')")))
