@@ -184,3 +184,32 @@ def test_a_credential_helper_with_endless_output_is_bounded(repos, tmp_path, mon
         tracemalloc.stop()
     assert isinstance(res, ImageError) and res.kind == "unauthorized", res
     assert peak < 8 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
+
+
+@pytest.mark.parametrize("ref, realm, insecure, allowed, credentials", [
+    ("docker.io/library/x:1", "https://auth.docker.io/token", (), True, True),  # Docker Hub's listed token service
+    ("docker.io/library/x:1", "https://evil.example/token", (), True, False),
+    ("ghcr.io/o/x:1", "https://ghcr.io/token", (), True, True),  # the registry's own host name
+    ("ghcr.io/o/x:1", "https://ghcr.io:8443/token", (), True, True),  # any port of it
+    ("ghcr.io/o/x:1", "https://auth.docker.io/token", (), True, False),  # another registry's token service
+    ("registry.gitlab.com/g/x:1", "https://gitlab.com/jwt/auth", (), True, True),
+    ("ghcr.io/o/x:1", "http://ghcr.io/token", (), False, True),  # plain HTTP off loopback: never
+    ("127.0.0.1:5000/x:1", "http://127.0.0.1:5001/token", ("127.0.0.1:5000",), True, True),
+    ("127.0.0.1:5000/x:1", "http://localhost:5001/token", ("127.0.0.1:5000",), False, False),
+    ("127.0.0.1:5000/x:1", "http://127.0.0.1:5001/token", (), False, True),  # not an allowed insecure registry
+])
+def test_which_realms_are_asked_and_trusted_with_credentials(ref, realm, insecure, allowed, credentials):
+    """The decision table, including the listed token services (knowledge/registry_token_services.yaml)
+    that no registry on 127.0.0.1 can stand in for."""
+    from urllib.parse import urlsplit
+
+    from winkube.knowledge import load
+    from winkube.registry.auth import CredentialStore
+    from winkube.registry.client import RegistryClient
+    from winkube.registry.reference import parse_reference
+
+    assert all(row.get("source") for row in load("registry_token_services")["services"])
+    c = RegistryClient(credentials=CredentialStore(use_default_docker_config=False), insecure_registries=insecure)
+    r, u = parse_reference(ref), urlsplit(realm)
+    assert c._realm_allowed(r, u) is allowed
+    assert c._realm_gets_credentials(r, u) is credentials
