@@ -330,3 +330,20 @@ def test_oversized_or_odd_local_inputs_are_clear_errors(tmp_path):
     cfg.write_text('{"auths": ["x"]}')
     res = resolve_many_sync(["127.0.0.1:1/x:1"], ResolveOptions(docker_config=str(cfg), use_cache=False))["127.0.0.1:1/x:1"]
     assert isinstance(res, ImageError) and res.kind == "credentials" and "auths is not an object" in res.message
+
+
+@pytest.mark.parametrize("command", ["audit", "plan"])
+def test_request_timeout_bounds_a_whole_command_against_a_trickling_server(tmp_path, command):
+    """`--request-timeout 1` on both live commands: the first request is trickled, the command
+    ends with exit 2 and a message, not after the minutes the trickle would take."""
+    import subprocess
+
+    with HostileServer(lambda req, conn: (conn.send(b"HTTP/1.1 200 OK\r\nContent-Length: 400\r\n\r\n"),
+                                          conn.trickle(b"{" * 400, 0.1))) as srv:
+        kc = _cluster(tmp_path, srv.url).config.source.split()[1]
+        t0 = time.monotonic()
+        p = subprocess.run([str(Path(sys.executable).parent / "winkube"), command, "--kubeconfig", kc,
+                            "--request-timeout", "1"], capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+        took = time.monotonic() - t0
+    assert p.returncode == 2 and b"timed out after 1s" in p.stderr, p.stderr[-2000:]
+    assert took < 10, f"{command} took {took:.1f}s"
