@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: helm platforms-oracle wine demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz clean
+.PHONY: helm platforms-oracle wine demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz attack clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -72,6 +72,10 @@ bench-webhook: $(STAMP)
 fuzz: $(STAMP) control-plane wine platforms-oracle
 	WINKUBE_FUZZ_EXAMPLES=$${WINKUBE_FUZZ_EXAMPLES:-20000} $(BIN)/pytest tests/harness -k differential -p no:cacheprovider
 	WINKUBE_ORACLE_CASES=$${WINKUBE_ORACLE_CASES:-50000} $(BIN)/pytest tests/compat/test_oracle_differential.py -p no:cacheprovider
+
+## attack: the long attack tests of issue 10 (tests/attack: hostile servers and clients at the default bounds)
+attack: $(STAMP) control-plane registry
+	$(BIN)/pytest tests/attack -m attack -p no:cacheprovider -s
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -38,7 +38,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", metavar="FILE", help="judge workloads against this cluster profile instead of the cluster's Nodes")
     p.add_argument("--fail-on", choices=["error", "warning", "info", "none"], default="error",
                    help="lowest finding severity that makes the exit code 1 (default: error)")
-    p.add_argument("--request-timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default: 30)")
+    p.add_argument("--request-timeout", type=float, default=30.0, metavar="SECONDS", help="deadline of each request, its retries and its whole body (default: 30)")
     p.add_argument("--chunk-size", type=int, default=500, metavar="N", help="list page size (default: 500, like kubectl)")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour (default: only on a terminal)")
     p.add_argument("--config", metavar="FILE", help="configuration file (default: .winkube.yaml found upward; its rules: apply)")

@@ -42,6 +42,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--live", action="store_true", help="read nodes, RuntimeClasses and pods from the cluster of the kubeconfig (and its workloads when no PATH is given)")
     p.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig of the live cluster (implies --live; default $KUBECONFIG, ~/.kube/config)")
     p.add_argument("--context", metavar="NAME", help="kubeconfig context (implies --live)")
+    p.add_argument("--request-timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="with --live: deadline of each request, its retries and its whole body (default: 30)")
     p.add_argument("-n", "--namespace", metavar="NS", help="with --live and no PATH: plan only this namespace's workloads")
     p.add_argument("-A", "--all-namespaces", action="store_true", help="with --live and no PATH: every namespace (the default)")
     p.add_argument("--resolve-images", action="store_true", help="read image platforms from their registries instead of tag conventions")
@@ -91,7 +93,7 @@ def run(args) -> int:
     if live:
         from ..cluster import Cluster, ClusterError
         try:
-            with Cluster.connect(args.kubeconfig, args.context) as cluster:
+            with Cluster.connect(args.kubeconfig, args.context, timeout=args.request_timeout) as cluster:
                 read_live(cluster, data, workloads=not paths, namespace=args.namespace)
         except ClusterError as e:
             return _fail(f"cannot read the cluster: {e}")

@@ -63,7 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pull-secret", action="append", default=[], metavar="FILE",
                         help="kubernetes.io/dockerconfigjson Secret (YAML or JSON, a List is fine); repeatable")
     parser.add_argument("--timeout", type=_duration, default=30.0, metavar="DURATION",
-                        help="per-request timeout (default 30s)")
+                        help="time allowed per image: every request, retry and Retry-After wait for it (default 30s)")
     parser.add_argument("--concurrency", type=_positive_int, default=16, metavar="N",
                         help="images resolved at once (default 16)")
     parser.add_argument("--cache-dir", metavar="DIR", help="on-disk cache (default ~/.cache/winkube/registry)")

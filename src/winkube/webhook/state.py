@@ -312,7 +312,10 @@ class LiveProfile:
                 return
             self._dirty.clear()
             if self._synced >= {NODES, RUNTIME_CLASSES}:
-                self.rebuild()
+                try:
+                    self.rebuild()
+                except Exception as e:  # noqa: BLE001 - whatever the server sent, this thread must live on
+                    log.warning("profile rebuild failed, keeping the last profile: %s: %s", type(e).__name__, e)
             self.stop.wait(self.min_rebuild)
 
     def rebuild(self) -> None:
