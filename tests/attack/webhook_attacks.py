@@ -291,11 +291,67 @@ def attack_metrics_bloat(port: int, ca: str, seconds: float, out, n: int = 2000,
     out.put(statuses)
 
 
+def giant_review(containers: int = 20_000) -> bytes:
+    """A well-formed ~6 MiB AdmissionReview of a Pod with `containers` containers."""
+    from webhook.whkit import pod, review
+    p = pod(name="giant")
+    p["metadata"]["labels"] = {"variant": "ZZZZZZZZ"}  # replaced per request: every review is new to the decision cache
+    p["spec"]["containers"] = [{"name": f"c{i}", "image": "mcr.microsoft.com/windows/servercore:ltsc2022",
+                                "env": [{"name": "A", "value": "x" * 200}]} for i in range(containers)]
+    return json.dumps(review(p), separators=(",", ":")).encode()
+
+
+def attack_giant_reviews(port: int, ca: str, seconds: float, out, conns: int = 3):
+    """`conns` connections each send well-formed 6 MiB reviews (20,000 containers), one after another,
+    each with a label value not seen before (so none is answered from the decision cache)."""
+    import itertools
+    stop = time.monotonic() + seconds
+    template = giant_review()
+    counter = itertools.count()
+    statuses: dict = {}
+    lock = threading.Lock()
+
+    def one():
+        s = None
+        while time.monotonic() < stop:
+            try:
+                if s is None:
+                    s = _tls(port, ca, timeout=60)
+                body = template.replace(b"ZZZZZZZZ", b"%08d" % next(counter), 1)
+                s.sendall(b"POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                          b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    d = s.recv(65536)
+                    if not d:
+                        raise ConnectionResetError
+                    data += d
+                head, _, rest = data.partition(b"\r\n\r\n")
+                k = head.lower().index(b"content-length:")
+                n = int(head[k + 15: head.index(b"\r\n", k) if b"\r\n" in head[k:] else len(head)])
+                while len(rest) < n:
+                    rest += s.recv(65536)
+                status = head.split(b"\r\n", 1)[0].decode()
+            except OSError as e:
+                status = type(e).__name__
+                s = None
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=one, daemon=True) for _ in range(conns)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(seconds + 60)
+    out.put(statuses)
+
+
 ATTACKS = {
     "150 MB header": attack_big_header,
     "slowloris (200 partial heads)": attack_slowloris,
     "60 x 8 MiB bodies held": attack_big_bodies,
     "/metrics bloat (2,000 x 60 KB paths)": attack_metrics_bloat,
+    "3 clients sending 6 MiB reviews (20,000 containers)": attack_giant_reviews,
 }
 
 

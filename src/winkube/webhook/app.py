@@ -79,6 +79,7 @@ class WebhookApp:
         self.metrics = metrics or Metrics()
         self.max_body = max_body
         self.budget = budget or BodyBudget()
+        self._worker = None  # the thread large reviews are judged on (created on first use)
         self.stopping = False
         self._on_startup, self._on_shutdown = on_startup, on_shutdown
 
@@ -117,14 +118,16 @@ class WebhookApp:
                     "headers": headers + [(b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
 
-    async def _read(self, scope, receive):
+    async def _read(self, scope, receive, held_out: list):
         """The body, or TOO_LARGE (over max_body, checked on Content-Length first, then as it
         arrives), BUSY (the budget for bodies held across connections is spent) or GONE (the
         client left or its body deadline passed: limits.py closed the connection).
 
         A declared Content-Length is taken from the budget whole, before any of it is read, so
         that clients refused for lack of budget cost no reading and admitted ones cannot be
-        starved half-way; a chunked body takes its bytes as they arrive."""
+        starved half-way; a chunked body takes its bytes as they arrive. What is taken is put in
+        held_out[0], given back by the caller once the review is answered (a large review waiting
+        for the worker thread keeps its share)."""
         declared = None
         for k, v in scope["headers"]:
             if k == b"content-length":
@@ -144,6 +147,7 @@ class WebhookApp:
         chunks, size = [], 0
         try:
             while True:
+                held_out[0] = held
                 msg = await receive()
                 if msg["type"] == "http.disconnect":
                     return GONE
@@ -160,7 +164,7 @@ class WebhookApp:
                     break
             return b"".join(chunks) if len(chunks) != 1 else chunks[0]
         finally:
-            budget.give(held)
+            held_out[0] = held
 
     async def _http(self, scope, receive, send):
         path, method = scope["path"], scope["method"]
@@ -200,8 +204,9 @@ class WebhookApp:
         t0 = time.perf_counter()
         endpoint = path[1:]
         m.inflight += 1
+        held = [0]
         try:
-            body = await self._read(scope, receive)
+            body = await self._read(scope, receive, held)
             if body is TOO_LARGE:
                 m.error("too_large")
                 await self._reply(send, 413, f"AdmissionReview over the {self.max_body}-byte limit\n".encode(), _TEXT + _CLOSE, path)
@@ -214,14 +219,15 @@ class WebhookApp:
             if body is GONE:
                 m.error("disconnected")
                 return
+            large = len(body) > self.budget.small
             try:
-                req = parse(body)
+                req = await self._run(large, parse, body)
             except BadReview as e:
                 m.error("bad_request")
                 await self._reply(send, 400, f"bad AdmissionReview: {e}\n".encode(), _TEXT, path)
                 return
             try:
-                doc = await (self._validate(req) if endpoint == "validate" else self._mutate(req))
+                doc = await (self._validate(req, large) if endpoint == "validate" else self._mutate(req, large))
             except Exception as e:  # noqa: BLE001 - a bug must not become a 500 or block the cluster
                 log.exception("internal error answering %s %s", endpoint, req.uid)
                 m.error("internal")
@@ -229,8 +235,22 @@ class WebhookApp:
                 doc = response(req.uid, True, warnings=[one_line(f"winkube webhook: internal error ({type(e).__name__}); allowed without checks")])
             await self._reply(send, 200, _dumps(doc), _JSON, path)
         finally:
+            self.budget.give(held[0])
             m.inflight -= 1
             m.observe(endpoint, time.perf_counter() - t0)
+
+    async def _run(self, large: bool, fn, *args):
+        """fn(*args) here, or for a large review on the one worker thread: parsing and judging a
+        pod of 20,000 containers takes ~2 s, which on the event loop would hold up every other
+        review; on the worker it yields the interpreter every few ms (sys.getswitchinterval) and
+        large reviews wait for each other, not the ordinary ones."""
+        if not large:
+            return fn(*args)
+        if self._worker is None:
+            from concurrent.futures import ThreadPoolExecutor
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="winkube-large-review")
+        import asyncio
+        return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
 
     async def _images(self, obj) -> tuple[dict, list[str]]:
         k = self.knowledge
@@ -241,19 +261,19 @@ class WebhookApp:
             self.metrics.error("image_timeout")
         return images, warnings
 
-    async def _validate(self, req) -> dict:
+    async def _validate(self, req, large: bool = False) -> dict:
         k = self.knowledge
         if k.engine is None:  # not ready: answer, do not guess (failurePolicy decides while we start)
             self.metrics.decision("validate", "not_ready")
             return response(req.uid, True, warnings=["winkube webhook: no cluster profile loaded yet; not checked"])
         images, warnings = await self._images(req.obj)
-        d: Decision = validate(req, k, images, warnings)
+        d: Decision = await self._run(large, validate, req, k, images, warnings)
         self.metrics.decision("validate", d.verdict)
         for f, act in d.findings:
             self.metrics.finding(f.rule, act)
         return d.to_response(req.uid)
 
-    async def _mutate(self, req) -> dict:
+    async def _mutate(self, req, large: bool = False) -> dict:
         k = self.knowledge
         obj = req.obj
         if k.engine is None or req.operation != "CREATE" or req.kind != "Pod" or req.sub_resource or not isinstance(obj, dict):
@@ -274,7 +294,7 @@ class WebhookApp:
         plan = k.plans.get(key)
         if plan is None:
             adm = k.admission_engine  # one engine, its own profile: consistent even while the watch swaps them
-            plan = mutation.plan(obj, adm.options.profile, k.policy, adm, images)
+            plan = await self._run(large, mutation.plan, obj, adm.options.profile, k.policy, adm, images)
             k.plans.put(key, plan, ())
         warnings = warnings + [one_line(f"winkube: {s}") for s in plan.skipped]
         audit = {"decision": "patched" if plan.ops else "unchanged"}
