@@ -50,8 +50,9 @@ def test_a_150_mb_header(server):
 def test_slowloris(server):
     out = wa.run(server, wa.attack_slowloris, ATTACK_SECONDS)
     _held(out, "slowloris")
-    # header_timeout (10 s) from the first byte, one-second trickle or not; +3 s for the attacker's own 1 s polling
-    assert out.attacker["closed_by_server"] >= 150 and out.attacker["max_kept_s"] <= 13.0, out.attacker
+    # header_timeout (10 s) from the first byte, one-second trickle or not; up to 5 s more for the attacker's
+    # own 1 s polling of 200 connections on a loaded machine (on main: never closed)
+    assert out.attacker["closed_by_server"] >= 150 and out.attacker["max_kept_s"] <= 15.0, out.attacker
 
 
 def test_60_connections_holding_8_mib_bodies(server):

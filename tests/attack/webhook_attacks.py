@@ -149,6 +149,25 @@ def _drain_status(s) -> str:
         return type(e).__name__
 
 
+def _response(s) -> tuple[str, bytes]:
+    """Read one whole response (head and Content-Length body): (status line, head)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        d = s.recv(65536)
+        if not d:
+            raise ConnectionResetError
+        data += d
+    head, _, rest = data.partition(b"\r\n\r\n")
+    k = head.lower().find(b"content-length:")
+    length = int(head[k + 15:].split(b"\r\n", 1)[0]) if k >= 0 else 0
+    while len(rest) < length:
+        d = s.recv(65536)
+        if not d:
+            raise ConnectionResetError
+        rest += d
+    return head.split(b"\r\n", 1)[0].decode(), head
+
+
 def attack_big_header(port: int, ca: str, seconds: float, out, size: int = 150 * MiB):
     """One connection at a time sends a `size`-byte header value (1 MiB per write); repeated until the deadline."""
     stop = time.monotonic() + seconds
@@ -263,21 +282,7 @@ def attack_metrics_bloat(port: int, ca: str, seconds: float, out, n: int = 2000,
             if s is None:
                 s = _tls(port, ca)
             s.sendall(f"DELETE {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n".encode())
-            data = b""
-            while b"\r\n\r\n" not in data:
-                d = s.recv(65536)
-                if not d:
-                    raise ConnectionResetError
-                data += d
-            head, _, rest = data.partition(b"\r\n\r\n")
-            k = head.lower().find(b"content-length:")
-            length = int(head[k + 15: head.index(b"\r\n", k) if b"\r\n" in head[k:] else len(head)]) if k >= 0 else 0
-            while len(rest) < length:
-                d = s.recv(65536)
-                if not d:
-                    raise ConnectionResetError
-                rest += d
-            status = head.split(b"\r\n", 1)[0].decode()
+            status, head = _response(s)
             if b"connection: close" in head.lower():
                 s.close()
                 s = None
@@ -320,18 +325,7 @@ def attack_giant_reviews(port: int, ca: str, seconds: float, out, conns: int = 3
                 body = template.replace(b"ZZZZZZZZ", b"%08d" % next(counter), 1)
                 s.sendall(b"POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                           b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    d = s.recv(65536)
-                    if not d:
-                        raise ConnectionResetError
-                    data += d
-                head, _, rest = data.partition(b"\r\n\r\n")
-                k = head.lower().index(b"content-length:")
-                n = int(head[k + 15: head.index(b"\r\n", k) if b"\r\n" in head[k:] else len(head)])
-                while len(rest) < n:
-                    rest += s.recv(65536)
-                status = head.split(b"\r\n", 1)[0].decode()
+                status, _ = _response(s)
             except OSError as e:
                 status = type(e).__name__
                 s = None
