@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from ..model.profile import load_profile, parse_kube_version
+from ..model.profile import load_profile, require_kube_version
 from .app import BodyBudget, WebhookApp
 from .limits import Limits, guarded_protocol
 from .policy import Policy, load_policy
@@ -37,7 +37,7 @@ def build(args) -> tuple[WebhookApp, Knowledge, LiveProfile | None]:
     if args.profile:
         profile = load_profile(args.profile)
         if args.kube_version:
-            profile.kube_version = parse_kube_version(args.kube_version)
+            profile.kube_version = require_kube_version(args.kube_version)
         knowledge = Knowledge(policy, profile)
     else:
         from ..cluster import Cluster
