@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: helm demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz clean
+.PHONY: helm demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz attack clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -61,6 +61,10 @@ bench-webhook: $(STAMP)
 ## fuzz: long randomized differential pass against the real kube-apiserver
 fuzz: $(STAMP) control-plane
 	WINKUBE_FUZZ_EXAMPLES=$${WINKUBE_FUZZ_EXAMPLES:-20000} $(BIN)/pytest tests/harness -k differential -p no:cacheprovider
+
+## attack: the long attack tests of issue 10 (tests/attack, marked `attack`), each with the bound it proves
+attack: $(STAMP)
+	$(BIN)/pytest tests/attack -m attack -p no:cacheprovider -s
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -114,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
+    if sys.stdout is None:  # started with fd 1 closed (`winkube lint x >&-`): Python leaves sys.stdout None
+        return _fail("standard output is closed: nowhere to write the report")
     box: dict = {}
 
     def work():

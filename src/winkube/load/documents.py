@@ -24,6 +24,7 @@ _DOC_START = re.compile(r"^(?:%[^\n]*\n)*---(?=[ \t\r\n]|\Z)", re.M)
 MAX_DOCUMENT_CHARS = 256 << 20  # one document as objects costs up to ~27x its text; big enough for a kubectl dump List
 _FIRST_CHAR = re.compile(r"\s*(\S)")
 _DUPLICATE = "duplicate key {!r}: Kubernetes keeps only the last value"
+MAX_ERRORS_PER_FILE = 1000
 
 
 class Lines:
@@ -62,12 +63,15 @@ class Lines:
 
 
 def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool = False) -> Iterator[Document]:
-    """Every document in text. JSON files take the fast JSON path."""
+    """Every document in text. JSON files take the fast JSON path. Of the input errors added to
+    errors while the file is read (the caller's, for the documents it was given, included), the
+    first MAX_ERRORS_PER_FILE are kept and the rest counted."""
     lines = Lines(text)
     first = _FIRST_CHAR.match(text)
     if json_file or (first is not None and first.group(1) in "{[" and name.endswith(".json")):
         yield from _read_json(name, text, lines, errors)
         return
+    cap = _ErrorCap(name, errors)
     index = 0
     line_offset = 0
     prev = 0
@@ -78,13 +82,17 @@ def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool
             errors.append(InputError(name, f"document too large ({(end - start) >> 20} MiB; the limit is "
                                            f"{MAX_DOCUMENT_CHARS >> 20} MiB per document): skipped", line_offset + 1))
             index += 1
+            cap.trim()
             continue
         try:
             for k, raw in enumerate(iter_documents(text[start:end])):
                 for key, line, _col in raw.duplicate_keys:
                     errors.append(InputError(name, _DUPLICATE.format(key), line + line_offset))
+                cap.dropped += raw.duplicate_keys.dropped
+                cap.trim()
                 yield Document(name, index, raw.obj, _locator(text, start, end, line_offset, k, raw.start_line),
                                lines, raw.start_line + line_offset)
+                cap.trim()  # what the caller found in it
                 index += 1
         except YAMLInputError as e:
             errors.append(InputError(name, f"invalid YAML: {e.message}", (e.line or 1) + line_offset))
@@ -93,6 +101,30 @@ def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool
             errors.append(InputError(name, f"internal error reading this document: {type(e).__name__}: {e} (please report)",
                                      line_offset + 1))
             index += 1
+        cap.trim()
+    cap.close()
+
+
+class _ErrorCap:
+    """A file of a million broken documents gives bounded output and memory: the first
+    MAX_ERRORS_PER_FILE errors of a file are kept, then one line says how many more there were."""
+
+    __slots__ = ("name", "errors", "first", "dropped")
+
+    def __init__(self, name: str, errors: list[InputError]):
+        self.name, self.errors, self.first, self.dropped = name, errors, len(errors), 0
+
+    def trim(self) -> None:
+        extra = len(self.errors) - self.first - MAX_ERRORS_PER_FILE
+        if extra > 0:
+            del self.errors[self.first + MAX_ERRORS_PER_FILE:]
+            self.dropped += extra
+
+    def close(self) -> None:
+        self.trim()
+        if self.dropped:
+            self.errors.append(InputError(self.name, f"{self.dropped} more input errors in this file not shown "
+                                                     f"(the first {MAX_ERRORS_PER_FILE} are)", None))
 
 
 def _document_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -111,6 +143,8 @@ def _locator(text: str, start: int, end: int, line_offset: int, k: int, first_li
     cache: list = []
 
     def locate(path: Path) -> tuple[int, int]:
+        if not path:  # the document itself: no need to read it again
+            return first_line + line_offset, 1
         if not cache:
             try:
                 for i, raw in enumerate(iter_documents(text[start:end], positions=True)):

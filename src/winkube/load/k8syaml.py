@@ -95,6 +95,8 @@ def resolve_plain(text: str):
         return b
     if text[0] not in _NUMERIC_START:
         return text
+    if text.isdigit() and text.isascii() and len(text) < 19 and (text[0] != "0" or len(text) == 1):
+        return int(text)  # the common case, without the regex: a decimal int64
     special = _SPECIAL_FLOAT.get(text)
     if special is not None:
         return special
@@ -148,6 +150,24 @@ def _key(value) -> str:
 
 
 
+class Duplicates(list):
+    """(key, line, column) of later duplicate keys: the first MAX_DUPLICATES are kept, the rest
+    counted (a document of a million duplicate keys stays a bounded report)."""
+
+    MAX_DUPLICATES = 1000
+    __slots__ = ("dropped",)
+
+    def __init__(self):
+        super().__init__()
+        self.dropped = 0
+
+    def append(self, item) -> None:
+        if len(self) < self.MAX_DUPLICATES:
+            super().append(item)
+        else:
+            self.dropped += 1
+
+
 def pack(line: int, column: int) -> int:
     """A position as one int (1-based line and column): a table of them costs 8 bytes an item."""
     return line << 32 | column
@@ -162,7 +182,7 @@ class RawDocument:
     obj: object
     start_line: int  # 1-based line of the document's first node
     end_line: int
-    duplicate_keys: list[tuple[str, int, int]]  # (key, line, column) of later duplicates
+    duplicate_keys: Duplicates  # (key, line, column) of later duplicates
     # positions=True only: id(container) -> {key: packed} for mappings, array of packed for sequences
     positions: dict[int, object] | None = None
 
@@ -232,7 +252,7 @@ def _build(get, want_positions: bool):
             continue
         anchors: dict[str, object] = {}
         open_anchors: set[str] = set()  # anchors of containers still being read: an alias to one is a cycle
-        duplicates: list[tuple[str, int, int]] = []
+        duplicates = Duplicates()
         table: dict[int, object] | None = {} if want_positions else None
         sizes: dict[int, int] = {}
         expanded = 0
@@ -424,7 +444,9 @@ def _size(value, memo: dict[int, int]) -> int:
         node, done = todo.pop()
         children = node.values() if isinstance(node, dict) else node
         if done:
-            memo[id(node)] = 1 + sum(memo.get(id(c), 1) if isinstance(c, (dict, list)) else 1 for c in children)
+            # a mapping's keys count too, as go-yaml decodes them
+            memo[id(node)] = (1 + (len(node) if isinstance(node, dict) else 0)
+                              + sum(memo.get(id(c), 1) if isinstance(c, (dict, list)) else 1 for c in children))
             continue
         if id(node) in memo:
             continue
