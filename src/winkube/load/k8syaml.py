@@ -22,6 +22,8 @@ from yaml.parser import Parser as _PyParserBase
 from yaml.reader import Reader as _PyReader
 from yaml.scanner import Scanner as _PyScanner
 
+from ..errors import InvalidInput
+
 
 class PythonParser(_PyReader, _PyScanner, _PyParserBase):
     """PyYAML's pure-Python parser: the same events as libyaml's, ~10x slower. Used only where
@@ -61,7 +63,7 @@ _TAG = "tag:yaml.org,2002:"
 _WORDS = {**_NULL_WORDS, **_BOOL}  # "" is in it: the empty plain scalar (resolve_plain reads text[0])
 
 
-class YAMLInputError(ValueError):
+class YAMLInputError(InvalidInput):
     """A document that cannot be read; carries the 1-based line where it went wrong. at_once: found
     while parsing (go-yaml's parser stops there); otherwise found while decoding, after the parse, so
     a syntax error later in the same document is reported instead, as go-yaml does."""
