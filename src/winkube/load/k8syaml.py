@@ -232,9 +232,9 @@ _WANT_MAP = "a merge key (<<) needs a mapping or a list of mappings"
 
 # A frame is a list (cheaper than an object on this path):
 _C, _K, _MAP, _KPOS, _INTO, _POS, _EXPLICIT, _ANCHOR, _FAST = range(9)
-# container, pending key, is a mapping, mark of the pending key, frame a merge value merges into,
-# its position table, explicit keys (kept only once a merge happened), its anchor (open), and
-# whether none of those three special cases applies (the inline path)
+# container, pending key, is a mapping, event (or _At) of the pending key, frame a merge value
+# merges into, its position table (positions=True), explicit keys (kept only once a merge happened),
+# its anchor (open), and whether neither merge case applies (the inline path)
 
 
 def _build(get, want_positions: bool):
@@ -289,11 +289,14 @@ def _build(get, want_positions: bool):
                 if top is not None and top[_FAST] and not merge_key:  # inline: a key, a value, an item
                     if not top[_MAP]:
                         top[_C].append(value)
+                        if top[_POS] is not None:
+                            mark = event.start_mark
+                            top[_POS].append(mark.line + 1 << 32 | mark.column + 1)  # pack(), inline
                         continue
                     key = top[_K]
                     if key is _NOKEY:
                         top[_K] = value if value.__class__ is str else _key(value)
-                        top[_KPOS] = event  # its start_mark only if the key turns out a duplicate
+                        top[_KPOS] = event  # its start_mark only for a duplicate or a position
                         continue
                     if key is not _MERGE:
                         top[_K] = _NOKEY
@@ -302,6 +305,9 @@ def _build(get, want_positions: bool):
                             kmark = top[_KPOS].start_mark
                             duplicates.append((key, kmark.line + 1, kmark.column + 1))
                         container[key] = value
+                        if top[_POS] is not None:
+                            kmark = top[_KPOS].start_mark
+                            top[_POS][key] = kmark.line + 1 << 32 | kmark.column + 1
                         continue
                 mark = event.start_mark
                 kind = 0
@@ -311,7 +317,7 @@ def _build(get, want_positions: bool):
                 is_map = cls is MappingStartEvent
                 value = {} if is_map else []
                 anchor = event.anchor
-                frame = [value, _NOKEY, is_map, None, None, None, None, anchor, table is None]
+                frame = [value, _NOKEY, is_map, None, None, None, None, anchor, True]
                 if anchor is not None:
                     anchors[anchor] = value
                     open_anchors.add(anchor)
@@ -321,7 +327,7 @@ def _build(get, want_positions: bool):
                     root = value
                     if doc_start is None:
                         doc_start = event.start_mark.line + 1
-                elif top[_FAST] and not top[_MAP]:
+                elif top[_FAST] and not top[_MAP] and top[_POS] is None:
                     top[_C].append(value)
                 elif top[_MAP] and top[_K] is _MERGE:  # the value of `<<`: merged when complete
                     top[_K] = _NOKEY
