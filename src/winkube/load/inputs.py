@@ -8,11 +8,11 @@ import sys
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from ..boundedio import read_stream_at_most
 from ..model.finding import InputError
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 MAX_FILE_BYTES = 1 << 30  # 1 GiB per input (file, pipe, stdin): past that a "manifest" is not one
-_CHUNK = 1 << 20
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"})
 
 
@@ -51,17 +51,10 @@ def _decode(name: str, data: bytes, errors: list[InputError]) -> str | None:
 def _read_capped(f, name: str, errors: list[InputError]) -> bytes | None:
     """At most MAX_FILE_BYTES from an open binary stream, whatever it claims: a pipe, a FIFO or a
     file that grows while read cannot make winkube hold more."""
-    chunks, total = [], 0
-    while True:
-        chunk = f.read(min(_CHUNK, MAX_FILE_BYTES + 1 - total))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > MAX_FILE_BYTES:
-            errors.append(InputError(name, f"input too large (more than {MAX_FILE_BYTES >> 20} MiB): skipped", None))
-            return None
-    return b"".join(chunks) if not chunks or isinstance(chunks[0], bytes) else "".join(chunks).encode()
+    data = read_stream_at_most(f, MAX_FILE_BYTES)
+    if data is None:
+        errors.append(InputError(name, f"input too large (more than {MAX_FILE_BYTES >> 20} MiB): skipped", None))
+    return data
 
 
 def _open(path: str, fifo: bool):
