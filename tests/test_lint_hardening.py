@@ -161,3 +161,14 @@ def test_json_keeps_its_fast_path_answers(tmp_path):
     errors: list = []
     (d,) = list(read_text("p.json", json.dumps(obj), errors, json_file=True))
     assert errors == [] and d.obj == obj
+
+
+def test_json_with_surrogate_escapes_is_still_located():
+    # json.dumps writes an emoji as \ud83d\ude00, which libyaml's re-read (positions) refuses:
+    # every finding fell back to line 1, column 1
+    from winkube.load.documents import read_text
+    items = [{"kind": "Pod", "metadata": {"name": f"p{i}\U0001F600"}, "spec": {}} for i in range(2)]
+    text = json.dumps({"kind": "List", "items": items})
+    (d,) = list(read_text("d.json", text, [], json_file=True))
+    a, b = d.locate(("items", 0, "spec")), d.locate(("items", 1, "spec"))
+    assert a != b and text[a[1] - 1:].startswith('"spec"') and text[b[1] - 1:].startswith('"spec"')

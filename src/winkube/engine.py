@@ -36,7 +36,8 @@ def expand(doc: Document) -> Iterator[tuple[Document, Path]]:
     obj = doc.obj
     if isinstance(obj, dict) and isinstance(obj.get("kind"), str) and obj["kind"].endswith("List") and isinstance(obj.get("items"), list):
         for i, item in enumerate(obj["items"]):
-            sub = Document(doc.file, doc.index, item, (lambda p, i=i, f=doc.locate: f(("items", i) + tuple(p))), doc.line_text, doc.start_line)
+            sub = Document(doc.file, doc.index, item, (lambda p, i=i, f=doc.locate: f(("items", i) + tuple(p))), doc.line_text,
+                           doc.start_line, doc.aliased)
             yield sub, ("items", i)
         return
     yield doc, ()
@@ -162,7 +163,7 @@ class Engine:
                 continue
             result.objects += 1
             for f in self.check_object(obj, sub, result.errors):
-                if f.line is not None:
+                if doc.aliased and f.line is not None:
                     at = (f.rule, f.line, f.column, f.message)
                     if at in reported:
                         continue

@@ -25,6 +25,9 @@ MAX_DOCUMENT_CHARS = 256 << 20  # one document as objects costs up to ~27x its t
 _FIRST_CHAR = re.compile(r"\s*(\S)")
 _DUPLICATE = "duplicate key {!r}: Kubernetes keeps only the last value"
 MAX_ERRORS_PER_FILE = 1000
+# libyaml refuses JSON's surrogate escapes (json.dumps writes an emoji as \ud83d\ude00): for
+# positions only, each becomes an escape of the same length
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 class Lines:
@@ -91,7 +94,7 @@ def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool
                 cap.dropped += raw.duplicate_keys.dropped
                 cap.trim()
                 yield Document(name, index, raw.obj, _locator(text, start, end, line_offset, k, raw.start_line),
-                               lines, raw.start_line + line_offset)
+                               lines, raw.start_line + line_offset, raw.aliased)
                 cap.trim()  # what the caller found in it
                 index += 1
         except YAMLInputError as e:
@@ -199,7 +202,7 @@ def _read_json(name, text, lines, errors) -> Iterator[Document]:
         # key) in a file re-reads it once with the position-keeping reader.
         if "raw" not in cache:
             try:
-                cache["raw"] = next(iter_documents(text, positions=True))
+                cache["raw"] = next(iter_documents(_SURROGATE.sub(r"\\u0058", text), positions=True))
             except (YAMLInputError, StopIteration):
                 cache["raw"] = None
         return cache["raw"]

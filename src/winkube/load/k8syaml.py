@@ -185,6 +185,7 @@ class RawDocument:
     start_line: int  # 1-based line of the document's first node
     end_line: int
     duplicate_keys: Duplicates  # (key, line, column) of later duplicates
+    aliased: bool  # an alias was used: parts of obj are shared
     # positions=True only: id(container) -> {key: packed} for mappings, array of packed for sequences
     positions: dict[int, object] | None = None
 
@@ -360,7 +361,8 @@ def _build(get, want_positions: bool):
                 merge_key = False
                 kind = 1
             elif cls is DocumentEndEvent:
-                yield RawDocument(root, doc_start or event.start_mark.line + 1, event.end_mark.line + 1, duplicates, table)
+                yield RawDocument(root, doc_start or event.start_mark.line + 1, event.end_mark.line + 1, duplicates,
+                                  expanded > 0, table)
                 break
             else:  # pragma: no cover - libyaml sends nothing else inside a document
                 continue

@@ -20,6 +20,7 @@ class Document:
     locate: Callable[[Path], tuple[int, int]]  # object path -> (line, column), nearest existing parent
     line_text: Callable[[int], str]  # 1-based line -> its text
     start_line: int = 1
+    aliased: bool = False  # YAML aliases share parts of obj: one source location, many paths
 
     @property
     def ref(self) -> ObjectRef:
