@@ -10,7 +10,7 @@ import sys
 import threading
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-_STACK = 256 * 1024 * 1024  # libyaml's composer recurses in C; deep (but legal) input needs room
+_STACK = 256 * 1024 * 1024  # room for recursion in C extensions on deep input (the YAML reader itself no longer recurses)
 
 LINT_EPILOG = """\
 examples:
@@ -113,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
+    if sys.stdout is None:  # started with fd 1 closed (`winkube lint x >&-`): Python leaves sys.stdout None
+        return _fail("standard output is closed: nowhere to write the report")
     box: dict = {}
 
     def work():
