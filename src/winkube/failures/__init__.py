@@ -24,7 +24,7 @@ from .normalize import Unwrapped, unwrap
 __all__ = ["FailureEntry", "Match", "Diagnosis", "catalogue", "match", "diagnose", "explain_message", "Facts"]
 
 LAYERS = ("image", "sandbox", "hcs", "cni", "service", "dns", "csi", "storage", "gmsa", "hostprocess",
-          "identity", "kubelet", "admission", "exit")
+          "identity", "kubelet", "admission", "exit", "client")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,7 @@ class FailureEntry:
     cap: str = ""  # "medium": the words alone cannot tell this cause from another …
     confirm: tuple[str, ...] = ()  # … unless one of these holds ("phase:start", a context predicate)
     literal: int = 0  # characters of plain text in the pattern (ties go to the more specific entry)
+    example_context: dict = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,7 @@ def _entry(row: dict, layer: str) -> FailureEntry:
         not_phase=row.get("not_phase") or "", needs=tuple(ctx.get("needs") or ()), against=tuple(ctx.get("against") or ()),
         example=str(row.get("example") or ""), prior=float(row.get("prior") or 0.0),
         cap=row.get("cap") or "", confirm=tuple(row.get("confirm") or ()),
+        example_context=dict(row.get("example_context") or {}),
         literal=len(re.sub(r"\\.|\(\?\w\)|[\[\](){}|?*+^$.\\]", "", row["pattern"])),
     )
 
@@ -128,8 +130,11 @@ def _score(e: FailureEntry, u: Unwrapped, codes: set[int], facts: Facts) -> Matc
         return None
     words = " ".join(m.group(0).split())
     spec = min(1.0, len(words) / 45)
+    if e.codes and any(c.value in e.codes for c in decode(words)):
+        spec = 1.0  # the words are a Windows status code this entry is about: nothing is more specific
     score = (0.30 + 0.45 * spec) if e.exact else (0.20 + 0.30 * spec)
-    score += 0.04 * len(e.also) + e.prior + 0.0005 * min(200, e.literal)
+    # ties go to the entry that matched more of the message, then to the more specific pattern
+    score += 0.04 * len(e.also) + e.prior + 0.0003 * min(200, len(words)) + 0.0001 * min(200, e.literal)
     because = [f'"{words[:90]}{"…" if len(words) > 90 else ""}"']
     if e.codes & codes:
         score += 0.10

@@ -216,3 +216,21 @@ def evaluate(spec: str, f: Facts, u: Unwrapped) -> tuple[bool | None, str]:
 
 
 __all__ += ["evaluate", "replace"]
+
+
+def facts_from_dict(d: dict) -> Facts:
+    """Facts written as data (a catalogue example's context): node_os, node_build, node_runtime,
+    pod_os, images (references, or {ref, os, builds}), run_as_user, hostprocess."""
+    images = []
+    for i in d.get("images") or ():
+        if isinstance(i, str):
+            images.append(_image_fact(i))
+        else:
+            images.append(ImageFact(i["ref"], i.get("os"), frozenset(int(b) for b in i.get("builds") or ()), "given"))
+    return Facts(node=d.get("node", ""), node_os=d.get("node_os"), node_build=d.get("node_build"),
+                 node_runtime=d.get("node_runtime", ""), pod=d.get("pod", ""), pod_os=d.get("pod_os"),
+                 images=tuple(images), run_as_user=d.get("run_as_user"), hostprocess=d.get("hostprocess"),
+                 notes=("given",))
+
+
+__all__ += ["facts_from_dict"]

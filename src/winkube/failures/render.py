@@ -51,10 +51,42 @@ def render(d, out: TextIO, *, limit: int = 3) -> None:
         out.write("no catalogue entry matches this message\n")
     for c in d.codes:
         via = f", {c.via}" if c.via else ""
-        out.write(_wrap("code:", f"{c.written} = {c.hex} {c.name} ({c.kind}{via}): {c.text}"
+        written = "" if c.written.lower() == c.hex.lower() else f"{c.written} = "
+        out.write(_wrap("code:", f"{written}{c.hex} {c.name} ({c.kind}{via}): {c.text}"
                         + (f" — usually: {c.hint}" if c.hint else "")) + "\n")
     if d.confidence in ("none", "low"):
         out.write("  collect next:\n")
         for step, source in collect_steps(d)[:5]:
             out.write(textwrap.fill(f"- {step} ({source})", width=100, initial_indent="    ",
                                     subsequent_indent="      ", break_long_words=False, break_on_hyphens=False) + "\n")
+
+
+def to_dict(d) -> dict:
+    """The diagnosis as JSON (winkube explain -o json)."""
+    return {
+        "readAs": list(d.unwrapped.peeled),
+        "confidence": d.confidence,
+        "candidates": [{"id": m.entry.id, "title": m.entry.title, "layer": m.entry.layer, "diagnosis": m.entry.diagnosis,
+                        "stage": m.entry.stage.value, "score": m.score, "decidedBy": list(m.because),
+                        "cause": m.entry.cause, "fix": m.entry.fix, "source": m.entry.source} for m in d.candidates],
+        "codes": [{"written": c.written, "value": c.hex, "name": c.name, "kind": c.kind, "text": c.text,
+                   "hint": c.hint, "via": c.via, "source": c.source} for c in d.codes],
+        "collectNext": [{"step": s, "source": src} for s, src in collect_steps(d)] if d.confidence in ("none", "low") else [],
+    }
+
+
+def render_facts(f, out: TextIO) -> None:
+    """What the context said (for explain --pod)."""
+    parts = []
+    if f.pod:
+        parts.append(f"pod {f.pod}" + (f" (meant for {f.pod_os})" if f.pod_os else ""))
+    if f.node:
+        parts.append(f"node {f.node}: {f.node_os or '?'}" + (f" build {f.node_build}" if f.node_build else "")
+                     + (f", {f.node_runtime}" if f.node_runtime else ""))
+    for i in f.images:
+        parts.append(f"image {i.ref}: {i.os or 'OS unknown'}" + (f" {','.join(map(str, sorted(i.builds)))}" if i.builds else ""))
+    if f.run_as_user:
+        parts.append("runAsUser set")
+    if f.hostprocess:
+        parts.append("HostProcess")
+    out.write("context: " + "; ".join(parts) + "\n")
