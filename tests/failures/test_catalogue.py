@@ -108,3 +108,17 @@ def test_codes_table_has_no_duplicates_and_ids_and_guids_are_not_codes():
     assert decode("container 0238a43119b6620289ef8e8d747a773f999ddc1b0b160739799de102f08d4e45") == []
     assert decode('"ID":"d3f5213b-abc6-4bea-8f1f-d3f3105a67ea" at 12:53:53.142414   23840') == []
     assert decode("exit status 1, exit code 2") == []
+
+
+def test_the_audit_prefilter_never_loses_a_match():
+    """audit skips texts the quick pre-filter rules out; it must let through every text the
+    catalogue matches (all examples, all collected real messages, all E1–E41 cases)."""
+    from winkube.failures.prefilter import may_match
+
+    from .test_failures import CASES
+    texts = [e.example for e in EXAMPLES] + [m["message"] for m in yaml.safe_load(DATA.read_text())["messages"]]
+    texts += [c[0] for c in CASES.values()]
+    for t in texts:
+        if diagnose(t).candidates:
+            assert may_match(t), t[:200]
+    assert not may_match("Successfully pulled image \"nginx:1.27\" in 2.1s") and not may_match("Started container web")

@@ -291,7 +291,7 @@ class Auditor:
         def facts(key: tuple[str, str], node: str | None) -> Facts:
             """What the pod and its node say: context that decides between causes."""
             f = pod_facts.get(key) or Facts()
-            return f.merged(node_facts[node]) if node in node_facts else f
+            return (f.merged(node_facts[node]) if node in node_facts else f).anonymous()
 
         for (ns, name), owner, node, hits in pod_hits:
             pod_ref = ObjectRef("v1", "Pod", ns, name)
@@ -492,24 +492,16 @@ def _unsettled(pod: dict) -> bool:
 
 
 class _Matcher:
-    """Pod statuses and Events → (where, reason, message) worth diagnosing; a combined regex of the
-    catalogue's patterns skips the (common) clean case."""
+    """Pod statuses and Events → (where, reason, message) worth diagnosing; the catalogue's quick
+    pre-filter (winkube.failures.prefilter) skips the (common) clean case."""
 
     def __init__(self):
-        import re
-
-        from ..failures import catalogue
-        parts = []
-        for e in catalogue():
-            p = e.pattern.pattern
-            if p.startswith("(?s)"):
-                p = p[4:]
-            parts.append(f"(?:{p})")
-        self._any = re.compile("|".join(parts), re.IGNORECASE | re.DOTALL)
+        from ..failures.prefilter import may_match
+        self._may_match = may_match
 
     def _hits(self, where: str, reason: str, message: str, out: list) -> None:
         text = f"{reason}: {message}" if reason and message else (reason or message)
-        if text and self._any.search(text):
+        if text and self._may_match(text):
             out.append((where, reason, message))
 
     def pod(self, pod: dict) -> list:

@@ -38,6 +38,11 @@ class Facts:
     hostprocess: bool | None = None
     notes: tuple[str, ...] = field(default=())  # where the facts came from, for people
 
+    def anonymous(self) -> "Facts":
+        """The same facts without the pod's and node's names: what a diagnosis depends on (so that
+        pods failing alike share one diagnosis)."""
+        return replace(self, node="", pod="", notes=())
+
     def merged(self, other: "Facts") -> "Facts":
         """Facts of other win where they are known (pod/node facts over message guesses)."""
         kw = {}
@@ -113,8 +118,12 @@ def _node_is(os_: str):
     def p(f: Facts, u: Unwrapped):
         if f.node_os is None:
             return None, ""
-        return f.node_os == os_, f"node {f.node or ''} runs {f.node_os}".replace("node  ", "node ")
+        return f.node_os == os_, (f"node {f.node}" if f.node else "the node") + f" runs {f.node_os}"
     return p
+
+
+def _pod_name(f: Facts) -> str:
+    return f"pod {f.pod}" if f.pod else "the pod"
 
 
 def _images(f: Facts, u: Unwrapped) -> tuple[ImageFact, ...]:
@@ -166,7 +175,7 @@ def _flag(name: str, what: str):
         v = getattr(f, name)
         if v is None:
             return None, ""
-        return bool(v), f"pod {f.pod} {'sets' if v else 'does not set'} {what}"
+        return bool(v), f"{_pod_name(f)} {'sets' if v else 'does not set'} {what}"
     return p
 
 
@@ -174,7 +183,7 @@ def _pod_os(os_: str):
     def p(f: Facts, u: Unwrapped):
         if f.pod_os is None:
             return None, ""
-        return f.pod_os == os_, f"pod {f.pod} is meant for {f.pod_os}"
+        return f.pod_os == os_, f"{_pod_name(f)} is meant for {f.pod_os}"
     return p
 
 
