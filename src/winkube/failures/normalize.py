@@ -14,7 +14,9 @@ import json
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Unwrapped", "unwrap"]
+__all__ = ["Unwrapped", "unwrap", "LIMIT"]
+
+LIMIT = 64 * 1024  # characters of a message that are read (Kubernetes caps termination messages at 4 KiB)
 
 _KLOG = re.compile(r"(?m)^[ \t>*]*[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+\s+[\w.-]+:\d+\]\s?")
 _LOGFMT_TIME = re.compile(r'(?m)\btime="[^"]*"\s+level=\w+\s+msg=')
@@ -86,8 +88,11 @@ def _extra(s: str) -> dict:
 
 def unwrap(message: str) -> Unwrapped:
     raw = message or ""
-    s = raw[:200_000]  # a pasted log can be long; the first 200k characters are plenty
     peeled: list[str] = []
+    if len(raw) > LIMIT:  # a pasted log can be long; time is bounded by reading its start only
+        raw = raw[:LIMIT]
+        peeled.append(f"the first {LIMIT // 1024} KiB")
+    s = raw
     reason = ""
     m = _EVENT.search(s)
     if m:
