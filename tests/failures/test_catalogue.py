@@ -4,7 +4,6 @@ answered with its own diagnosis through `winkube explain`, every code decoded in
 message writes it."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import pytest
