@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 import threading
 
@@ -93,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--kubeconfig", metavar="FILE", help="with --pod: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, else in-cluster)")
     explain.add_argument("--context", metavar="NAME", help="with --pod: kubeconfig context")
     explain.add_argument("--request-timeout", type=float, default=30.0, metavar="SECONDS", help="with --pod: per request (default: 30)")
+    explain.add_argument("--resolve-images", action="store_true", help="with --pod: read the images' platforms from their registries")
+    explain.add_argument("--insecure-registry", action="append", default=[], metavar="HOST", help="with --resolve-images: plain HTTP for this loopback registry")
+    explain.add_argument("--ca-file", metavar="FILE", help="with --resolve-images: CA bundle for registries with a private CA")
+    explain.add_argument("--docker-config", metavar="PATH", help="with --resolve-images: Docker config (auths, credential helpers)")
     explain.add_argument("-o", "--output", default="text", choices=["text", "json"], help="output format for messages (default: text)")
 
     profile = sub.add_parser("profile", help="cluster profiles")
@@ -180,7 +185,8 @@ def _dispatch(args, parser) -> int:
         if rule is not None:
             explain(rule, sys.stdout)
             return EXIT_OK
-        if " " in args.rule.strip() or "(0x" in args.rule:  # not a rule id: a failure message pasted from kubectl describe / events / logs
+        if " " in args.rule.strip() or "(0x" in args.rule or re.fullmatch(r"-?\d{7,10}|0x[0-9a-fA-F]{1,8}", args.rule.strip()):
+            # not a rule id: a failure message pasted from kubectl describe / events / logs, or a bare Windows code
             from .failures.command import explain_message_command
             return explain_message_command(args.rule, args.output)
         return _fail(f"no rule {args.rule!r} (see `winkube rules`; or paste a failure message in quotes)")

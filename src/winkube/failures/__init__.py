@@ -158,14 +158,19 @@ def _score(e: FailureEntry, u: Unwrapped, codes: set[int], facts: Facts) -> Matc
             because.append(f"but {why}")
     capped = False
     if e.cap:
-        capped = not any(_holds(c, u, facts) for c in e.confirm)
+        why = next((w for c in e.confirm if (w := _holds(c, u, facts))), "")
+        capped = not why
+        if why and why not in because:
+            because.append(why)
     return Match(e, text, m.span(), round(max(0.0, min(1.0, score)), 3), tuple(because), capped)
 
 
-def _holds(cond: str, u: Unwrapped, facts: Facts) -> bool:
+def _holds(cond: str, u: Unwrapped, facts: Facts) -> str:
+    """Why cond holds ("" when it does not)."""
     if cond.startswith("phase:"):
-        return cond[6:] in u.phases
-    return evaluate(cond, facts, u)[0] is True
+        return f"{cond[6:]} phase" if cond[6:] in u.phases else ""
+    val, why = evaluate(cond, facts, u)
+    return why if val is True else ""
 
 
 def _confidence(ranked: list[Match]) -> str:

@@ -33,9 +33,14 @@ def explain_pod_command(args) -> int:
     ns, sep, name = args.pod.partition("/")
     if not sep or not ns or not name:
         return _fail("--pod takes NAMESPACE/NAME")
+    resolve = None
+    if args.resolve_images:
+        from ..registry.resolve import ResolveOptions
+        resolve = ResolveOptions(insecure_registries=tuple(args.insecure_registry or ()), ca_file=args.ca_file,
+                                 docker_config=args.docker_config)
     try:
         with Cluster.connect(args.kubeconfig, args.context, timeout=args.request_timeout) as cluster:
-            r = explain_pod(cluster, ns, name, args.rule)
+            r = explain_pod(cluster, ns, name, args.rule, resolve)
     except ClusterError as e:
         return _fail(str(e))
     if args.output == "json":
