@@ -83,27 +83,30 @@ def facts_from_message(u: Unwrapped) -> Facts:
 
 def facts_from_node(node: dict) -> Facts:
     """A Node object (or its nodeInfo/labels) → node facts."""
-    from ..compat import parse_build
+    from ..k8s.labels import LABEL_BUILD, labelled_os
+    from ..k8s.versions import parse_build
     meta, status = node.get("metadata") or {}, node.get("status") or {}
     labels = meta.get("labels") or {}
     info = status.get("nodeInfo") or {}
-    os_ = (info.get("operatingSystem") or labels.get("kubernetes.io/os") or "").lower() or None
+    os_ = (info.get("operatingSystem") or labelled_os(labels) or "").lower() or None
     build = None
     if os_ == "windows":
-        build = parse_build(labels.get("node.kubernetes.io/windows-build")) or parse_build(info.get("kernelVersion"))
+        build = parse_build(labels.get(LABEL_BUILD)) or parse_build(info.get("kernelVersion"))
     return Facts(node=meta.get("name") or "", node_os=os_, node_build=build,
                  node_runtime=info.get("containerRuntimeVersion") or "", notes=(f"node {meta.get('name') or '?'}",))
 
 
 def facts_from_pod(pod: dict, image_facts: dict[str, ImageFact] | None = None) -> Facts:
     """A Pod object → pod facts (intent, images, runAsUser, HostProcess)."""
+    from ..k8s.labels import labelled_os
+    from ..k8s.workloads import CONTAINER_LISTS
     meta, spec = pod.get("metadata") or {}, pod.get("spec") or {}
     psc = spec.get("securityContext") or {}
-    containers = [c for k in ("initContainers", "containers", "ephemeralContainers") for c in spec.get(k) or () if isinstance(c, dict)]
+    containers = [c for k in CONTAINER_LISTS for c in spec.get(k) or () if isinstance(c, dict)]
     run_as_user = psc.get("runAsUser") is not None or any((c.get("securityContext") or {}).get("runAsUser") is not None for c in containers)
     hp = bool((psc.get("windowsOptions") or {}).get("hostProcess")) or any(
         ((c.get("securityContext") or {}).get("windowsOptions") or {}).get("hostProcess") for c in containers)
-    pod_os = ((spec.get("os") or {}).get("name") or (spec.get("nodeSelector") or {}).get("kubernetes.io/os") or "").lower() or None
+    pod_os = ((spec.get("os") or {}).get("name") or labelled_os(spec.get("nodeSelector") or {}) or "").lower() or None
     refs = [c.get("image") for c in containers if isinstance(c.get("image"), str)]
     images = tuple((image_facts or {}).get(r) or _image_fact(r) for r in dict.fromkeys(refs))
     name = f"{meta.get('namespace') or 'default'}/{meta.get('name') or '?'}"
@@ -160,7 +163,7 @@ def _build_match(f: Facts, u: Unwrapped):
 
 
 def _old_matcher(f: Facts, u: Unwrapped):
-    from ..compat import parse_containerd_version
+    from ..k8s.versions import parse_containerd_version
     if not f.node_runtime.startswith("containerd"):
         return None, ""
     v = parse_containerd_version(f.node_runtime.split("://", 1)[-1])

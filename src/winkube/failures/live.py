@@ -23,7 +23,7 @@ class PodFailures:
 def registry_image_facts(refs: list[str], options) -> tuple[dict[str, ImageFact], list[str]]:
     """Each image's OS and Windows builds from its registry (winkube.registry): an image with any
     Windows entry counts as Windows (with those builds), one with only Linux entries as Linux."""
-    from ..compat import parse_build
+    from ..k8s.versions import parse_build
     from ..lintimages import summarize
     from ..registry.resolve import resolve_many_sync
     out: dict[str, ImageFact] = {}
