@@ -122,6 +122,10 @@ def catalogue() -> tuple[FailureEntry, ...]:
 # --------------------------------------------------------------------------------------- ranking
 
 def _score(e: FailureEntry, u: Unwrapped, codes: set[int], facts: Facts) -> Match | None:
+    """0..1: how much of the message the entry's words explain (45 characters of matched text is a
+    full sentence of a real message; a symptom pattern counts less), then evidence for and against.
+    Context weighs more than words (+0.2 confirmed, -0.4 contradicted, -0.5 ruled out) because it
+    is what tells apart the causes that print the same words."""
     text = u.text
     m = e.pattern.search(text)
     if m is None:
@@ -198,10 +202,7 @@ def diagnose(message: str, facts: Facts | None = None) -> Diagnosis:
     values = {c.value for c in codes} | {c.value & 0xFFFF for c in codes if c.via}
     hits = [m for e in catalogue() if (m := _score(e, u, values, f)) is not None]
     hits.sort(key=lambda h: (-h.score, not h.entry.exact, int(h.entry.id[1:])))
-    best: dict[str, Match] = {}
-    for h in hits:  # one line per entry; the same diagnosis may come back under several entries
-        best.setdefault(h.entry.id, h)
-    ranked = [h for h in best.values() if h.score > 0.05]
+    ranked = [h for h in hits if h.score > 0.05]  # ruled out by the context: not shown
     return Diagnosis(u, codes, tuple(ranked), _confidence(ranked), f)
 
 
