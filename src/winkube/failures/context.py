@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from ..k8s.workloads import as_dict, as_list
 from .normalize import Unwrapped
 
 __all__ = ["ImageFact", "Facts", "facts_from_message", "facts_from_pod", "facts_from_node", "PREDICATES"]
@@ -81,37 +82,50 @@ def facts_from_message(u: Unwrapped) -> Facts:
     return Facts(node_os=node_os, node_build=node_build, images=images, notes=notes)
 
 
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _labelled_os(labels) -> str | None:
+    """The OS a node's labels or a nodeSelector name (the GA label first, then the beta one)."""
+    from ..k8s.labels import OS_LABELS
+    if not isinstance(labels, dict):
+        return None
+    return next((str(labels[k]) for k in OS_LABELS if isinstance(labels.get(k), str)), None)
+
+
 def facts_from_node(node: dict) -> Facts:
     """A Node object (or its nodeInfo/labels) → node facts."""
-    from ..k8s.labels import LABEL_BUILD, labelled_os
+    from ..k8s.labels import LABEL_BUILD
     from ..k8s.versions import parse_build
-    meta, status = node.get("metadata") or {}, node.get("status") or {}
-    labels = meta.get("labels") or {}
-    info = status.get("nodeInfo") or {}
-    os_ = (info.get("operatingSystem") or labelled_os(labels) or "").lower() or None
+    meta, status = as_dict(node.get("metadata")), as_dict(node.get("status"))
+    labels, info = as_dict(meta.get("labels")), as_dict(status.get("nodeInfo"))
+    os_ = (_text(info.get("operatingSystem")) or _labelled_os(labels) or "").lower() or None
     build = None
     if os_ == "windows":
-        build = parse_build(labels.get(LABEL_BUILD)) or parse_build(info.get("kernelVersion"))
-    return Facts(node=meta.get("name") or "", node_os=os_, node_build=build,
-                 node_runtime=info.get("containerRuntimeVersion") or "", notes=(f"node {meta.get('name') or '?'}",))
+        build = parse_build(_text(labels.get(LABEL_BUILD))) or parse_build(_text(info.get("kernelVersion")))
+    name = _text(meta.get("name"))
+    return Facts(node=name, node_os=os_, node_build=build, node_runtime=_text(info.get("containerRuntimeVersion")),
+                 notes=(f"node {name or '?'}",))
 
 
 def facts_from_pod(pod: dict, image_facts: dict[str, ImageFact] | None = None) -> Facts:
     """A Pod object → pod facts (intent, images, runAsUser, HostProcess)."""
-    from ..k8s.labels import labelled_os
     from ..k8s.workloads import CONTAINER_LISTS
-    meta, spec = pod.get("metadata") or {}, pod.get("spec") or {}
-    psc = spec.get("securityContext") or {}
-    containers = [c for k in CONTAINER_LISTS for c in spec.get(k) or () if isinstance(c, dict)]
-    run_as_user = psc.get("runAsUser") is not None or any((c.get("securityContext") or {}).get("runAsUser") is not None for c in containers)
-    hp = bool((psc.get("windowsOptions") or {}).get("hostProcess")) or any(
-        ((c.get("securityContext") or {}).get("windowsOptions") or {}).get("hostProcess") for c in containers)
-    pod_os = ((spec.get("os") or {}).get("name") or labelled_os(spec.get("nodeSelector") or {}) or "").lower() or None
+    # a pod is whatever the server or a dump says: read tolerantly (wrong types say nothing)
+    meta, spec = as_dict(pod.get("metadata")), as_dict(pod.get("spec"))
+    psc = as_dict(spec.get("securityContext"))
+    containers = [c for k in CONTAINER_LISTS for c in as_list(spec.get(k)) if isinstance(c, dict)]
+    csc = [as_dict(c.get("securityContext")) for c in containers]
+    run_as_user = psc.get("runAsUser") is not None or any(sc.get("runAsUser") is not None for sc in csc)
+    hp = as_dict(psc.get("windowsOptions")).get("hostProcess") is True or any(
+        as_dict(sc.get("windowsOptions")).get("hostProcess") is True for sc in csc)
+    pod_os = (_text(as_dict(spec.get("os")).get("name")) or _labelled_os(spec.get("nodeSelector")) or "").lower() or None
     refs = [c.get("image") for c in containers if isinstance(c.get("image"), str)]
     images = tuple((image_facts or {}).get(r) or _image_fact(r) for r in dict.fromkeys(refs))
-    name = f"{meta.get('namespace') or 'default'}/{meta.get('name') or '?'}"
+    name = f"{_text(meta.get('namespace')) or 'default'}/{_text(meta.get('name')) or '?'}"
     return Facts(pod=name, pod_os=pod_os, images=images, run_as_user=run_as_user, hostprocess=hp,
-                 node=spec.get("nodeName") or "", notes=(f"pod {name}",))
+                 node=_text(spec.get("nodeName")), notes=(f"pod {name}",))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,37 +5,44 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..k8s.workloads import as_dict, as_list
+
 __all__ = ["pod_messages", "event_message"]
 
 
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def pod_messages(pod: dict) -> Iterator[tuple[str, str, str]]:
-    """(where, reason, message) for every place of the pod's status that carries a message."""
-    status = pod.get("status")
+    """(where, reason, message) for every place of the pod's status that carries a message. A status
+    is whatever the server or a dump says: it is read tolerantly (wrong types say nothing)."""
+    status = as_dict(pod.get("status"))
     if not status:
         return
-    if status.get("reason") or status.get("message"):
-        yield "status", status.get("reason") or "", status.get("message") or ""
-    for c in status.get("conditions") or ():
-        if c.get("message") and c.get("status") != "True":
-            yield f"conditions[{c.get('type')}]", c.get("reason") or "", c["message"]
+    if _text(status.get("reason")) or _text(status.get("message")):
+        yield "status", _text(status.get("reason")), _text(status.get("message"))
+    for c in map(as_dict, as_list(status.get("conditions"))):
+        if _text(c.get("message")) and c.get("status") != "True":
+            yield f"conditions[{_text(c.get('type'))}]", _text(c.get("reason")), _text(c.get("message"))
     for list_name in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"):
-        for cs in status.get(list_name) or ():
-            name = cs.get("name")
+        for cs in map(as_dict, as_list(status.get(list_name))):
+            name = _text(cs.get("name"))
             for state_name in ("state", "lastState"):
-                state = cs.get(state_name) or {}
+                state = as_dict(cs.get(state_name))
                 for sub in ("waiting", "terminated"):
-                    s = state.get(sub)
+                    s = as_dict(state.get(sub))
                     if not s:
                         continue
-                    msg = s.get("message") or ""
+                    msg = _text(s.get("message"))
                     code = s.get("exitCode")
-                    if sub == "terminated" and code not in (None, 0):
+                    if sub == "terminated" and isinstance(code, int) and not isinstance(code, bool) and code != 0:
                         msg = f"{msg} (exit code {code})" if msg else f"exit code {code}"
-                    if msg or s.get("reason"):
-                        yield f"{list_name}[{name}].{state_name}.{sub}", s.get("reason") or "", msg
+                    if msg or _text(s.get("reason")):
+                        yield f"{list_name}[{name}].{state_name}.{sub}", _text(s.get("reason")), msg
 
 
 def event_message(ev: dict) -> tuple[str, str, str] | None:
-    reason = ev.get("reason") or ""
-    message = ev.get("message") or ev.get("note") or ""
+    reason = _text(ev.get("reason"))
+    message = _text(ev.get("message")) or _text(ev.get("note"))
     return (f"Event {reason}", reason, message) if (message or reason) else None
