@@ -121,7 +121,7 @@ def test_transfer_service_downloads_every_matching_entry():
     rc, out, err = _run([f"file:{index}", "-o", "json", "--no-cache"])
     assert rc == 0, err
     (img,) = json.loads(out)["images"]
-    assert img["transfer_downloads"] == {"26100": ["10.0.20348.3207", "10.0.26100.3194"],
+    assert img["transferDownloads"] == {"26100": ["10.0.20348.3207", "10.0.26100.3194"],
                                          "26200": ["10.0.20348.3207", "10.0.26100.3194"]}
     rc, out, err = _run([f"file:{index}", "--no-cache"])
     # hosts per entry: containerd releases that judge alike share a line, adjacent ranges joined

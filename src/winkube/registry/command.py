@@ -148,7 +148,7 @@ def analyse(image: Any, containerd: str | None, arch: str) -> dict[str, Any]:
             got = compat.fetched(build, plats, transfer[-1], architecture=arch) if transfer else []
             if len(got) > 1:  # the transfer service downloads every matching entry
                 downloads[str(build)] = [p.os_version or "(no os.version)" for p in got]
-    return {**image.to_json(), "platforms": entries, "selection": selection, "transfer_downloads": downloads}
+    return {**image.to_json(), "platforms": entries, "selection": selection, "transferDownloads": downloads}
 
 
 def _write_selection(out: TextIO, selection: dict[str, dict[str, str | None]], eras: list, containerd: str | None) -> None:
@@ -230,9 +230,9 @@ def _write_table(out: TextIO, results: dict[str, Any], containerd: str | None, a
         if a["selection"]:
             out.write(f"  Entry containerd picks on each Windows host ({arch}):\n")
             _write_selection(out, a["selection"], eras, containerd)
-        if a["transfer_downloads"]:
+        if a["transferDownloads"]:
             out.write("  containerd 2.1+ pulls through the transfer service and downloads every matching entry, not only its pick:\n")
-            for build, versions in a["transfer_downloads"].items():
+            for build, versions in a["transferDownloads"].items():
                 out.write(f"    {compat.build_name(int(build))}: {', '.join(versions)}\n")
 
 
