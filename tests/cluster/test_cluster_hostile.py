@@ -347,3 +347,19 @@ def test_request_timeout_bounds_a_whole_command_against_a_trickling_server(tmp_p
         took = time.monotonic() - t0
     assert p.returncode == 2 and b"timed out after 1s" in p.stderr, p.stderr[-2000:]
     assert took < 10, f"{command} took {took:.1f}s"
+
+
+@pytest.mark.parametrize("name, text", [
+    ("dump.json", '{"kind": "List", "items": [1, "x", {"kind": "Pod", "metadata": {"name": "p"}}, null, [1]]}'),
+    ("dump.yaml", "kind: List\nitems:\n- 1\n- kind: Pod\n  metadata: {name: p}\n- [x]\n"),
+])
+def test_dump_items_that_are_not_objects_are_reported(tmp_path, name, text):
+    """A dump is a server's answer saved to a file: its odd items are errors too, not silently dropped."""
+    from winkube.cluster import iter_dump
+    path = tmp_path / name
+    path.write_text(text)
+    errors: list[str] = []
+    objs = list(iter_dump([str(path)], errors))
+    assert [o["metadata"]["name"] for o in objs] == ["p"]
+    assert any("an item is not a Kubernetes object" in e for e in errors), errors
+    assert any(" items in all are not Kubernetes objects" in e for e in errors), errors
