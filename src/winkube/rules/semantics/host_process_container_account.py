@@ -20,12 +20,14 @@ IMAGE_ACCOUNTS = {"containeruser": "ContainerUser", "containeradministrator": "C
     summary="a HostProcess container runs as ContainerUser or ContainerAdministrator",
     explanation="""A HostProcess container is a process on the host, so it runs as a user that is available
     on the host or in its domain. The HostProcess page lists the Windows service accounts it supports
-    (NT AUTHORITY\\SYSTEM, NT AUTHORITY\\Local service, NT AUTHORITY\\NetworkService) and newer releases
-    a local user group. ContainerUser and ContainerAdministrator are accounts inside Windows container
+    (NT AUTHORITY\\SYSTEM, NT AUTHORITY\\Local service, NT AUTHORITY\\NetworkService) and, with
+    containerd 1.7 or newer, the name of a local user group on the node, for which the runtime creates an
+    ephemeral local account. ContainerUser and ContainerAdministrator are accounts inside Windows container
     images (their own SAM, not shared with the host); a Windows host does not have them, so the
-    container cannot log on as them.""",
+    container cannot log on as them (unless someone created a local group of that name on the node).""",
     fix="Set windowsOptions.runAsUserName to NT AUTHORITY\\Local service (least privilege), NT AUTHORITY\\NetworkService or NT AUTHORITY\\SYSTEM.",
-    source=f"{HOSTPROCESS}; kubernetes/website: content/en/docs/concepts/windows/intro.md (Identity: the SAM is not shared between host and containers)",
+    source=f"{HOSTPROCESS}; kubernetes/website#37340 (Local accounts); microsoft/hcsshim#1286; "
+           "kubernetes/website: content/en/docs/concepts/windows/intro.md (Identity: the SAM is not shared between host and containers)",
     fails=r"""
     apiVersion: v1
     kind: Pod
