@@ -60,7 +60,7 @@ bench-webhook: $(STAMP)
 
 ## fuzz: long randomized differential pass against the real kube-apiserver
 fuzz: $(STAMP) control-plane
-	WINKUBE_FUZZ_EXAMPLES=$${WINKUBE_FUZZ_EXAMPLES:-20000} $(BIN)/pytest tests/harness -k differential -p no:cacheprovider
+	WINKUBE_FUZZ_EXAMPLES=$${WINKUBE_FUZZ_EXAMPLES:-20000} WINKUBE_STRUCT_EXAMPLES=$${WINKUBE_STRUCT_EXAMPLES:-90000} $(BIN)/pytest tests/harness -k differential -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

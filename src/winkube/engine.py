@@ -13,7 +13,7 @@ from .model.paths import Path, render
 from .model.podview import WORKLOAD_KINDS, as_dict, as_list, pod_view
 from .model.profile import Profile, default_profile, with_cluster_objects
 from .rules import Rule, all_rules
-from .rules.context import DocContext, PodContext
+from .rules.context import DocContext, ObjectContext, PodContext
 
 IGNORE_ANNOTATION = "winkube.io/ignore"
 _CLUSTER_OBJECT = re.compile(r"""["']?kind["']?\s*:\s*["']?(Node|RuntimeClass)["']?\s*[,}\r\n]""")
@@ -72,6 +72,12 @@ def shape_errors(view) -> list[tuple[Path, str]]:
     if wo is not None and not isinstance(wo, dict):
         out.append((view.path("securityContext", "windowsOptions"), f"{render(view.path('securityContext', 'windowsOptions'))}: expected an object"))
     return out
+
+
+def _undecodable(octx: ObjectContext) -> bool:
+    """The structure rules found the value(s) the API server cannot decode."""
+    s = octx._structure
+    return s is not None and s.decoded is not None and (s.decoded.fatal is not None or s.decoded.type_error is not None)
 
 
 def _suppressed(obj: dict, view) -> set[str]:
@@ -153,22 +159,28 @@ class Engine:
         kind = obj["kind"]
         raw: list[tuple[Rule, object]] = []
         view = None
+        octx = ObjectContext(obj, self.kube_version)
+        raw = self._run(self.by_scope.get("object", ()), octx, doc, errors)
+        # (an apiVersion the release no longer serves still gets the pod rules: the spec moves
+        # unchanged to the served version)
         if kind in WORKLOAD_KINDS:
             view = pod_view(obj)
             problems = shape_errors(view)
-            if problems:
+            if problems and _undecodable(octx):
+                pass  # the structure rules report what the API server says about these values
+            elif problems:
                 for path, message in problems:
                     line = doc.locate(path)[0] if doc and self.options.locate else None
                     if errors is not None:
                         errors.append(InputError(doc.file if doc else "<object>", message, line))
-                return []
-            ctx = PodContext(view, self.options.profile, self.kube_version, self.options.images)
-            raw = self._run(self.by_scope.get("pod", ()), ctx, doc, errors)
-            if on_pod is not None:
-                on_pod(ctx)
+            else:
+                ctx = PodContext(view, self.options.profile, self.kube_version, self.options.images)
+                raw += self._run(self.by_scope.get("pod", ()), ctx, doc, errors)
+                if on_pod is not None:
+                    on_pod(ctx)
         elif kind in _SCOPE_BY_KIND:
             ctx = DocContext(obj, self.options.profile, self.kube_version)
-            raw = self._run(self.by_scope.get(_SCOPE_BY_KIND[kind], ()), ctx, doc, errors)
+            raw += self._run(self.by_scope.get(_SCOPE_BY_KIND[kind], ()), ctx, doc, errors)
         if not raw:
             return []
         skip = _suppressed(obj, view)
