@@ -92,8 +92,18 @@ def guess(ref: str) -> ImageHint:
             os_name = rule.row.get("os", "windows")
             if os_name != "windows":
                 return ImageHint(os_name, None, evidence, basis)
+            if not isinstance(build, int) and repo_hit and repo_hit.row.get("max_build"):
+                # the tag names no build; the repository has none newer than max_build
+                return ImageHint("windows", int(repo_hit.row["max_build"]), f"{evidence}, repository {repo} (no build newer than "
+                                 f"10.0.{repo_hit.row['max_build']})", basis)
             return ImageHint("windows", build if isinstance(build, int) else None, evidence, basis)
     if repo_hit:
+        row = repo_hit.row
+        if (tag is None or tag == "latest") and row.get("untagged_build"):
+            return ImageHint("windows", int(row["untagged_build"]), f"{repo}:{tag or 'latest'} is 10.0.{row['untagged_build']}", repo_hit.id)
+        if row.get("max_build"):
+            return ImageHint("windows", int(row["max_build"]), f"repository {repo} (no build newer than 10.0.{row['max_build']})",
+                             repo_hit.id)
         return ImageHint("windows", None, f"repository {repo}", repo_hit.id)
     return _UNKNOWN
 
