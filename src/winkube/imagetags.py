@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from winkube.knowledge import load
 
-__all__ = ["ImageHint", "guess"]
+__all__ = ["ImageHint", "guess", "guess_user"]
 
 
 @dataclass(frozen=True)
@@ -117,4 +117,21 @@ def _build_of(rule: _Rule, m: re.Match[str], vmap: dict[str, int]) -> int | None
         return int(rule.row["year_builds"][gd["year"]])
     if gd.get("version"):
         return vmap.get(gd["version"].lower())
+    return None
+
+
+@lru_cache(maxsize=None)
+def _user_rules() -> tuple[tuple[re.Pattern[str], dict[str, Any]], ...]:
+    return tuple((re.compile(r["pattern"]), r) for r in load("image_tags").get("image_users", ()))
+
+
+@lru_cache(maxsize=4096)
+def guess_user(ref: str) -> tuple[str, str] | None:
+    """(the user the image's config sets, "" for none; evidence) for images known by repository, else None."""
+    if not isinstance(ref, str) or not ref.strip():
+        return None
+    repo, _ = _split(ref)
+    for pattern, row in _user_rules():
+        if pattern.fullmatch(repo):
+            return str(row["user"]), f"repository {repo} ({row['id']})"
     return None

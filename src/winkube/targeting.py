@@ -28,6 +28,8 @@ class ImageUse:
     build: int | None  # Windows build of the image, when known
     evidence: str  # how we know (tag convention, registry, …)
     os_versions: tuple = ()  # from the registry: every Windows os.version in the index
+    user: str | None = None  # the image config's User ("" = none set); None = not known
+    user_evidence: str = ""
 
 
 @dataclass(slots=True)
@@ -285,7 +287,7 @@ def host_process(view: PodView) -> bool:
 
 
 def image_uses(view: PodView, resolved: dict) -> list[ImageUse]:
-    from .imagetags import guess  # tag conventions, knowledge/image_tags.yaml
+    from .imagetags import guess, guess_user  # tag conventions, knowledge/image_tags.yaml
 
     uses = []
     for c in view.containers(CONTAINER_LISTS):
@@ -293,12 +295,17 @@ def image_uses(view: PodView, resolved: dict) -> list[ImageUse]:
         if not isinstance(ref, str) or not ref:
             continue
         info = resolved.get(ref)
+        known_user = guess_user(ref)
+        user, user_evidence = known_user if known_user else (None, "")
         if info is not None:  # read from the registry: better than any tag convention
+            if getattr(info, "user", None) is not None:
+                user, user_evidence = info.user, "image config"
             uses.append(ImageUse(f"{c.list_name}[{c.index}]", c.path + ("image",), ref, info.os, info.build,
-                                 info.evidence, tuple(getattr(info, "os_versions", ()))))
+                                 info.evidence, tuple(getattr(info, "os_versions", ())), user, user_evidence))
             continue
         hint = guess(ref)
-        uses.append(ImageUse(f"{c.list_name}[{c.index}]", c.path + ("image",), ref, hint.os, hint.build, hint.evidence))
+        uses.append(ImageUse(f"{c.list_name}[{c.index}]", c.path + ("image",), ref, hint.os, hint.build, hint.evidence,
+                             (), user, user_evidence))
     return uses
 
 
