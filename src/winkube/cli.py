@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 import threading
 
@@ -30,11 +29,8 @@ configure with .winkube.yaml (found upward from the working directory; see docs/
 
 
 def _color(choice: str, stream) -> bool:
-    if choice == "always":
-        return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
-        return False
-    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
+    from .report import use_color
+    return use_color(choice, stream)
 
 
 def _add_profile_args(p: argparse.ArgumentParser) -> None:

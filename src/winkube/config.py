@@ -31,23 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from .errors import ConfigError
+from .k8s.versions import parse_kube_version
 from .model.finding import Finding, Severity
 
 CONFIG_NAME = ".winkube.yaml"
 KEYS = ("rules", "failOn", "profile", "platform", "kubeVersion", "exclude")
 _SEVERITIES = ", ".join(s.value for s in Severity)
-_KUBE_VERSION = re.compile(r"v?(1\.(0|[1-9][0-9]*))(\.(0|[1-9][0-9]*))?")
 
 
-class ConfigError(Exception):
-    """A config file that cannot be used; the message names the file and the key, for users."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(slots=True)
@@ -287,9 +279,10 @@ def _kube_version(where: str, value: Any) -> str:
             f"{where}: kubeVersion: quote the version (kubeVersion: \"{value}\"): YAML reads an unquoted "
             f"{value} as a number, so 1.30 would become 1.3"
         )
-    if not isinstance(value, str) or not _KUBE_VERSION.fullmatch(value.strip()):
+    if not isinstance(value, str) or parse_kube_version(value) is None:
         raise ConfigError(f"{where}: kubeVersion: expected a Kubernetes version like \"1.37\", got {_kind(value)}")
-    return value.strip().removeprefix("v")
+    major, minor = parse_kube_version(value)
+    return f"{major}.{minor}"
 
 
 def _exclude(where: str, value: Any) -> tuple[str, ...]:
@@ -326,3 +319,10 @@ def rule_filter(config: Config | None, disabled: Iterable[str] = ()):
         return config.apply(finding) if config is not None else finding
 
     return apply
+
+
+# The same checks read the webhook's policy file (webhook/policy.py): public names for them.
+did_you_mean = _did_you_mean
+type_name = _kind
+load_yaml = _load_yaml
+rule_settings = _rules

@@ -10,14 +10,14 @@ from .load.inputs import Source
 from .model.document import Document
 from .model.finding import Finding, InputError, Result, Severity
 from .model.paths import Path, render
+from .k8s.keys import IGNORE_ANNOTATION
+from .k8s.workloads import CLUSTER_OBJECT_SCOPES as _SCOPE_BY_KIND
 from .model.podview import WORKLOAD_KINDS, as_dict, as_list, pod_view
 from .model.profile import Profile, default_profile, with_cluster_objects
 from .rules import Rule, all_rules
 from .rules.context import DocContext, ObjectContext, PodContext
 
-IGNORE_ANNOTATION = "winkube.io/ignore"
 _CLUSTER_OBJECT = re.compile(r"""["']?kind["']?\s*:\s*["']?(Node|RuntimeClass)["']?\s*[,}\r\n]""")
-_SCOPE_BY_KIND = {"Node": "node", "RuntimeClass": "runtimeclass", "KubeletConfiguration": "kubeletconfig"}
 
 
 @dataclass

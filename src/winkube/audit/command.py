@@ -121,8 +121,8 @@ def run(args) -> int:
         from .html import render_html
         render_html(result, sys.stdout)
     else:
-        from ..cli import _color
-        render_text(result, sys.stdout, color=_color(args.color, sys.stdout))
+        from ..report import use_color
+        render_text(result, sys.stdout, color=use_color(args.color, sys.stdout))
     if result.partial or result.errors:
         return EXIT_ERROR  # like lint: input that could not be read or checked (or a partial cluster read) is exit 2
     from ..engine import severity_at_least

@@ -4,6 +4,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Iterable, TextIO
 
+from ..k8s.stages import stage_rank
 from ..model.finding import Severity, Stage
 
 if TYPE_CHECKING:
@@ -18,13 +19,12 @@ STAGE_TEXT = {
     Stage.IGNORED: "accepted, but silently without effect on Windows",
     Stage.PRACTICE: "works today, but fragile or against upstream guidance",
 }
-_STAGE_ORDER = {s: i for i, s in enumerate(Stage)}
 WIDTH = 88
 
 
 def ordered(rules: Iterable[Rule]) -> list[Rule]:
     """Rules in the order they bite (stage), then by id."""
-    return sorted(rules, key=lambda r: (_STAGE_ORDER[Stage(r.stage)], r.id))
+    return sorted(rules, key=lambda r: (stage_rank(r.stage), r.id))
 
 
 def list_rules(rules: dict[str, Rule], out: TextIO) -> None:

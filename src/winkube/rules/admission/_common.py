@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 import yaml
 
+from ...k8s import versions
 from ...model.podview import ContainerRef, PodView, as_dict
 
 DATA_FILE = "api_validation.yaml"
@@ -30,9 +31,13 @@ def facts() -> dict:
     return yaml.safe_load(text)
 
 
+@lru_cache(maxsize=256)
 def parse_version(v) -> tuple[int, int]:
-    major, minor = str(v).split(".")[:2]
-    return int(major), int(minor)
+    """A knowledge row's `since` ("1.30") as a release; a row that names none is a broken data file."""
+    version = versions.parse_kube_version(v)
+    if version is None:
+        raise ValueError(f"knowledge/{DATA_FILE}: not a Kubernetes release: {v!r}")
+    return version
 
 
 def _rows_for(rows: list[dict], version: tuple[int, int]) -> dict | None:
