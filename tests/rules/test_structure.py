@@ -9,7 +9,7 @@ from harness.controlplane import shared_dir
 from lintkit import KINDS, PREFIX, by_rule, ctr, findings, only, pod, windows_spec
 
 from winkube.model.finding import Severity, Stage
-from winkube.structure.decode import quantity_ok
+from winkube.k8s.quantity import is_valid as quantity_ok
 
 
 def real(name: str) -> list[dict]:

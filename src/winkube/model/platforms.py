@@ -10,7 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..knowledge import load
-from .profile import SUPPORTED_KUBE, NodePool, Profile, ProfileError, Taint, standard_labels
+from ..k8s.labels import standard_labels
+from .profile import SUPPORTED_KUBE, NodePool, Profile, ProfileError, Taint
 
 BUILD_YEAR = {17763: "2019", 20348: "2022", 26100: "2025"}
 ALLOCATABLE = {"cpu": "4", "memory": "16Gi", "pods": "110", "ephemeral-storage": "100Gi"}

@@ -21,15 +21,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..k8s.quantity import FORMAT_ERROR, is_valid as quantity_ok, number_text
 from .schema import StructType
 
 INT32 = (-(1 << 31), (1 << 31) - 1)
 INT64 = (-(1 << 63), (1 << 63) - 1)
 MAX_STRICT = 100  # sigs.k8s.io/json keeps at most 100 strict errors
-QUANTITY_FORMAT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
-_SUFFIXES = frozenset(["", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"])
-_QUANTITY = re.compile(r"([+-]?)([0-9]*)(\.[0-9]*)?([eEinumkKMGTP]*)([-+]?[0-9]*)")
-_EXPONENT = re.compile(r"[eE][-+]?[0-9]+")
+QUANTITY_FORMAT = FORMAT_ERROR
 
 
 @dataclass(slots=True)
@@ -90,25 +88,8 @@ def json_kind(value) -> str:
     return "object"
 
 
-def number_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)
 
 
-def quantity_ok(text: str) -> bool:
-    """resource.ParseQuantity after the JSON decoder's TrimSpace: format, then suffix."""
-    text = text.strip()
-    if not text:
-        return False
-    m = _QUANTITY.fullmatch(text)
-    if m is None:
-        return False
-    sign, num, denom, suffix_letters, exp = m.groups()
-    if sign and not (num or denom or suffix_letters or exp):
-        return False  # a lone sign: the numerator is empty and cannot be parsed (no digits at all is 0: "Mi" is valid)
-    suffix = suffix_letters + exp
-    return suffix in _SUFFIXES or bool(_EXPONENT.fullmatch(suffix))
 
 
 def strict_path(path) -> str:
@@ -276,28 +257,3 @@ def decode(obj: dict, root: StructType) -> DecodeResult:
     d.struct(body, root)
     return d.result
 
-
-_DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
-_BINARY = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
-
-
-def quantity_value(text) -> "tuple[Fraction, str] | None":
-    """(exact value, format: decimal | binary | exponent) of a well-formed quantity, else None."""
-    from fractions import Fraction
-
-    if isinstance(text, bool):
-        return None
-    if isinstance(text, (int, float)):
-        text = number_text(text)
-    if not isinstance(text, str) or not quantity_ok(text):
-        return None
-    sign, num, denom, letters, exp = _QUANTITY.fullmatch(text.strip()).groups()
-    mantissa = Fraction(int(num or "0")) + (Fraction(int(denom[1:]), 10 ** (len(denom) - 1)) if denom and len(denom) > 1 else 0)
-    if sign == "-":
-        mantissa = -mantissa
-    suffix = letters + exp
-    if suffix in _BINARY:
-        return mantissa * 2 ** _BINARY[suffix], "binary"
-    if suffix in _DECIMAL:
-        return mantissa * Fraction(10) ** _DECIMAL[suffix], "decimal"
-    return mantissa * Fraction(10) ** int(suffix[1:]), "exponent"

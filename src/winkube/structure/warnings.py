@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..model.paths import Key, Path, render
-from ..model.podview import as_dict, as_list
+from ..k8s.workloads import as_dict, as_list
 
 # pkg/api/node/util.go deprecatedNodeLabels (v1.37.2)
 DEPRECATED_NODE_LABELS = {
@@ -96,7 +96,7 @@ def fractional_byte_warnings(view) -> list[tuple[Path, str]]:
     that are not a whole number of bytes ("800m" of memory is 0.8 bytes)."""
     import math
 
-    from .decode import quantity_value
+    from ..k8s.quantity import exact_value as quantity_value
 
     out = []
     prefix = view.path()[:-1]
