@@ -87,3 +87,14 @@ def table(kube_version: tuple[int, int] = SUPPORTED_KUBE) -> list[dict]:
             "sources": sorted({row["source"] for row in p["windowsBuilds"]} | {p["windowsTaintsSource"]["source"]}),
         })
     return rows
+
+
+def platform_of_labels(keys) -> str | None:
+    """The platform whose own node labels (provider or Windows labels) a selector names, if exactly one."""
+    found = {name for name, p in platforms().items()
+             for k in keys if k in p["providerLabels"] or k in p["windowsLabels"]}
+    return found.pop() if len(found) == 1 else None
+
+
+def windows_taints(name: str) -> list[Taint]:
+    return [Taint(t["key"], str(t.get("value") or ""), t["effect"]) for t in platforms()[name]["windowsTaints"]]
