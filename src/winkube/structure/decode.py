@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..k8s.quantity import FORMAT_ERROR, is_valid as quantity_ok, number_text
 from .schema import StructType
@@ -249,11 +250,90 @@ class _Decoder:
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
+_INT_RANGES = {"int32": INT32, "int64": INT64}
+
+
+def _scalar_clean(value, name: str) -> bool:
+    """What _Decoder.scalar accepts without a word, answered without building anything."""
+    if name == "string" or name == "byte":
+        return value.__class__ is str
+    cls = value.__class__
+    if name in _INT_RANGES:
+        if cls is int:
+            lo, hi = _INT_RANGES[name]
+            return lo <= value <= hi
+        return cls is float and value.is_integer() and _INT_RANGES[name][0] <= value <= _INT_RANGES[name][1]
+    if name == "bool":
+        return cls is bool
+    if name == "number":
+        return cls is int or cls is float
+    if name == "quantity":
+        return (cls is str and _quantity_ok(value)) or cls is int or (cls is float and _quantity_ok(number_text(value)))
+    if name == "intstr":
+        return cls is str or (cls is int and INT32[0] <= value <= INT32[1]) or (cls is float and value.is_integer()
+                                                                              and INT32[0] <= value <= INT32[1])
+    if name == "time":
+        return cls is str and _RFC3339.fullmatch(value) is not None
+    return True  # any
+
+
+@lru_cache(maxsize=4096)
+def _quantity_ok(text: str) -> bool:
+    return quantity_ok(text)
+
+
+def _clean(value, node) -> bool:
+    """The fast path: True when decoding finds nothing (the common case); no paths are kept."""
+    kind, arg = node
+    if kind == "struct":
+        if value.__class__ is not dict:
+            return False
+        props = arg.props
+        for k, v in value.items():
+            n = props.get(k)
+            if n is None:
+                return False
+            if v is None:
+                continue
+            if n[0] == "scalar":
+                if n[1] == "string":
+                    if v.__class__ is not str:
+                        return False
+                elif not _scalar_clean(v, n[1]):
+                    return False
+            elif not _clean(v, n):
+                return False
+        return True
+    if kind == "scalar":
+        return _scalar_clean(value, arg)
+    if kind == "list":
+        if value.__class__ is not list:
+            return False
+        items = value
+    else:  # map
+        if value.__class__ is not dict:
+            return False
+        items = value.values()
+    if arg[0] == "scalar" and arg[1] == "string":  # labels, annotations, args, command: the bulk of it
+        for item in items:
+            if item.__class__ is not str and item is not None:
+                return False
+        return True
+    for item in items:
+        if item is not None and not _clean(item, arg):
+            return False
+    return True
+
+
 def decode(obj: dict, root: StructType) -> DecodeResult:
     """Replay the server's decoding of `obj` into the Go type `root` (see the module docstring).
-    apiVersion and kind are read by the server before this step and are not re-checked here."""
-    d = _Decoder(root)
+    apiVersion and kind are read by the server before this step and are not re-checked here.
+    A clean object (the common case) is answered by a fast walk that keeps no paths; only an
+    object with something to report is walked again with the server's error context."""
     body = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind")}
+    if _clean(body, ("struct", root)):
+        return DecodeResult()
+    d = _Decoder(root)
     d.struct(body, root)
     return d.result
 

@@ -91,6 +91,9 @@ def _canonical_fraction(value, fmt: str) -> str:
     return f"{n}e-3" if fmt == "exponent" else f"{n}m"
 
 
+_WHOLE_BYTES = re.compile(r"\s*\+?[0-9]+(?:Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?\s*")
+
+
 def fractional_byte_warnings(view) -> list[tuple[Path, str]]:
     """pkg/api/pod/warnings.go: memory and ephemeral-storage limits/requests (and pod overhead)
     that are not a whole number of bytes ("800m" of memory is 0.8 bytes)."""
@@ -103,7 +106,10 @@ def fractional_byte_warnings(view) -> list[tuple[Path, str]]:
 
     def check(resources, path):
         for resource in ("memory", "ephemeral-storage"):
-            parsed = quantity_value(as_dict(resources).get(resource))
+            raw = as_dict(resources).get(resource)
+            if raw.__class__ is int or (raw.__class__ is str and _WHOLE_BYTES.fullmatch(raw)):
+                continue  # a whole number of bytes: the common case, no exact arithmetic needed
+            parsed = quantity_value(raw)
             if parsed is None:
                 continue
             value, fmt = parsed

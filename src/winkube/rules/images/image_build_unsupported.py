@@ -2,10 +2,18 @@
 supports: it fails wherever the pod lands, whatever the cluster's pools."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
 from ..nodes._common import SRC_RELEASES, windows_support
 from .image_build_incompatible import SOURCE, built_for
+
+
+@lru_cache(maxsize=16)
+def _supported_hosts(kube: tuple[int, int]) -> tuple[int, ...]:
+    row = windows_support(kube)
+    return tuple(int(b) for b in row[0]["listed"]) if row else ()
 
 
 def unsupported_everywhere(use, kube: tuple[int, int], profile) -> list[int] | None:
@@ -17,10 +25,9 @@ def unsupported_everywhere(use, kube: tuple[int, int], profile) -> list[int] | N
     if use.os == "linux":
         return None
     versions = use.os_versions or ((f"10.0.{use.build}",) if use.build else ())
-    row = windows_support(kube)
-    if not versions or row is None:
+    hosts = list(_supported_hosts(kube))
+    if not versions or not hosts:
         return None
-    hosts = [int(b) for b in row[0]["listed"]]
     if any(compat.matches(h, v) for h in hosts for v in versions):
         return None
     if any(compat.matches(p.windows_build, v, p.container_runtime) for p in profile.windows_pools for v in versions):
