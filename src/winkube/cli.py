@@ -6,11 +6,23 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 import threading
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-_STACK = 256 * 1024 * 1024  # libyaml's composer recurses in C; deep (but legal) input needs room
+
+EXPLAIN_EXAMPLES = """examples:
+  winkube explain windows-only-field-on-linux-pod        a rule: why, fix, source
+  winkube explain "Failed to create pod sandbox: rpc error: code = Unknown desc = ... does not match the host operating system."
+  winkube explain "exit code 3221225781"                  Windows codes are decoded (hex, decimal, int32)
+  winkube explain --pod shop/web-7d9c8-x2x4q              the pod's statuses and Events, with its node as context
+  winkube explain --pod shop/web-7d9c8-x2x4q "<message>"  one message, with that pod and node as context
+
+exit codes: 0 explained, 2 nothing in the catalogue matched (the decoded codes and what to collect
+next are still printed) or the cluster could not be read.
+"""
+_STACK = 256 * 1024 * 1024  # room for recursion in C extensions on deep input (the YAML reader itself no longer recurses)
 
 LINT_EPILOG = """\
 examples:
@@ -37,7 +49,9 @@ def _add_profile_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", metavar="FILE|PLATFORM", help="cluster profile (node pools, RuntimeClasses, Kubernetes version): "
                    "a file, or a platform: aks, eks, gke, openshift, rke2, capz, kubeadm (see `winkube profile list`); "
                    "default: the embedded one (see `winkube profile show`)")
-    p.add_argument("--kube-version", metavar="X.Y", help="Kubernetes release whose rules apply (default: the profile's, 1.37)")
+    from .k8s import releases
+    p.add_argument("--kube-version", metavar="X.Y", help=f"Kubernetes release whose rules apply ({releases.range_text()}; "
+                   f"default: the profile's, {releases.text(releases.newest())})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Check Kubernetes manifests for what fails or is ignored on Windows nodes.")
     lint.add_argument("paths", nargs="*", metavar="PATH", help="files, directories, or - for stdin")
     lint.add_argument("-f", "--filename", action="append", default=[], metavar="PATH", help="like kubectl: a file or directory (repeatable)")
-    lint.add_argument("-o", "--output", "--format", dest="output", default="text", choices=["text", "json", "sarif", "junit"],
+    lint.add_argument("-o", "--output", "--format", dest="output", default="text", choices=["text", "json", "yaml", "sarif", "junit"],
                       help="output format (default: text); --format is the same flag")
     _add_profile_args(lint)
     lint.add_argument("--fail-on", choices=["error", "warning", "info", "none"], help="lowest severity that makes the exit code 1 (default: error)")
@@ -71,8 +85,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--stage", choices=["admission", "scheduling", "kubelet", "runtime", "ignored", "practice"])
-    explain = sub.add_parser("explain", help="explain a rule (why, fix, source) or a pasted failure message (cause, fix)")
-    explain.add_argument("rule", metavar="RULE|MESSAGE")
+    rules.add_argument("-o", "--output", default="text", choices=["text", "json", "yaml"], help="output format (default: text)")
+    explain = sub.add_parser("explain", help="explain a rule (why, fix, source) or a pasted failure message (cause, fix)",
+                             formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXPLAIN_EXAMPLES)
+    explain.add_argument("rule", metavar="RULE|MESSAGE", nargs="?")
+    explain.add_argument("--pod", metavar="NS/NAME", help="read this pod, its node and Events from the cluster and explain its failures "
+                         "(with a MESSAGE: explain that message with the pod and node as context)")
+    explain.add_argument("--kubeconfig", metavar="FILE", help="with --pod: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, else in-cluster)")
+    explain.add_argument("--context", metavar="NAME", help="with --pod: kubeconfig context")
+    explain.add_argument("--request-timeout", type=float, default=30.0, metavar="SECONDS", help="with --pod: per request (default: 30)")
+    explain.add_argument("--resolve-images", action="store_true", help="with --pod: read the images' platforms from their registries")
+    explain.add_argument("--insecure-registry", action="append", default=[], metavar="HOST", help="with --resolve-images: plain HTTP for this loopback registry")
+    explain.add_argument("--ca-file", metavar="FILE", help="with --resolve-images: CA bundle for registries with a private CA")
+    explain.add_argument("--docker-config", metavar="PATH", help="with --resolve-images: Docker config (auths, credential helpers)")
+    explain.add_argument("-o", "--output", default="text", choices=["text", "json"], help="output format for messages (default: text)")
 
     profile = sub.add_parser("profile", help="cluster profiles")
     psub = profile.add_subparsers(dest="profile_command", metavar="SUBCOMMAND")
@@ -115,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
+    if sys.stdout is None:  # started with fd 1 closed (`winkube lint x >&-`): Python leaves sys.stdout None
+        return _fail("standard output is closed: nowhere to write the report")
     box: dict = {}
 
     def work():
@@ -146,24 +174,27 @@ def _dispatch(args, parser) -> int:
     if args.command == "lint":
         return _lint(args)
     if args.command == "rules":
-        from .report.rules import list_rules
+        from .report.registry import render
         from .rules import all_rules
         rules = {k: r for k, r in all_rules().items() if not args.stage or r.stage.value == args.stage}
-        list_rules(rules, sys.stdout)
+        render("rules", args.output, rules, sys.stdout)
         return EXIT_OK
     if args.command == "explain":
+        if args.pod:
+            from .failures.command import explain_pod_command
+            return explain_pod_command(args)
+        if not args.rule:
+            return _fail("give a rule id or a failure message in quotes, or --pod NS/NAME")
         from .report.rules import explain
         from .rules import all_rules
         rule = all_rules().get(args.rule)
         if rule is not None:
             explain(rule, sys.stdout)
             return EXIT_OK
-        try:  # not a rule id: perhaps a failure message pasted from kubectl describe / events
-            from .failures import explain_message
-        except ModuleNotFoundError:
-            explain_message = None
-        if explain_message is not None and " " in args.rule.strip():
-            return EXIT_OK if explain_message(args.rule, sys.stdout) else _fail("no known Windows failure matches that message")
+        if " " in args.rule.strip() or "(0x" in args.rule or re.fullmatch(r"-?\d{7,10}|0x[0-9a-fA-F]{1,8}", args.rule.strip()):
+            # not a rule id: a failure message pasted from kubectl describe / events / logs, or a bare Windows code
+            from .failures.command import explain_message_command
+            return explain_message_command(args.rule, args.output)
         return _fail(f"no rule {args.rule!r} (see `winkube rules`; or paste a failure message in quotes)")
     if args.command == "profile":
         if args.profile_command == "list":
@@ -189,9 +220,10 @@ def _profile_list(args) -> int:
     import json
 
     from .model.platforms import table
-    from .model.profile import SUPPORTED_KUBE, ProfileError, supported_kube_version
+    from .k8s import releases
+    from .model.profile import ProfileError, supported_kube_version
     try:
-        version = supported_kube_version(args.kube_version) if args.kube_version else SUPPORTED_KUBE
+        version = supported_kube_version(args.kube_version) if args.kube_version else releases.newest()
     except ProfileError as e:
         return _fail(str(e))
     rows = table(version)
@@ -212,13 +244,10 @@ def _profile_list(args) -> int:
 
 
 def _profile_show(args) -> int:
-    import json
-
-    import yaml
-
     from .engine import Engine, Options
     from .load.inputs import iter_sources
-    from .model.profile import ProfileError, profile_to_dict
+    from .model.profile import ProfileError
+    from .report.registry import render
     try:
         profile = _profile(args)
     except ProfileError as e:
@@ -226,13 +255,8 @@ def _profile_show(args) -> int:
     errors = []
     engine = Engine(Options(profile=profile))
     if args.inputs:
-        engine._profile_from_input(list(iter_sources(args.inputs, errors)))
-    data = profile_to_dict(engine.options.profile)
-    print(f"# source: {engine.options.profile.source}")
-    if args.output == "json":
-        print(json.dumps(data, indent=2))
-    else:
-        print(yaml.safe_dump(data, sort_keys=False), end="")
+        engine.profile_from_input(list(iter_sources(args.inputs, errors)))
+    render("profile", args.output, engine.options.profile, sys.stdout)
     for e in errors:
         print(f"winkube: {e.file}: {e.message}", file=sys.stderr)
     return EXIT_ERROR if errors else EXIT_OK
@@ -243,7 +267,8 @@ def _lint(args) -> int:
     from .engine import Engine, Options, severity_at_least
     from .load.inputs import iter_sources
     from .model.profile import ProfileError, load_profile, supported_kube_version
-    from .report import render
+    from .report.lint import LintOutput
+    from .report.registry import render
 
     paths = list(args.paths) + list(args.filename)
     if not paths:
@@ -280,7 +305,7 @@ def _lint(args) -> int:
         options.images = _resolve_images(sources, args, errors)
     result = engine.lint_sources(sources, errors, progress=_progress_bar(len(sources)))
     result.findings.sort(key=lambda f: (f.file or "", f.line or 0, f.column or 0, f.rule, f.path_str))
-    render(args.output, result, engine.rules, sys.stdout, color=_color(args.color, sys.stdout))
+    render("lint", args.output, LintOutput(result, engine.rules), sys.stdout, color=_color(args.color, sys.stdout))
     if result.errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if any(severity_at_least(f, fail_on) for f in result.findings) else EXIT_OK

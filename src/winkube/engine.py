@@ -1,14 +1,16 @@
 """The one engine call behind every front door: documents + cluster profile in, findings out."""
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+from .answer import Answer
 from .load.documents import read_text
 from .load.inputs import Source
 from .model.document import Document
-from .model.finding import Finding, InputError, Result, Severity
+from .model.finding import Finding, InputError, Result, Severity, Stage
 from .model.paths import Path, render
 from .k8s.keys import IGNORE_ANNOTATION
 from .k8s.workloads import CLUSTER_OBJECT_SCOPES as _SCOPE_BY_KIND
@@ -34,7 +36,8 @@ def expand(doc: Document) -> Iterator[tuple[Document, Path]]:
     obj = doc.obj
     if isinstance(obj, dict) and isinstance(obj.get("kind"), str) and obj["kind"].endswith("List") and isinstance(obj.get("items"), list):
         for i, item in enumerate(obj["items"]):
-            sub = Document(doc.file, doc.index, item, (lambda p, i=i, f=doc.locate: f(("items", i) + tuple(p))), doc.line_text, doc.start_line)
+            sub = Document(doc.file, doc.index, item, (lambda p, i=i, f=doc.locate: f(("items", i) + tuple(p))), doc.line_text,
+                           doc.start_line, doc.aliased)
             yield sub, ("items", i)
         return
     yield doc, ()
@@ -89,8 +92,15 @@ def _suppressed(obj: dict, view) -> set[str]:
     return ids
 
 
+_GENERATIONS = itertools.count(1)
+
+
 class Engine:
+    """One profile, one rule set, one configuration. `generation` is unique per engine: caches of
+    its answers key on it, so answers for another profile are never served."""
+
     def __init__(self, options: Options | None = None, rules: dict[str, Rule] | None = None):
+        self.generation = next(_GENERATIONS)
         self.options = options or Options()
         self.rules = rules if rules is not None else all_rules()
         self.by_scope: dict[str, list[Rule]] = {}
@@ -106,7 +116,7 @@ class Engine:
                      progress: Callable[[int, int], None] | None = None) -> Result:
         """progress(done, total) is called after each file (the CLI draws a bar on a terminal)."""
         result = Result(errors=errors if errors is not None else [])
-        self._profile_from_input(sources)
+        self.profile_from_input(sources)
         for src in sources:
             if progress is not None:
                 progress(result.files, len(sources))
@@ -118,7 +128,8 @@ class Engine:
             progress(result.files, len(sources))
         return result
 
-    def _profile_from_input(self, sources: list[Source]) -> None:
+    def profile_from_input(self, sources: list[Source]) -> None:
+        """The profile the input describes: its Node and RuntimeClass objects replace / join the options' profile."""
         nodes, rcs = [], []
         for src in sources:
             text = src.text
@@ -138,8 +149,16 @@ class Engine:
     def lint_document(self, doc: Document, result: Result) -> None:
         if doc.obj is None:
             return
+        # Findings are per source location, not per expansion: an object reached again through a
+        # YAML alias is the same text (checked once), and a finding inside an aliased part of
+        # different objects is reported once at its line (a 585 KB file of aliases printed 414 MB).
+        checked: set[int] = set()
+        reported: set[tuple] = set()
         for sub, _ in expand(doc):
             obj = sub.obj
+            if id(obj) in checked:
+                continue
+            checked.add(id(obj))
             if not isinstance(obj, dict):
                 line = sub.locate(())[0] if self.options.locate else None
                 result.errors.append(InputError(sub.file, f"not a Kubernetes object (a {type(obj).__name__}, not a mapping)", line))
@@ -150,13 +169,25 @@ class Engine:
                 continue
             result.objects += 1
             for f in self.check_object(obj, sub, result.errors):
+                if doc.aliased and f.line is not None:
+                    at = (f.rule, f.line, f.column, f.message)
+                    if at in reported:
+                        continue
+                    reported.add(at)
                 result.findings.append(f)
 
     def check_object(self, obj: dict, doc: Document | None = None, errors: list[InputError] | None = None,
-                     on_pod: Callable[[PodContext], None] | None = None) -> list[Finding]:
-        """Findings on one object. on_pod receives a workload's PodContext after its rules ran, so a
-        front door can read the targeting they computed (audit's matrix) instead of resolving it again."""
+                     images: dict | None = None) -> list[Finding]:
+        """Findings on one object (evaluate(...).findings)."""
+        return self.evaluate(obj, doc, errors, images).findings
+
+    def evaluate(self, obj: dict, doc: Document | None = None, errors: list[InputError] | None = None,
+                 images: dict | None = None) -> Answer:
+        """The one answer about one object: its findings, whether the API server rejects it, and for
+        a workload the rule context whose targeting says where its pods land. `images`: resolved
+        image platforms for this call (default: the options')."""
         kind = obj["kind"]
+        answer = Answer(obj)
         raw: list[tuple[Rule, object]] = []
         view = None
         octx = ObjectContext(obj, self.kube_version)
@@ -167,24 +198,28 @@ class Engine:
             view = pod_view(obj)
             problems = shape_errors(view)
             if problems and _undecodable(octx):
-                pass  # the structure rules report what the API server says about these values
+                answer.shape_errors = problems  # the structure rules report what the API server says about these values
             elif problems:
+                answer.shape_errors = problems
                 for path, message in problems:
                     line = doc.locate(path)[0] if doc and self.options.locate else None
                     if errors is not None:
                         errors.append(InputError(doc.file if doc else "<object>", message, line))
             else:
-                ctx = PodContext(view, self.options.profile, self.kube_version, self.options.images)
+                ctx = PodContext(view, self.options.profile, self.kube_version, self.options.images if images is None else images)
                 raw += self._run(self.by_scope.get("pod", ()), ctx, doc, errors)
-                if on_pod is not None:
-                    on_pod(ctx)
+                answer.context = ctx
         elif kind in _SCOPE_BY_KIND:
             ctx = DocContext(obj, self.options.profile, self.kube_version)
             raw += self._run(self.by_scope.get(_SCOPE_BY_KIND[kind], ()), ctx, doc, errors)
         if not raw:
-            return []
+            return answer
+        # The API server rejects what an admission rule finds, whatever config or annotations do
+        # to the finding: such a pod lands nowhere.
+        answer.rejected = [f"{rule.id} {render(hit.path)}: {hit.message}" for rule, hit in raw
+                           if rule.stage is Stage.ADMISSION and (hit.severity or rule.severity) is Severity.ERROR]
         skip = _suppressed(obj, view)
-        ref = doc.ref if doc else None  # only objects with findings need it
+        ref = doc.ref if doc else answer.ref  # only objects with findings need it
         out = []
         for rule, hit in raw:
             if rule.id in skip:
@@ -201,7 +236,8 @@ class Engine:
                     f.line, f.column = doc.locate(f.path)
                     f.source_line = doc.line_text(f.line)
             out.append(f)
-        return out
+        answer.findings = out
+        return answer
 
     def _run(self, rules: Iterable[Rule], ctx, doc, errors) -> list:
         raw = []

@@ -1,8 +1,9 @@
 """The audit itself: objects in, the ONE engine per object, failures matched against the catalogue.
 
 Nothing about Windows lives here: Node objects reach the node rules, RuntimeClasses theirs,
-workloads every pod rule (winkube.engine.Engine.check_object); failure messages are matched by
-winkube.failures against knowledge/failures.yaml.
+workloads every pod rule (winkube.engine.Engine.evaluate: the Answer); failure messages are matched by
+winkube.failures (the catalogue in knowledge/failures*.yaml), with the pod, its images and its node as
+context that decides between causes.
 
 Scale (bench/audit_bench.py: 5,000 nodes, 150,000 pods):
 - nodes are checked once per *signature* (everything a node rule can read except per-node
@@ -14,8 +15,12 @@ Scale (bench/audit_bench.py: 5,000 nodes, 150,000 pods):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..engine import Engine, Options
+from ..failures import Facts, diagnose
+from ..failures.context import facts_from_node, facts_from_pod
+from ..failures.statuses import event_message, pod_messages
 from ..k8s.keys import node_signature, pod_key
 from ..k8s.stages import STAGE_RANK, worst
 from ..k8s.workloads import CLUSTER_WORKLOAD_KINDS as WORKLOAD_KINDS
@@ -27,8 +32,53 @@ from .collect import Missing
 
 
 def _ref(obj: dict) -> ObjectRef:
-    m = obj.get("metadata") or {}
-    return ObjectRef(obj.get("apiVersion"), obj.get("kind"), m.get("namespace"), m.get("name"))
+    return ObjectRef.of(obj)
+
+
+_EVENT_OBJECTS = ("involvedObject", "regarding", "source", "deprecatedSource")
+
+
+def _malformed(obj: dict) -> str | None:
+    """What is wrong with the fields audit reads from every object before the engine sees it
+    (metadata, owner references, spec, status; an Event's references and count), or None."""
+    meta = obj.get("metadata")
+    if meta is not None and not isinstance(meta, dict):
+        return "metadata is not an object"
+    meta = meta or {}
+    for key in ("name", "namespace", "uid"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            return f"metadata.{key} is not a string"
+    for key in ("labels", "annotations"):
+        if meta.get(key) is not None and not isinstance(meta[key], dict):
+            return f"metadata.{key} is not an object"
+    refs = meta.get("ownerReferences")
+    if refs is not None and not (isinstance(refs, list) and all(isinstance(r, dict) for r in refs)):
+        return "metadata.ownerReferences is not a list of objects"
+    for key in ("spec", "status", *(_EVENT_OBJECTS if obj.get("kind") == "Event" else ())):
+        if obj.get(key) is not None and not isinstance(obj[key], dict):
+            return f"{key} is not an object"
+    if obj.get("kind") == "Event":
+        for key in ("count", "deprecatedCount"):
+            if obj.get(key) is not None and (not isinstance(obj[key], int) or isinstance(obj[key], bool)):
+                return f"{key} is not an integer"
+        for key in _EVENT_OBJECTS[:2]:
+            for field in ("kind", "namespace", "name"):
+                if isinstance(obj.get(key), dict) and obj[key].get(field) is not None and not isinstance(obj[key][field], str):
+                    return f"{key}.{field} is not a string"
+    return None
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _safe_name(obj: dict) -> str:
+    meta = obj.get("metadata")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    ns = meta.get("namespace") if isinstance(meta, dict) else None
+    if not isinstance(name, str):
+        return "<unnamed>"
+    return f"{ns}/{name}" if isinstance(ns, str) and ns else name
 
 
 def ref_str(ref: ObjectRef) -> str:
@@ -41,9 +91,10 @@ class Cell:
     """One pool × workload square of the matrix."""
 
     stage: Stage | None  # worst stage that bites there; None: fine
-    lands: bool  # the scheduler can place the workload's pods on this pool
+    lands: bool  # the scheduler can place the workload's pods on this pool (never when the API server rejects them)
     notes: list[str] = field(default_factory=list)
     now: bool = False  # a failure is happening now on this pool
+    starts: bool = False  # ...and the kubelet admits them and every image runs there
 
 
 @dataclass
@@ -90,7 +141,10 @@ class FailureGroup:
     message: str  # one example message
     example: str  # one example object ("Pod ns/name")
     count: int = 1
-    also: tuple[str, ...] = ()  # other catalogue entries the same message matches (less specific)
+    also: tuple[str, ...] = ()  # other causes the same words allow (less likely here)
+    confidence: str = ""  # high / medium / low (winkube.failures)
+    because: tuple[str, ...] = ()  # the words and facts that decided
+    codes: tuple[str, ...] = ()  # Windows codes in the message, decoded ("0xC0000135 STATUS_DLL_NOT_FOUND")
 
 
 @dataclass
@@ -162,6 +216,7 @@ class Auditor:
         orphan_pods: dict[str, dict] = {}  # owner uid not (yet) read -> one of its pods
         pod_hits: list[tuple] = []
         event_hits: list[tuple] = []
+        pod_facts: dict[tuple[str, str], Facts] = {}  # pods that are not settled: context for their failures
         counts = self.counts
         for k in ("Node", "RuntimeClass", *WORKLOAD_KINDS, "Event"):
             counts[k] = 0
@@ -170,36 +225,45 @@ class Auditor:
             if kind not in counts:
                 continue
             counts[kind] += 1
-            if kind == "Pod":
-                meta = obj.get("metadata") or {}
-                key = (meta.get("namespace") or "", meta.get("name") or "")
-                owner = _controller(obj)
-                node = (obj.get("spec") or {}).get("nodeName")
-                pod_index[key] = (owner, node)
-                if owner is None:
-                    records.append(("Pod", _ref(obj), None, self._rep(reps, obj)))
-                elif owner[1] not in by_uid and owner[1] not in orphan_pods:
-                    orphan_pods[owner[1]] = obj
-                hits = matcher.pod(obj)
-                if hits:
-                    pod_hits.append((key, owner, node, hits))
-            elif kind == "Event":
-                hits = matcher.event(obj)
-                if hits:
-                    inv = obj.get("involvedObject") or obj.get("regarding") or {}
-                    host = (obj.get("source") or {}).get("host") or (obj.get("deprecatedSource") or {}).get("host")
-                    event_hits.append((inv, host, int(obj.get("count") or obj.get("deprecatedCount") or 1), hits))
-            elif kind == "Node":
-                nodes.append(obj)
-            elif kind == "RuntimeClass":
-                rcs.append(obj)
-            else:
-                ref = _ref(obj)
-                owner = _controller(obj)
-                uid = (obj.get("metadata") or {}).get("uid")
-                if uid:
-                    by_uid[uid] = (ref, owner)
-                records.append((kind, ref, owner, self._rep(reps, obj)))
+            bad = _malformed(obj)
+            if bad:  # an API server or dump can send anything: an error for this object, the audit goes on
+                self.errors.append(f"{kind} {_safe_name(obj)}: not a valid {kind}: {bad}")
+                continue
+            try:
+                if kind == "Pod":
+                    meta = obj.get("metadata") or {}
+                    key = (meta.get("namespace") or "", meta.get("name") or "")
+                    owner = _controller(obj)
+                    node = (obj.get("spec") or {}).get("nodeName")
+                    pod_index[key] = (owner, node)
+                    if owner is None:
+                        records.append(("Pod", _ref(obj), None, self._rep(reps, obj)))
+                    elif owner[1] not in by_uid and owner[1] not in orphan_pods:
+                        orphan_pods[owner[1]] = obj
+                    hits = matcher.pod(obj)
+                    if hits or _unsettled(obj):
+                        pod_facts[key] = facts_from_pod(obj)
+                    if hits:
+                        pod_hits.append((key, owner, node, hits))
+                elif kind == "Event":
+                    hits = matcher.event(obj)
+                    if hits:
+                        inv = obj.get("involvedObject") or obj.get("regarding") or {}
+                        host = _text((obj.get("source") or {}).get("host")) or _text((obj.get("deprecatedSource") or {}).get("host"))
+                        event_hits.append((inv, host, int(obj.get("count") or obj.get("deprecatedCount") or 1), hits))
+                elif kind == "Node":
+                    nodes.append(obj)
+                elif kind == "RuntimeClass":
+                    rcs.append(obj)
+                else:
+                    ref = _ref(obj)
+                    owner = _controller(obj)
+                    uid = (obj.get("metadata") or {}).get("uid")
+                    if uid:
+                        by_uid[uid] = (ref, owner)
+                    records.append((kind, ref, owner, self._rep(reps, obj)))
+            except (AttributeError, TypeError, ValueError, KeyError) as e:  # a shape _malformed does not check
+                self.errors.append(f"{kind} {_safe_name(obj)}: could not be read ({type(e).__name__}: {e})")
 
         nodes_missing = any(m.kind == "Node" for m in src.partial)
         profile = self._profile(nodes, rcs, nodes_missing)
@@ -207,6 +271,7 @@ class Auditor:
         engine = Engine(Options(profile=profile, kube_version=kube_version, locate=False, rule_filter=self.rule_filter))
         pools = self._pools(engine, profile, nodes)
         node_pool = {name: p.name for p in profile.pools for name in p.node_names}
+        node_facts = {(n.get("metadata") or {}).get("name") or "": facts_from_node(n) for n in nodes}
         del nodes
         rc_results = [(_ref(rc), self._check(engine, rc)) for rc in rcs]
 
@@ -218,7 +283,7 @@ class Auditor:
             if hit is None:
                 hit = cache[key] = self._check_workload(engine, profile, reps[key])
             wr = WorkloadResult(ref, [_with_ref(f, ref) for f in hit[0]],
-                                {k: Cell(c.stage, c.lands, list(c.notes)) for k, c in hit[1].items()}, key)
+                                {k: Cell(c.stage, c.lands, list(c.notes), c.now, c.starts) for k, c in hit[1].items()}, key)
             results[ref_str(ref)] = wr
             return wr
 
@@ -252,17 +317,25 @@ class Auditor:
             return top(owner) or stand_in.get(owner[1]) or fallback
 
         groups: dict[tuple, FailureGroup] = {}
+
+        def facts(key: tuple[str, str], node: str | None) -> Facts:
+            """What the pod and its node say: context that decides between causes."""
+            f = pod_facts.get(key) or Facts()
+            return (f.merged(node_facts[node]) if node in node_facts else f).anonymous()
+
         for (ns, name), owner, node, hits in pod_hits:
             pod_ref = ObjectRef("v1", "Pod", ns, name)
             wref = owner_ref(owner, pod_ref)
-            for where, reason, message, m in hits:
-                self._group(groups, m, wref, node_pool.get(node or ""), where, reason, message, f"Pod {ns}/{name}")
+            for where, reason, message in hits:
+                d = _diagnose(f"{reason}: {message}" if reason and message else (reason or message), facts((ns, name), node))
+                self._group(groups, d, wref, node_pool.get(node or ""), where, reason, message, f"Pod {ns}/{name}")
         for inv, host, count, hits in event_hits:
             wref, pool = None, node_pool.get(host or "")
             ikind, ins, iname = inv.get("kind"), inv.get("namespace") or "", inv.get("name") or ""
+            node = host
             if ikind == "Pod":
                 pod_ref = ObjectRef("v1", "Pod", ins or None, iname)
-                owner, node = pod_index.get((ins, iname), (None, None))
+                owner, node = pod_index.get((ins, iname), (None, host))
                 wref = owner_ref(owner, pod_ref)
                 pool = node_pool.get(node or "") or pool
             elif ikind == "Node":
@@ -270,8 +343,9 @@ class Auditor:
             elif ikind:
                 wref = ObjectRef(inv.get("apiVersion"), ikind, ins or None, iname)
             label = f"{ikind or 'object'} {ins + '/' if ins else ''}{iname}"
-            for where, reason, message, m in hits:
-                self._group(groups, m, wref, pool, where, reason, message, label, count=count)
+            for where, reason, message in hits:
+                d = _diagnose(f"{reason}: {message}" if reason and message else (reason or message), facts((ins, iname), node))
+                self._group(groups, d, wref, pool, where, reason, message, label, count=count)
         del pod_index
 
         failures = sorted(groups.values(), key=lambda g: (STAGE_RANK[g.entry_stage], g.entry_id,
@@ -349,34 +423,29 @@ class Auditor:
         return out
 
     def _check(self, engine: Engine, obj: dict) -> list[Finding]:
+        return self._answer(engine, obj)[0]
+
+    def _answer(self, engine: Engine, obj: dict):
         from ..model.finding import InputError
         errors: list[InputError] = []
-        # keep the PodContext: the matrix reads the targeting the rules already computed
-        findings = engine.check_object(obj, None, errors, on_pod=self._keep_context)
+        answer = engine.evaluate(obj, None, errors)
         for e in errors:
             self.errors.append(f"{ref_str(_ref(obj))}: {e.message}")
         ref = _ref(obj)
-        return [_with_ref(f, ref) for f in findings]
-
-    def _keep_context(self, ctx) -> None:
-        self._last_ctx = ctx
+        return [_with_ref(f, ref) for f in answer.findings], answer
 
     def _check_workload(self, engine: Engine, profile: Profile, obj: dict) -> tuple[list[Finding], dict[str, Cell]]:
-        self._last_ctx = None
-        findings = self._check(engine, obj)
+        findings, answer = self._answer(engine, obj)
         cells: dict[str, Cell] = {}
+        if not answer.workload:  # the engine could not decode it (shape errors, reported): no matrix
+            return findings, cells
         try:
-            ctx = self._last_ctx
-            if ctx is not None:
-                t = ctx.targeting
-            else:  # the engine refused the object (shape errors): resolve for the matrix anyway
-                from ..targeting import resolve
-                t = resolve(pod_view(obj), profile)
+            t = answer.targeting
         except Exception as e:  # errors are values: the findings above stand without the matrix
             self.errors.append(f"{ref_str(_ref(obj))}: targeting failed: {type(e).__name__}: {e}")
             return findings, cells
-        everywhere = worst(f.stage for f in findings if f.stage is Stage.ADMISSION)
-        lands_nowhere = not t.landing
+        everywhere = Stage.ADMISSION if answer.rejected else None
+        lands_nowhere = not answer.schedulable
         # Findings that are not per-pool facts of the targeting (a scheduling finding such as "can
         # land on X too", an ignored setting, a practice): they colour the pools they name, else the
         # pools of the OS the pod is meant for, else every pool it lands on.
@@ -411,16 +480,22 @@ class Auditor:
             if fit.runtime:
                 stages.append(Stage.RUNTIME)
                 notes.extend(f"{img.container}: {why}" for img, why in fit.runtime[:2])
-            cells[fit.pool.name] = Cell(worst(stages), True, notes)
+            admitted = not answer.rejected
+            cells[fit.pool.name] = Cell(worst(stages), admitted, notes,
+                                        starts=admitted and not fit.kubelet and not fit.runtime)
         return findings, cells
 
-    def _group(self, groups, ms, wref, pool, where, reason, message, example, count: int = 1) -> None:
-        e = ms[0].entry  # the most specific match; the others are named as alternatives
+    def _group(self, groups, d, wref, pool, where, reason, message, example, count: int = 1) -> None:
+        if d.top is None:  # the quick pre-filter matched, the catalogue (after unwrapping) did not
+            return
+        e = d.top.entry  # the best-ranked cause; other causes the words allow are named as alternatives
         key = (e.id, ref_str(wref) if wref else example, pool, where.split("[")[0])
         g = groups.get(key)
         if g is None:
+            also = tuple(m.entry.id for m in d.candidates[1:4] if m.entry.diagnosis != e.diagnosis)
+            codes = tuple(f"{c.hex} {c.name}" for c in d.codes)
             groups[key] = FailureGroup(e.id, e.stage, e.title, e.cause, e.fix, e.source, wref, pool, where,
-                                       reason, message, example, count, tuple(m.entry.id for m in ms[1:]))
+                                       reason, message, example, count, also, d.confidence, d.top.because, codes)
         else:
             g.count += count
 
@@ -429,60 +504,42 @@ def _with_ref(f: Finding, ref: ObjectRef) -> Finding:
     return Finding(f.rule, f.stage, f.severity, f.path, f.message, f.fix, f.error_type, ref)
 
 
+@lru_cache(maxsize=4096)
+def _diagnose(text: str, facts: Facts):
+    """winkube.failures.diagnose, once per distinct message and context (many pods fail alike)."""
+    return diagnose(text, facts)
+
+
+def _unsettled(pod: dict) -> bool:
+    """A pod whose failures may be reported by Events: not Running, or a container waiting/terminated."""
+    st = pod.get("status") or {}
+    if st.get("phase") not in ("Running", "Succeeded"):
+        return True
+    return any(not cs.get("ready") for cs in st.get("containerStatuses") or ())
+
+
 class _Matcher:
-    """Pod statuses and Events → catalogue matches; a combined regex skips the (common) clean case."""
+    """Pod statuses and Events → (where, reason, message) worth diagnosing; the catalogue's quick
+    pre-filter (winkube.failures.prefilter) skips the (common) clean case."""
 
     def __init__(self):
-        import re
-
-        from ..failures import catalogue, match
-        self._match = match
-        parts = []
-        for e in catalogue():
-            p = e.pattern.pattern
-            if p.startswith("(?s)"):
-                p = p[4:]
-            parts.append(f"(?:{p})")
-        self._any = re.compile("|".join(parts), re.IGNORECASE | re.DOTALL)
+        from ..failures.prefilter import may_match
+        self._may_match = may_match
 
     def _hits(self, where: str, reason: str, message: str, out: list) -> None:
         text = f"{reason}: {message}" if reason and message else (reason or message)
-        if text and self._any.search(text):
-            ms = self._match(text)
-            if ms:
-                out.append((where, reason, message, ms))
+        if text and self._may_match(text):
+            out.append((where, reason, message))
 
     def pod(self, pod: dict) -> list:
-        status = pod.get("status")
-        if not status:
-            return []
         out: list = []
-        if status.get("reason") or status.get("message"):
-            self._hits("status", status.get("reason") or "", status.get("message") or "", out)
-        for c in status.get("conditions") or ():
-            if c.get("message") and c.get("status") != "True":
-                self._hits(f"conditions[{c.get('type')}]", c.get("reason") or "", c["message"], out)
-        for list_name in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"):
-            for cs in status.get(list_name) or ():
-                name = cs.get("name")
-                for state_name in ("state", "lastState"):
-                    state = cs.get(state_name) or {}
-                    for sub in ("waiting", "terminated"):
-                        s = state.get(sub)
-                        if not s:
-                            continue
-                        msg = s.get("message") or ""
-                        code = s.get("exitCode")
-                        if sub == "terminated" and code not in (None, 0):
-                            msg = f"{msg} (exit code {code})" if msg else f"exit code {code}"
-                        if msg or s.get("reason"):
-                            self._hits(f"{list_name}[{name}].{state_name}.{sub}", s.get("reason") or "", msg, out)
+        for where, reason, message in pod_messages(pod):
+            self._hits(where, reason, message, out)
         return out
 
     def event(self, ev: dict) -> list:
         out: list = []
-        reason = ev.get("reason") or ""
-        message = ev.get("message") or ev.get("note") or ""
-        if message or reason:
-            self._hits(f"Event {reason}", reason, message, out)
+        m = event_message(ev)
+        if m:
+            self._hits(*m, out)
         return out

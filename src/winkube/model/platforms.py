@@ -11,7 +11,8 @@ from functools import lru_cache
 
 from ..knowledge import load
 from ..k8s.labels import standard_labels
-from .profile import SUPPORTED_KUBE, NodePool, Profile, ProfileError, Taint
+from ..k8s import releases
+from .profile import NodePool, Profile, ProfileError, Taint
 
 BUILD_YEAR = {17763: "2019", 20348: "2022", 26100: "2025"}
 ALLOCATABLE = {"cpu": "4", "memory": "16Gi", "pods": "110", "ephemeral-storage": "100Gi"}
@@ -44,10 +45,11 @@ def _fill(value: str, pool: str, build: int | None) -> str:
     return str(value).replace("{pool}", pool).replace("{build}", BUILD_YEAR.get(build, str(build)))
 
 
-def platform_profile(name: str, kube_version: tuple[int, int] = SUPPORTED_KUBE) -> Profile:
+def platform_profile(name: str, kube_version: tuple[int, int] | None = None) -> Profile:
     if name not in platforms():
         raise ProfileError(f"unknown platform {name!r}: one of {', '.join(names())} (see `winkube profile list`)")
     p = platforms()[name]
+    kube_version = kube_version or releases.newest()
     runtime = f"containerd://{p['containerd']['version']}"
     kubelet = f"v{kube_version[0]}.{kube_version[1]}.0"
 
@@ -74,8 +76,9 @@ def platform_profile(name: str, kube_version: tuple[int, int] = SUPPORTED_KUBE) 
                    open_labels=frozenset(p["providerLabels"]))
 
 
-def table(kube_version: tuple[int, int] = SUPPORTED_KUBE) -> list[dict]:
+def table(kube_version: tuple[int, int] | None = None) -> list[dict]:
     """One row per platform, for `winkube profile list`."""
+    kube_version = kube_version or releases.newest()
     rows = []
     for name, p in platforms().items():
         taints = ", ".join(f"{t['key']}={t.get('value', '')}:{t['effect']}" for t in p["windowsTaints"]) or "none"

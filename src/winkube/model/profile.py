@@ -13,7 +13,7 @@ from importlib import resources
 import yaml
 
 from ..errors import ConfigError
-from ..k8s import versions
+from ..k8s import releases, versions
 from ..k8s.keys import node_pool_signature
 from ..k8s.labels import (LABEL_ARCH, LABEL_BUILD, LABEL_OS, PER_NODE_LABELS, POOL_NAME_LABELS, is_control_plane,
                           standard_labels)
@@ -21,11 +21,9 @@ from ..k8s.taints import TAINT_EFFECTS, Taint, taints_of
 from ..k8s.workloads import as_dict, as_list
 
 __all__ = ["LABEL_ARCH", "LABEL_BUILD", "LABEL_OS", "NodePool", "Profile", "ProfileError", "RuntimeClassInfo", "Taint",
-           "default_profile", "load_profile", "parse_build", "parse_kube_version", "pools_from_nodes",
+           "default_profile", "load_profile", "pools_from_nodes", "require_kube_version", "profile_windows_build",
            "profile_from_dict", "profile_to_dict", "runtime_class_info", "standard_labels", "supported_kube_version",
            "with_cluster_objects"]
-SUPPORTED_KUBE = (1, 37)  # newest release whose rules winkube encodes (the default --kube-version)
-OLDEST_KUBE = (1, 30)
 
 
 class ProfileError(ConfigError):
@@ -73,7 +71,7 @@ class RuntimeClassInfo:
 @dataclass(slots=True)
 class Profile:
     name: str
-    kube_version: tuple[int, int] = SUPPORTED_KUBE
+    kube_version: tuple[int, int] = field(default_factory=releases.newest)  # knowledge/api_validation.yaml
     pools: list[NodePool] = field(default_factory=list)
     runtime_classes: dict[str, RuntimeClassInfo] = field(default_factory=dict)
     allow_privileged: bool = True
@@ -88,8 +86,8 @@ class Profile:
         return [p for p in self.pools if p.os == "windows"]
 
 
-def parse_kube_version(value) -> tuple[int, int]:
-    """'1.37', 'v1.37.2', 1.37 → (1, 37); ProfileError for anything else."""
+def require_kube_version(value) -> tuple[int, int]:
+    """'1.37', 'v1.37.2' → (1, 37); ProfileError for anything else."""
     version = versions.parse_kube_version(value)
     if version is None:
         raise ProfileError(f"not a Kubernetes version: {value!r} (expected e.g. 1.37)")
@@ -97,15 +95,15 @@ def parse_kube_version(value) -> tuple[int, int]:
 
 
 def supported_kube_version(value) -> tuple[int, int]:
-    """parse_kube_version, limited to the releases whose rules winkube encodes."""
-    version = parse_kube_version(value)
-    if not OLDEST_KUBE <= version <= SUPPORTED_KUBE:
-        raise ProfileError(f"Kubernetes {version[0]}.{version[1]} is not one winkube knows: its rules cover "
-                           f"{OLDEST_KUBE[0]}.{OLDEST_KUBE[1]} to {SUPPORTED_KUBE[0]}.{SUPPORTED_KUBE[1]}")
+    """require_kube_version, limited to the releases whose rules winkube encodes."""
+    version = require_kube_version(value)
+    if not releases.supported(version):
+        raise ProfileError(f"Kubernetes {releases.text(version)} is not one winkube knows: its rules cover "
+                           f"{releases.text(releases.oldest())} to {releases.text(releases.newest())}")
     return version
 
 
-def parse_build(value) -> int | None:
+def profile_windows_build(value) -> int | None:
     """A profile's windowsBuild ('10.0.20348', '10.0.20348.2113', 20348 → 20348; None → None);
     ProfileError for anything else (k8s.versions.parse_build is the one parser)."""
     if value is None:
@@ -157,7 +155,7 @@ def profile_from_dict(data, source: str) -> Profile:
         if os_ not in ("windows", "linux"):
             raise ProfileError(f"{where}.os: must be windows or linux, not {os_!r}")
         arch = str(raw.get("arch") or "amd64")
-        build = parse_build(raw.get("windowsBuild")) if os_ == "windows" else None
+        build = profile_windows_build(raw.get("windowsBuild")) if os_ == "windows" else None
         if os_ == "windows" and build is None:
             raise ProfileError(f"{where}.windowsBuild: a Windows pool needs its build, e.g. 10.0.20348")
         labels = standard_labels(os_, arch, build)
@@ -177,7 +175,7 @@ def profile_from_dict(data, source: str) -> Profile:
         rcs[rc.name] = rc
     return Profile(
         name=str(data.get("name") or source),
-        kube_version=_profile_kube_version(data.get("kubernetesVersion", "1.37"), source),
+        kube_version=_profile_kube_version(data.get("kubernetesVersion", releases.text(releases.newest())), source),
         pools=pools, runtime_classes=rcs,
         allow_privileged=bool(data.get("allowPrivileged", True)), source=source,
         open_labels=frozenset(str(k) for k in as_list(data.get("openLabels"))),
@@ -210,7 +208,7 @@ def load_profile(path: str, kube_version: tuple[int, int] | None = None) -> Prof
     from .platforms import names, platform_profile
 
     if path in names() and not os.path.exists(path):
-        return platform_profile(path, kube_version or SUPPORTED_KUBE)
+        return platform_profile(path, kube_version)
     try:
         with open(path, encoding="utf-8") as f:
             data = yaml.safe_load(f)
@@ -320,7 +318,7 @@ def profile_to_dict(p: Profile) -> dict:
         return d
 
     out = {
-        "apiVersion": "winkube.io/v1alpha1", "kind": "ClusterProfile", "name": p.name,
+        "apiVersion": "winkube.io/v1", "kind": "ClusterProfile", "name": p.name,
         "kubernetesVersion": f"{p.kube_version[0]}.{p.kube_version[1]}", "allowPrivileged": p.allow_privileged,
         "nodePools": [pool(x) for x in p.pools], "runtimeClasses": [rc(x) for x in p.runtime_classes.values()],
     }

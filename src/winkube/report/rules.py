@@ -72,3 +72,24 @@ def unknown_rule_message(rule_id: str, rules: Iterable[str]) -> str:
     close = difflib.get_close_matches(rule_id, list(rules), n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else "; `winkube rules` lists them"
     return f"unknown rule {rule_id!r}{hint}"
+
+
+def rule_dict(r: Rule) -> dict:
+    return {"id": r.id, "stage": Stage(r.stage).value, "severity": Severity(r.severity).value, "scope": r.scope,
+            "summary": r.summary, "explanation": r.explanation, "fix": r.fix, "source": r.source}
+
+
+def _text(rules: dict, out: TextIO, *, color: bool = False) -> None:
+    list_rules(rules, out)
+
+
+def _document(rules: dict) -> dict:
+    return {"rules": [rule_dict(r) for r in ordered(rules.values())]}
+
+
+def _reporter():
+    from .registry import Reporter
+    return Reporter("RuleList", _document, {"text": _text})
+
+
+RULES = _reporter()

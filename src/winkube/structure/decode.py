@@ -22,13 +22,25 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..k8s.quantity import FORMAT_ERROR, is_valid as quantity_ok, number_text
+from ..k8s.quantity import parse_exact
 from .schema import StructType
 
 INT32 = (-(1 << 31), (1 << 31) - 1)
 INT64 = (-(1 << 63), (1 << 63) - 1)
 MAX_STRICT = 100  # sigs.k8s.io/json keeps at most 100 strict errors
-QUANTITY_FORMAT = FORMAT_ERROR
+QUANTITY_FORMAT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+
+
+def number_text(value) -> str:
+    """A JSON number as the API server reads it from YAML sent by kubectl (2.0 arrives as 2)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def quantity_ok(text: str) -> bool:
+    """ParseQuantity accepts it (k8s/quantity.py, the one port of it)."""
+    return parse_exact(text) is not None
 
 
 @dataclass(slots=True)

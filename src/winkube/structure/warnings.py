@@ -99,7 +99,8 @@ def fractional_byte_warnings(view) -> list[tuple[Path, str]]:
     that are not a whole number of bytes ("800m" of memory is 0.8 bytes)."""
     import math
 
-    from ..k8s.quantity import exact_value as quantity_value
+    from ..k8s.quantity import HUGE, parse_exact
+    from .decode import number_text
 
     out = []
     prefix = view.path()[:-1]
@@ -109,10 +110,11 @@ def fractional_byte_warnings(view) -> list[tuple[Path, str]]:
             raw = as_dict(resources).get(resource)
             if raw.__class__ is int or (raw.__class__ is str and _WHOLE_BYTES.fullmatch(raw)):
                 continue  # a whole number of bytes: the common case, no exact arithmetic needed
-            parsed = quantity_value(raw)
-            if parsed is None:
+            text = number_text(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else raw
+            value = parse_exact(text) if isinstance(text, str) else None
+            if value is None or abs(value) >= HUGE:
                 continue
-            value, fmt = parsed
+            fmt = "exponent" if re.search(r"[eE][-+]?[0-9]+\s*$", text) else "decimal"
             if math.ceil(value * 1000) % 1000 != 0:
                 p = path + (Key(resource),)
                 out.append((p, f'{render(p)}: fractional byte value "{_canonical_fraction(value, fmt)}" is invalid, must be an integer'))

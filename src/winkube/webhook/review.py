@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -155,7 +156,7 @@ def certain_failure(obj: dict, profile, images: dict, targeting=None) -> list[st
     """Why the pod fails on every node pool it can land on (kubelet refusal or an image that cannot
     run there), one reason per pool; [] when it can run somewhere, or when the profile is only the
     embedded default's guess. Pending pods are not 'certain': an autoscaler may add the pool.
-    `targeting`: the one the engine's rules computed (Engine.check_object's on_pod), if at hand."""
+    `targeting`: the one the engine's rules computed (Answer.targeting), if at hand."""
     if profile is None or profile.assumed:
         return []
     t = targeting if targeting is not None else resolve(pod_view(obj), profile, images)
@@ -193,6 +194,7 @@ class DecisionCache:
         self.size = size
         self._d: OrderedDict = OrderedDict()
         self.hits = self.misses = 0
+        self._lock = threading.Lock()  # large reviews are judged on a worker thread (app._run)
 
     @staticmethod
     def key(engine, obj: dict, images: dict):
@@ -200,25 +202,27 @@ class DecisionCache:
         if raw is None:
             return None
         imgs = tuple(sorted((r, v.os, v.build, tuple(v.os_versions), v.evidence) for r, v in images.items()))
-        return (getattr(engine, "generation", 0), _SA_VOLUME.sub(_PLACEHOLDER, raw), imgs)
+        return (engine.generation, _SA_VOLUME.sub(_PLACEHOLDER, raw), imgs)  # a new profile is a new engine
 
     def get(self, key):
         if key is None:
             return None
-        v = self._d.get(key)
-        if v is None:
-            self.misses += 1
-            return None
-        self._d.move_to_end(key)
-        self.hits += 1
-        return v
+        with self._lock:
+            v = self._d.get(key)
+            if v is None:
+                self.misses += 1
+                return None
+            self._d.move_to_end(key)
+            self.hits += 1
+            return v
 
     def put(self, key, value, findings) -> None:
         if key is None or any("kube-api-access-" in f.message for f in findings):
             return
-        self._d[key] = value
-        if len(self._d) > self.size:
-            self._d.popitem(last=False)
+        with self._lock:
+            self._d[key] = value
+            if len(self._d) > self.size:
+                self._d.popitem(last=False)
 
 
 def check(knowledge, obj: dict, images: dict):
@@ -229,14 +233,10 @@ def check(knowledge, obj: dict, images: dict):
     hit = cache.get(key) if cache is not None else None
     if hit is not None:
         return hit
-    engine.options.images = images
-    seen = []
-    try:
-        findings = engine.check_object(obj, None, [], on_pod=seen.append)
-        # the engine's own profile, and the targeting its rules already computed
-        certain = certain_failure(obj, engine.options.profile, images, seen[0].targeting if seen else None) if findings else []
-    finally:
-        engine.options.images = {}
+    answer = engine.evaluate(obj, None, [], images)
+    findings = answer.findings
+    # the engine's own profile, and the targeting its rules already computed
+    certain = certain_failure(obj, engine.options.profile, images, answer.targeting) if findings and answer.workload else []
     if cache is not None:
         cache.put(key, (findings, certain), findings)
     return findings, certain

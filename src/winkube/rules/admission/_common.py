@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Iterator
 
-import yaml
 
 from ...k8s import versions
+from ...knowledge import load
 from ...model.podview import ContainerRef, PodView, as_dict
 
 DATA_FILE = "api_validation.yaml"
@@ -27,8 +26,7 @@ SRC_UTIL = "kubernetes/kubernetes pkg/api/pod/util.go"
 @lru_cache(maxsize=1)
 def facts() -> dict:
     """knowledge/api_validation.yaml, parsed once (read-only)."""
-    text = resources.files("winkube.knowledge").joinpath(DATA_FILE).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load(DATA_FILE.removesuffix(".yaml"))
 
 
 @lru_cache(maxsize=256)

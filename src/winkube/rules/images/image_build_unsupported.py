@@ -49,6 +49,26 @@ def unsupported_everywhere(use, kube: tuple[int, int], profile) -> list[int] | N
     fix="Use an image built for a supported Windows Server (mcr.microsoft.com/windows/servercore/iis:ltsc2022, "
         "mcr.microsoft.com/windows/servercore:ltsc2022, ...) and rebuild your own images on it.",
     source=f"{SOURCE}; {SRC_RELEASES}; knowledge/image_tags.yaml (Docker Hub microsoft/* repositories)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "microsoft/iis"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"}]
+    """,
 )
 def check(ctx):
     if ctx.targeting.host_process:

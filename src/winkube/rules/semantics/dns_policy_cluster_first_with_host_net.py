@@ -24,6 +24,31 @@ network (hostNetwork or HostProcess). On any other pod the kubelet treats the po
 so it is not reported there.""",
     fix="Use dnsPolicy: ClusterFirst (the default) for Windows pods.",
     source=f"{NETWORKING} (DNS limitations); content/en/docs/concepts/services-networking/dns-pod-service.md; {KUBELET_DNS}",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      hostNetwork: true
+      dnsPolicy: ClusterFirstWithHostNet
+      securityContext: {windowsOptions: {hostProcess: true, runAsUserName: "NT AUTHORITY\\SYSTEM"}}
+      containers: [{name: agent, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      hostNetwork: true
+      securityContext: {windowsOptions: {hostProcess: true, runAsUserName: "NT AUTHORITY\\SYSTEM"}}
+      containers: [{name: agent, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     spec = ctx.view.spec

@@ -26,6 +26,28 @@ ROOT = "containeradministrator"
     anyway, so the non-root intent is silently lost (kubernetes/kubernetes#112469).""",
     fix="Set windowsOptions.runAsUserName: ContainerUser (pod or container) so the container really runs as a non-admin user.",
     source=f"{KUBELET}; kubernetes/kubernetes#112469; knowledge/image_tags.yaml (image_users)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      securityContext: {runAsNonRoot: true}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      securityContext: {runAsNonRoot: true, windowsOptions: {runAsUserName: ContainerUser}}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"}]
+    """,
 )
 def check(ctx):
     view = ctx.view

@@ -18,6 +18,18 @@ from ..base import Hit, rule
     fix="Use the served apiVersion named in the message (and adapt the fields it changed, e.g. apps/v1 requires spec.selector).",
     source="kubernetes/website: content/en/docs/reference/using-api/deprecation-guide.md; the release's OpenAPI v3 "
            "(knowledge/openapi/, tools/openapi-knowledge.py); knowledge/api_removals.yaml",
+    fails=r"""
+    apiVersion: extensions/v1beta1
+    kind: Ingress
+    metadata: {name: web}
+    spec: {}
+    """,
+    passes=r"""
+    apiVersion: networking.k8s.io/v1
+    kind: Ingress
+    metadata: {name: web}
+    spec: {}
+    """,
 )
 def check(ctx):
     s = ctx.structure

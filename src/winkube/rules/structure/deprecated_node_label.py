@@ -20,6 +20,26 @@ from ..base import Hit, rule
     newer clusters drop them, and a Windows pod that selects only beta.kubernetes.io/os then fits no node.""",
     fix="Select on the label the warning names (kubernetes.io/os, kubernetes.io/arch, topology.kubernetes.io/zone, ...).",
     source="kubernetes/kubernetes: pkg/api/pod/warnings.go (warningsForPodSpecAndMeta), pkg/api/node/util.go (deprecatedNodeLabels)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {beta.kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     for path, text in node_label_warnings(ctx.view):

@@ -20,6 +20,26 @@ from ._common import DECODER, decodable
     names only the first such value, so this rule reports that one (fix it and run again for the next).""",
     fix="Give the field a value of the type the API expects (the message says which).",
     source=f"{DECODER}; k8s.io/apimachinery pkg/api/resource/quantity.go (ParseQuantity)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", command: app.exe}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", command: [app.exe]}]
+    """,
 )
 def check(ctx):
     d = ctx.structure.decoded

@@ -18,6 +18,26 @@ from ..base import Hit, rule
     small makes the container fail to start or be killed at once.""",
     fix="Use a binary or decimal byte suffix (800Mi, 800M) instead of m.",
     source="kubernetes/kubernetes: pkg/api/pod/warnings.go (fractional memory/ephemeral-storage requests/limits)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", resources: {limits: {memory: 800m}}}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", resources: {limits: {memory: 800Mi}}}]
+    """,
 )
 def check(ctx):
     for path, text in fractional_byte_warnings(ctx.view):

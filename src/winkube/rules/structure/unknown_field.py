@@ -30,6 +30,26 @@ def suggestion(name: str, known: list[str]) -> str:
     turned off the field is silently dropped, which is worse: the setting never takes effect.""",
     fix="Fix the field's name or its place in the object; remove it if it belongs to another API version.",
     source=f"{DECODER} (DisallowUnknownFields); kubernetes/website: content/en/docs/reference/using-api/api-concepts.md (field validation)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", imagePullpolicy: Always}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", imagePullPolicy: Always}]
+    """,
 )
 def check(ctx):
     for path, strict_path, struct in ctx.structure.decoded.unknown:
