@@ -44,7 +44,7 @@ def structural_verdict(obj: dict, kube_version: str | None = None) -> dict:
     from .structure.check import check
     from .structure.warnings import fractional_byte_warnings, node_label_warnings
 
-    version = parse_kube_version(kube_version) if kube_version else default_profile().kube_version
+    version = require_kube_version(kube_version) if kube_version else default_profile().kube_version
     s = check(obj, version)
     if s.served is False:
         return {"answer": "not-served", "warnings": []}
