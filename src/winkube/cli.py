@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--config", metavar="FILE", help="configuration file (default: .winkube.yaml found upward)")
     lint.add_argument("--no-config", action="store_true", help="ignore .winkube.yaml")
     lint.add_argument("--disable", action="append", default=[], metavar="RULE", help="turn a rule off (repeatable)")
+    lint.add_argument("--enable", action="append", default=[], metavar="RULE", help="turn on a rule the config file turns off (repeatable)")
 
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--stage", choices=["admission", "scheduling", "kubelet", "runtime", "ignored", "practice"])
@@ -222,6 +223,7 @@ def _lint(args) -> int:
         paths = ["-"]
     try:
         config = config_for(args.config, args.no_config)
+        rules_filter = rule_filter(config, args.disable, args.enable)
     except ConfigError as e:
         return _fail(str(e))
     try:
@@ -234,7 +236,7 @@ def _lint(args) -> int:
             options.kube_version = supported_kube_version(version)
     except ProfileError as e:
         return _fail(str(e))
-    options.rule_filter = rule_filter(config, args.disable)
+    options.rule_filter = rules_filter
     if args.fail_on:  # the command line overrides the file
         fail_on = args.fail_on
     elif config is not None:

@@ -12,10 +12,11 @@ from .model.finding import Finding, InputError, Result, Severity
 from .model.paths import Path, render
 from .model.podview import WORKLOAD_KINDS, as_dict, as_list, pod_view
 from .model.profile import Profile, default_profile, with_cluster_objects
-from .rules import Rule, all_rules
+from .rules import Rule, all_rules, rule_ids
 from .rules.context import DocContext, PodContext
 
 IGNORE_ANNOTATION = "winkube.io/ignore"
+KNOWN_RULE_IDS = frozenset(rule_ids())  # every rule, also those a caller left out of its Engine
 _CLUSTER_OBJECT = re.compile(r"""["']?kind["']?\s*:\s*["']?(Node|RuntimeClass)["']?\s*[,}\r\n]""")
 _SCOPE_BY_KIND = {"Node": "node", "RuntimeClass": "runtimeclass", "KubeletConfiguration": "kubeletconfig"}
 
@@ -76,11 +77,41 @@ def shape_errors(view) -> list[tuple[Path, str]]:
 
 def _suppressed(obj: dict, view) -> set[str]:
     ids: set[str] = set()
-    for meta in (as_dict(obj.get("metadata")), view.pod_meta if view else {}):
+    for _, value in _ignore_annotations(obj, view):
+        ids.update(x.strip() for x in value.split(",") if x.strip())
+    return ids
+
+
+def _ignore_annotations(obj: dict, view) -> Iterator[tuple[Path, str]]:
+    """(path, value) of the winkube.io/ignore annotations: the object's and its pod template's."""
+    metas = [(("metadata",), as_dict(obj.get("metadata")))]
+    if view is not None and view.kind != "Pod":
+        metas.append((view.prefix[:-1] + ("metadata",), view.pod_meta))
+    for path, meta in metas:
         value = as_dict(meta.get("annotations")).get(IGNORE_ANNOTATION)
         if isinstance(value, str):
-            ids.update(x.strip() for x in value.split(",") if x.strip())
-    return ids
+            yield path + ("annotations", IGNORE_ANNOTATION), value
+
+
+def unknown_ignored_rules(obj: dict, view, known) -> Iterator[tuple[Path, str]]:
+    """(annotation path, message) for each id in a winkube.io/ignore annotation that is no rule:
+    a typo there would otherwise silently suppress nothing."""
+    from .report.rules import unknown_rule_message
+
+    for path, value in _ignore_annotations(obj, view):
+        for rule_id in (x.strip() for x in value.split(",")):
+            if rule_id and rule_id not in known:
+                yield path, f"{IGNORE_ANNOTATION}: {unknown_rule_message(rule_id, known)}"
+
+
+def annotation_keys(obj: dict, view) -> tuple:
+    """The annotation keys of the object and its pod template (a cheap membership test first)."""
+    meta = obj.get("metadata")
+    own = tuple(meta.get("annotations") or ()) if isinstance(meta, dict) and isinstance(meta.get("annotations"), dict) else ()
+    if view is None or view.kind == "Pod":
+        return own
+    tmpl = view.pod_meta.get("annotations")
+    return own + (tuple(tmpl) if isinstance(tmpl, dict) else ())
 
 
 class Engine:
@@ -88,6 +119,7 @@ class Engine:
         self.options = options or Options()
         self.rules = rules if rules is not None else all_rules()
         self.by_scope: dict[str, list[Rule]] = {}
+        self.known_ids = KNOWN_RULE_IDS | set(self.rules)  # what winkube.io/ignore may name
         for r in self.rules.values():
             self.by_scope.setdefault(r.scope, []).append(r)
 
@@ -152,9 +184,12 @@ class Engine:
         front door can read the targeting they computed (audit's matrix) instead of resolving it again."""
         kind = obj["kind"]
         raw: list[tuple[Rule, object]] = []
-        view = None
-        if kind in WORKLOAD_KINDS:
-            view = pod_view(obj)
+        view = pod_view(obj) if kind in WORKLOAD_KINDS else None
+        if errors is not None and IGNORE_ANNOTATION in annotation_keys(obj, view):
+            for path, message in unknown_ignored_rules(obj, view, self.known_ids):
+                line = doc.locate(path)[0] if doc and self.options.locate else None
+                errors.append(InputError(doc.file if doc else "<object>", message, line))
+        if view is not None:
             problems = shape_errors(view)
             if problems:
                 for path, message in problems:

@@ -49,3 +49,18 @@ def test_regenerate_command_writes_the_same_text(tmp_path):
     target = tmp_path / "rules.md"
     subprocess.run([sys.executable, "-m", "winkube.docs", "-o", str(target)], check=True, cwd=tmp_path)
     assert target.read_bytes() == out
+
+
+def test_rule_index_is_up_to_date():
+    from winkube.docs import REGENERATE_INDEX, rules_index
+
+    index = ROOT / "src" / "winkube" / "rules" / "index.py"
+    assert index.read_text(encoding="utf-8") == rules_index(all_rules()), \
+        f"src/winkube/rules/index.py is out of date with the rules; regenerate it with: {REGENERATE_INDEX}"
+
+
+def test_rule_ids_come_from_the_index_without_importing_rule_modules():
+    code = ("import sys; from winkube.rules import rule_ids; ids = rule_ids(); "
+            "print(len(ids), any(m.startswith('winkube.rules.admission.') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(len(all_rules())), "False"]

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from .base import Hit, Rule, registry, rule
 
-__all__ = ["Hit", "Rule", "all_rules", "rule"]
+__all__ = ["Hit", "Rule", "all_rules", "rule", "rule_ids"]
 
 
 @lru_cache(maxsize=1)
@@ -24,3 +24,10 @@ def all_rules() -> dict[str, Rule]:
     for info in pkgutil.walk_packages(__path__, prefix=__name__ + "."):
         importlib.import_module(info.name)
     return dict(sorted(registry().items()))
+
+
+def rule_ids() -> tuple[str, ...]:
+    """Every rule id, from the generated index (no rule module is imported)."""
+    from .index import RULES
+
+    return tuple(RULES)
