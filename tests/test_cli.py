@@ -69,10 +69,11 @@ def test_bad_input_exit_2_and_other_files_still_checked(tmp_path):
     (tmp_path / "a-broken.yaml").write_text("kind: Pod\nspec: [unclosed\n")
     (tmp_path / "b-pod.yaml").write_text(WINDOWS_POD)
     (tmp_path / "c-list.yaml").write_text("- just\n- a list\n")
-    r = run("lint", str(tmp_path))
+    r = run("lint", "-v", str(tmp_path))
     assert r.returncode == 2
     assert "a-broken.yaml:" in r.stdout and "invalid YAML" in r.stdout
-    assert "c-list.yaml:1: error: not a Kubernetes object" in r.stdout
+    # YAML that is no Kubernetes object is skipped, not an error (issue 11), and -v lists it
+    assert "c-list.yaml" not in r.stdout and "c-list.yaml: no Kubernetes objects (apiVersion and kind)" in r.stderr
     assert "windows-forbidden-field" in r.stdout  # the good file was still linted
     assert "Traceback" not in r.stdout + r.stderr
 

@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--config", metavar="FILE", help="configuration file (default: .winkube.yaml found upward)")
     lint.add_argument("--no-config", action="store_true", help="ignore .winkube.yaml")
     lint.add_argument("--disable", action="append", default=[], metavar="RULE", help="turn a rule off (repeatable)")
+    lint.add_argument("-v", "--verbose", action="store_true", help="also list the files skipped because they hold no Kubernetes objects")
+    lint.add_argument("--no-gitignore", action="store_true", help="also walk paths that .gitignore files ignore")
+    lint.add_argument("--allow-empty", action="store_true", help="exit 0 when the input holds no Kubernetes objects (the pre-commit hook)")
+    lint.add_argument("--values", action="append", default=[], metavar="FILE", help="Helm charts: a values file for helm template (repeatable)")
+    lint.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="Helm charts: a value for helm template (repeatable)")
     lint.add_argument("--enable", action="append", default=[], metavar="RULE", help="turn on a rule the config file turns off (repeatable)")
 
     rules = sub.add_parser("rules", help="list the rules")
@@ -244,17 +249,35 @@ def _lint(args) -> int:
     else:
         fail_on = "error"
 
+    from .load.render import RenderOptions
+
     errors = []
-    sources = list(iter_sources(paths, errors, skip=config.is_excluded if config else None))
+    render_options = RenderOptions(values=args.values, set=args.set, kube_version=_helm_kube_version(version))
+    sources = list(iter_sources(paths, errors, skip=config.is_excluded if config else None,
+                                gitignore=not args.no_gitignore, render=render_options))
     engine = Engine(options)
     if args.resolve_images:
         options.images = _resolve_images(sources, args, errors)
     result = engine.lint_sources(sources, errors, progress=_progress_bar(len(sources)))
     result.findings.sort(key=lambda f: (f.file or "", f.line or 0, f.column or 0, f.rule, f.path_str))
     render(args.output, result, engine.rules, sys.stdout, color=_color(args.color, sys.stdout))
+    if args.verbose:
+        for file, reason in sorted(result.skipped):
+            print(f"winkube: skipped {file}: {reason}", file=sys.stderr)
     if result.errors:
         return EXIT_ERROR
+    if result.objects == 0 and not args.allow_empty:
+        return _fail(f"no Kubernetes objects in {' '.join(paths) if paths != ['-'] else 'stdin'} "
+                     "(files without apiVersion and kind are skipped; -v lists them)")
     return EXIT_FINDINGS if any(severity_at_least(f, fail_on) for f in result.findings) else EXIT_OK
+
+
+def _helm_kube_version(version: str | None) -> str | None:
+    """helm's --kube-version wants a full semantic version: "1.37" -> "v1.37.0"."""
+    if not version:
+        return None
+    parts = version.strip().removeprefix("v").split(".")
+    return "v" + ".".join((parts + ["0", "0"])[:3])
 
 
 def _progress_bar(total: int, stream=None):

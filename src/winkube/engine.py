@@ -104,6 +104,13 @@ def unknown_ignored_rules(obj: dict, view, known) -> Iterator[tuple[Path, str]]:
                 yield path, f"{IGNORE_ANNOTATION}: {unknown_rule_message(rule_id, known)}"
 
 
+def is_kubernetes_object(obj) -> bool:
+    """A mapping with a string apiVersion and kind: what a directory walk lints (kube-linter,
+    Trivy and kubeconform draw the same line); everything else in a YAML file is skipped."""
+    return (isinstance(obj, dict) and isinstance(obj.get("kind"), str) and bool(obj["kind"])
+            and isinstance(obj.get("apiVersion"), str) and bool(obj["apiVersion"]))
+
+
 def annotation_keys(obj: dict, view) -> tuple:
     """The annotation keys of the object and its pod template (a cheap membership test first)."""
     meta = obj.get("metadata")
@@ -137,9 +144,13 @@ class Engine:
             if progress is not None:
                 progress(result.files, len(sources))
             result.files += 1
+            objects, errors, documents = result.objects, len(result.errors), result.documents
             for doc in read_text(src.name, src.text, result.errors, json_file=src.json):
                 result.documents += 1
                 self.lint_document(doc, result)
+            if result.objects == objects and len(result.errors) == errors:
+                result.skipped.append((src.name, "no Kubernetes objects (apiVersion and kind)"
+                                       if result.documents > documents else "empty"))
         if progress is not None:
             progress(result.files, len(sources))
         return result
@@ -162,8 +173,8 @@ class Engine:
 
     # -- one document -----------------------------------------------------------------------
     def lint_document(self, doc: Document, result: Result) -> None:
-        if doc.obj is None:
-            return
+        if not is_kubernetes_object(doc.obj):
+            return  # YAML that is something else (a workflow, a values file): skipped, as the peers do
         for sub, _ in expand(doc):
             obj = sub.obj
             if not isinstance(obj, dict):

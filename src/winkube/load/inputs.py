@@ -1,4 +1,4 @@
-"""Paths → named texts: files, directories (recursive: .yaml, .yml, .json), `-` for stdin.
+"""Paths → named texts: files, directories (walked as load/discover.py says), `-` for stdin.
 Unreadable inputs become InputErrors; the run goes on with the rest."""
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from typing import Callable, Iterator
 
 from ..model.finding import InputError
 
-EXTENSIONS = (".yaml", ".yml", ".json")
 MAX_FILE_BYTES = 1 << 30  # 1 GiB: past that a "manifest" is not one
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"})
 
 
 @dataclass(slots=True)
@@ -53,8 +51,30 @@ def _read_file(path: str, errors: list[InputError]) -> Source | None:
 
 
 def iter_sources(paths: list[str], errors: list[InputError], skip: Callable[[str], bool] | None = None,
-                 stdin=None) -> Iterator[Source]:
-    """skip(path) -> True leaves a file out (the configuration's exclude patterns)."""
+                 stdin=None, gitignore: bool = True, render=None) -> Iterator[Source]:
+    """skip(path) -> True leaves a file out (the configuration's exclude patterns). Directories are
+    walked as load/discover.py says; Helm charts and kustomizations are rendered (load/render.py,
+    `render` = its RenderOptions). A named file inside a chart or kustomization stands for it."""
+    from .discover import Found, owner_of, walk
+
+    rendered: set[str] = set()
+
+    def expand(found: Found) -> Iterator[Source]:
+        if found.kind == "file":
+            src = _read_file(found.path, errors)
+            if src is not None:
+                yield src
+            return
+        key = os.path.abspath(found.path)
+        if key in rendered:
+            return
+        rendered.add(key)
+        from .render import render_chart, render_kustomization
+        if found.kind == "chart":
+            yield from render_chart(found.path, errors, render)
+        else:
+            yield from render_kustomization(found.path, errors)
+
     for path in paths:
         if path == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
@@ -63,23 +83,18 @@ def iter_sources(paths: list[str], errors: list[InputError], skip: Callable[[str
             except OSError as e:
                 errors.append(InputError("-", f"cannot read stdin: {e}", None))
                 continue
+            if not data.strip():  # a failed `helm template … | winkube lint -` must not pass
+                errors.append(InputError("-", "nothing was read from stdin", None))
+                continue
             text = _decode("-", data if isinstance(data, bytes) else data.encode(), errors)
             if text is not None:
                 yield Source("-", text, text.lstrip()[:1] == "{" and _looks_json(text))
             continue
         if os.path.isdir(path):
             found = False
-            for root, dirs, files in os.walk(path, onerror=lambda e: errors.append(InputError(e.filename or path, f"cannot read: {e.strerror}", None))):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-                for fname in sorted(files):
-                    if fname.lower().endswith(EXTENSIONS):
-                        full = os.path.join(root, fname)
-                        if skip is not None and skip(full):
-                            continue
-                        found = True
-                        src = _read_file(full, errors)
-                        if src is not None:
-                            yield src
+            for item in walk(path, errors, skip, gitignore):
+                found = True
+                yield from expand(item)
             if not found:
                 errors.append(InputError(path, "no .yaml, .yml or .json files in this directory", None))
             continue
@@ -88,9 +103,7 @@ def iter_sources(paths: list[str], errors: list[InputError], skip: Callable[[str
             continue
         if skip is not None and skip(path):
             continue
-        src = _read_file(path, errors)
-        if src is not None:
-            yield src
+        yield from expand(owner_of(path) or Found("file", path))
 
 
 def _looks_json(text: str) -> bool:
