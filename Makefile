@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: helm demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz clean
+.PHONY: helm kustomize demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,6 +26,10 @@ control-plane:
 helm:
 	tools/build-helm.sh
 
+## kustomize: kustomize built from its Go module (cached), for the Kustomize lint tests
+kustomize:
+	tools/build-kustomize.sh
+
 ## registry: Debian's docker-registry (the CNCF distribution registry) for the image tests
 registry:
 	@command -v docker-registry >/dev/null 2>&1 || { \
@@ -39,7 +43,7 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
 ## test: set up everything the suite needs, then run the whole suite
-test: $(STAMP) control-plane registry browser helm
+test: $(STAMP) control-plane registry browser helm kustomize
 	$(BIN)/pytest
 
 ## bench: benchmarks (never run as timed tests)

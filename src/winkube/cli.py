@@ -252,7 +252,9 @@ def _lint(args) -> int:
     from .load.render import RenderOptions
 
     errors = []
-    render_options = RenderOptions(values=args.values, set=args.set, kube_version=_helm_kube_version(version))
+    # helm assumes Kubernetes v1.20 without a cluster: render for the release winkube checks against
+    major, minor = options.kube_version or options.profile.kube_version
+    render_options = RenderOptions(values=args.values, set=args.set, kube_version=f"v{major}.{minor}.0")
     sources = list(iter_sources(paths, errors, skip=config.is_excluded if config else None,
                                 gitignore=not args.no_gitignore, render=render_options))
     engine = Engine(options)
@@ -270,14 +272,6 @@ def _lint(args) -> int:
         return _fail(f"no Kubernetes objects in {' '.join(paths) if paths != ['-'] else 'stdin'} "
                      "(files without apiVersion and kind are skipped; -v lists them)")
     return EXIT_FINDINGS if any(severity_at_least(f, fail_on) for f in result.findings) else EXIT_OK
-
-
-def _helm_kube_version(version: str | None) -> str | None:
-    """helm's --kube-version wants a full semantic version: "1.37" -> "v1.37.0"."""
-    if not version:
-        return None
-    parts = version.strip().removeprefix("v").split(".")
-    return "v" + ".".join((parts + ["0", "0"])[:3])
 
 
 def _progress_bar(total: int, stream=None):
