@@ -261,6 +261,9 @@ def _lint(args) -> int:
     if args.resolve_images:
         options.images = _resolve_images(sources, args, errors)
     result = engine.lint_sources(sources, errors, progress=_progress_bar(len(sources)))
+    if any(s.rendered_by for s in sources):
+        from .load.render import relocate
+        relocate(result.findings, sources)
     result.findings.sort(key=lambda f: (f.file or "", f.line or 0, f.column or 0, f.rule, f.path_str))
     render(args.output, result, engine.rules, sys.stdout, color=_color(args.color, sys.stdout))
     if args.verbose:

@@ -17,6 +17,10 @@ class Source:
     name: str
     text: str
     json: bool
+    # "kustomize": `text` is kustomize's output for the objects that came from file `name`;
+    # positions are moved back into that file after linting (load/render.relocate)
+    rendered_by: str | None = None
+    rendered_from: str | None = None  # the kustomization directory that was built
 
 
 def _decode(name: str, data: bytes, errors: list[InputError]) -> str | None:

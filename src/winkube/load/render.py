@@ -9,7 +9,8 @@ winkube never reimplements Go templates or kustomize: it runs `helm template` an
   prints, so a finding's line is a line of that output.
 - kustomize adds a `config.kubernetes.io/origin` annotation to every object when asked to
   (`buildMetadata: [originAnnotations]`). winkube asks through a throw-away kustomization that
-  has the user's directory as its only resource, so nothing in the repository changes. The objects
+  has the user's directory as its only resource (a relative path: kustomize refuses absolute
+  ones), so nothing in the repository changes. The objects
   of one origin file become one source named after it; objects a generator made keep the
   kustomization's own name.
 
@@ -128,7 +129,7 @@ def render_kustomization(directory: str, errors: list[InputError]) -> list[Sourc
     with tempfile.TemporaryDirectory(prefix="winkube-kustomize-") as tmp:
         with open(os.path.join(tmp, "kustomization.yaml"), "w", encoding="utf-8") as fh:
             fh.write("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
-                     f"resources:\n- {_quote(target)}\nbuildMetadata: [originAnnotations]\n")
+                     f"resources:\n- {_quote(os.path.relpath(target, tmp))}\nbuildMetadata: [originAnnotations]\n")
         out = _run("kustomize", ["build", tmp], directory, errors)
         if out is None:
             return []
@@ -162,8 +163,79 @@ def split_kustomize_output(directory: str, text: str, built_from: str) -> list[S
             chunk = chunk[: m.start()] + chunk[m.end():]
             chunk = re.sub(r"^([ \t]*)annotations:[ \t]*\n(?!\1[ \t])", "", chunk, flags=re.M)  # left empty
         by_origin.setdefault(name, []).append(chunk if chunk.endswith("\n") else chunk + "\n")
-    return [Source(name, "---\n".join(chunks), False) for name, chunks in by_origin.items()]
+    return [Source(name, "---\n".join(chunks), False, "kustomize", directory) for name, chunks in by_origin.items()]
 
+
+def relocate(findings, sources: list[Source]) -> None:
+    """Findings on kustomize output point into a real file. The object is found in its origin file
+    by kind and name (kustomize may have added a prefix or suffix); when the reported field is not
+    in that file (a patch added it), the YAML files below the built kustomization directories are
+    searched for a document of the same kind and name that has the field (the patch). Otherwise
+    the nearest parent the origin file has is reported. Objects a generator made keep the built
+    text's position."""
+    built = {s.name for s in sources if s.rendered_by == "kustomize"}
+    cache: dict[str, list] = {}
+    patches = None
+    for f in findings:
+        if f.file not in built or f.object is None:
+            continue
+        origin = _matching(_docs(f.file, cache), f)
+        if origin is None:
+            continue
+        target = origin
+        if not _has_path(origin.obj, f.path):
+            if patches is None:
+                roots = sorted({s.rendered_from for s in sources if s.rendered_from})
+                patches = [p for d in roots for p in _yaml_files(d)]
+            for path in patches:
+                doc = _matching(_docs(path, cache), f)
+                if doc is not None and doc is not origin and _has_path(doc.obj, f.path):
+                    target = doc
+                    break
+        f.file = target.file
+        f.line, f.column = target.locate(f.path)
+        f.source_line = target.line_text(f.line)
+
+
+def _docs(path: str, cache: dict[str, list]) -> list:
+    from .documents import read_text
+
+    if path not in cache:
+        try:
+            with open(path, encoding="utf-8-sig") as fh:
+                cache[path] = list(read_text(path, fh.read(), []))
+        except (OSError, UnicodeDecodeError):
+            cache[path] = []
+    return cache[path]
+
+
+def _matching(docs: list, finding):
+    for doc in docs:
+        obj = doc.obj
+        if not isinstance(obj, dict) or obj.get("kind") != finding.object.kind:
+            continue
+        meta = obj.get("metadata")
+        name = meta.get("name") if isinstance(meta, dict) else None
+        if isinstance(name, str) and name and finding.object.name and name in finding.object.name:
+            return doc
+    return None
+
+
+_MISSING = object()
+
+
+def _has_path(obj, path) -> bool:
+    from ..model.paths import get
+
+    return get(obj, path, _MISSING) is not _MISSING
+
+
+def _yaml_files(directory: str) -> list[str]:
+    out = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        out += [os.path.join(root, f) for f in sorted(files) if f.endswith((".yaml", ".yml"))]
+    return out
 
 def _dedent(block: str) -> str:
     lines = block.splitlines()
