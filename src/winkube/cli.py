@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--config", metavar="FILE", help="configuration file (default: .winkube.yaml found upward)")
     lint.add_argument("--no-config", action="store_true", help="ignore .winkube.yaml")
     lint.add_argument("--disable", action="append", default=[], metavar="RULE", help="turn a rule off (repeatable)")
+    lint.add_argument("--stdin-filename", metavar="NAME", help="the file name piped input is reported under (code scanning places findings by it)")
     lint.add_argument("-v", "--verbose", action="store_true", help="also list the files skipped because they hold no Kubernetes objects")
     lint.add_argument("--no-gitignore", action="store_true", help="also walk paths that .gitignore files ignore")
     lint.add_argument("--allow-empty", action="store_true", help="exit 0 when the input holds no Kubernetes objects (the pre-commit hook)")
@@ -256,7 +257,7 @@ def _lint(args) -> int:
     major, minor = options.kube_version or options.profile.kube_version
     render_options = RenderOptions(values=args.values, set=args.set, kube_version=f"v{major}.{minor}.0")
     sources = list(iter_sources(paths, errors, skip=config.is_excluded if config else None,
-                                gitignore=not args.no_gitignore, render=render_options))
+                                gitignore=not args.no_gitignore, render=render_options, stdin_name=args.stdin_filename))
     engine = Engine(options)
     if args.resolve_images:
         options.images = _resolve_images(sources, args, errors)

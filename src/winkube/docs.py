@@ -16,7 +16,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from .model.finding import Severity, Stage
-from .report.rules import STAGE_TEXT, ordered
+from .report.rules import STAGE_TEXT, ordered, rule_anchor
 
 if TYPE_CHECKING:
     from .rules.base import Rule
@@ -27,11 +27,6 @@ REGENERATE_INDEX = "python -m winkube.docs --index -o src/winkube/rules/index.py
 
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
-
-
-def _anchor(rule_id: str) -> str:
-    # GitHub's heading anchors: lower case, spaces to dashes, punctuation other than - and _ dropped.
-    return "".join(c for c in rule_id.lower().replace(" ", "-") if c.isalnum() or c in "-_")
 
 
 def rules_markdown(rules: dict[str, Rule]) -> str:
@@ -53,7 +48,7 @@ def rules_markdown(rules: dict[str, Rule]) -> str:
         by_stage.setdefault(Stage(r.stage), []).append(r)
     for stage, group in by_stage.items():
         lines += ["", f"### {stage.value}: {STAGE_TEXT[stage]}", ""]
-        lines += [f"- [{r.id}](#{_anchor(r.id)}) ({Severity(r.severity).value}): {' '.join(r.summary.split())}"
+        lines += [f"- [{r.id}](#{rule_anchor(r.id)}) ({Severity(r.severity).value}): {' '.join(r.summary.split())}"
                   for r in group]
     lines += ["", "## Rules"]
     for r in rs:

@@ -55,10 +55,11 @@ def _read_file(path: str, errors: list[InputError]) -> Source | None:
 
 
 def iter_sources(paths: list[str], errors: list[InputError], skip: Callable[[str], bool] | None = None,
-                 stdin=None, gitignore: bool = True, render=None) -> Iterator[Source]:
+                 stdin=None, gitignore: bool = True, render=None, stdin_name: str | None = None) -> Iterator[Source]:
     """skip(path) -> True leaves a file out (the configuration's exclude patterns). Directories are
     walked as load/discover.py says; Helm charts and kustomizations are rendered (load/render.py,
-    `render` = its RenderOptions). A named file inside a chart or kustomization stands for it."""
+    `render` = its RenderOptions). A named file inside a chart or kustomization stands for it.
+    stdin_name: the name piped input is reported under (`--stdin-filename`), else "-"."""
     from .discover import Found, owner_of, walk
 
     rendered: set[str] = set()
@@ -87,12 +88,13 @@ def iter_sources(paths: list[str], errors: list[InputError], skip: Callable[[str
             except OSError as e:
                 errors.append(InputError("-", f"cannot read stdin: {e}", None))
                 continue
+            name = stdin_name or "-"
             if not data.strip():  # a failed `helm template … | winkube lint -` must not pass
-                errors.append(InputError("-", "nothing was read from stdin", None))
+                errors.append(InputError(name, "nothing was read from stdin", None))
                 continue
-            text = _decode("-", data if isinstance(data, bytes) else data.encode(), errors)
+            text = _decode(name, data if isinstance(data, bytes) else data.encode(), errors)
             if text is not None:
-                yield Source("-", text, text.lstrip()[:1] == "{" and _looks_json(text))
+                yield Source(name, text, text.lstrip()[:1] == "{" and _looks_json(text))
             continue
         if os.path.isdir(path):
             found = False

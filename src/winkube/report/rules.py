@@ -27,6 +27,20 @@ def ordered(rules: Iterable[Rule]) -> list[Rule]:
     return sorted(rules, key=lambda r: (_STAGE_ORDER[Stage(r.stage)], r.id))
 
 
+# Where docs/rules.md is published: every rule's SARIF helpUri is this plus "#" + rule_anchor(id).
+RULES_DOC_URL = "https://github.com/winkube/winkube/blob/main/docs/rules.md"
+
+
+def rule_anchor(rule_id: str) -> str:
+    """The heading anchor GitHub gives `### rule-id` in docs/rules.md: lower case, spaces to dashes,
+    punctuation other than - and _ dropped. Rule ids are slugs, so the anchor is the id itself."""
+    return "".join(c for c in rule_id.lower().replace(" ", "-") if c.isalnum() or c in "-_")
+
+
+def rule_help_uri(rule_id: str) -> str:
+    return f"{RULES_DOC_URL}#{rule_anchor(rule_id)}"
+
+
 def list_rules(rules: dict[str, Rule], out: TextIO) -> None:
     """One line per rule: id, stage, default severity, summary — aligned columns, by stage then id."""
     rs = ordered(rules.values())
