@@ -46,9 +46,10 @@ browser:
 test: $(STAMP) control-plane registry browser helm kustomize
 	$(BIN)/pytest
 
-## bench: benchmarks (never run as timed tests)
+## bench: benchmarks (never run as timed tests): throughput, then start-up (what a pre-commit run costs)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/startup.py
 
 ## bench-images: resolve 1,000 images from a local registry, cold and warm cache, vs a bare httpx loop
 bench-images: $(STAMP) registry

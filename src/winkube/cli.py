@@ -43,7 +43,11 @@ def _add_profile_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kube-version", metavar="X.Y", help="Kubernetes release whose rules apply (default: the profile's, 1.37)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
+    """The whole command line. `command` names the one command whose front-door module is imported
+    ("*": all of them, for completion and tests); the others get only their one-line help, so
+    `winkube lint` never imports the webhook, the planner or the registry client (start-up time
+    is most of a pre-commit run)."""
     from . import __version__
 
     parser = argparse.ArgumentParser(
@@ -96,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     # with it: it answers with the reason when it is asked for, and every other command works.
     for name, module, help_text in FRONT_DOORS:
         p = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter)
+        if command != "*" and command != name:
+            continue
         try:
             command = importlib.import_module(module)
             p.description = (command.__doc__ or "").strip().split("\n\n")[0] or help_text
@@ -115,8 +121,14 @@ FRONT_DOORS = [
 ]
 
 
+def _command_in(argv: list[str]) -> str | None:
+    """The command a command line asks for: its first word that is not an option."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

@@ -98,9 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
     parser.add_argument("--index", action="store_true", help="write the rule index (src/winkube/rules/index.py) instead")
     args = parser.parse_args(argv)
-    from .rules import all_rules
+    from .rules import rules_on_disk
 
-    text = rules_index(all_rules()) if args.index else rules_markdown(all_rules())
+    text = rules_index(rules_on_disk()) if args.index else rules_markdown(rules_on_disk())
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)

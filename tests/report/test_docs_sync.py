@@ -54,7 +54,10 @@ def test_regenerate_command_writes_the_same_text(tmp_path):
 def test_rule_index_is_up_to_date():
     from winkube.docs import REGENERATE_INDEX, rules_index
 
+    from winkube.rules import rules_on_disk
+
     index = ROOT / "src" / "winkube" / "rules" / "index.py"
+    assert rules_on_disk() == all_rules()  # the index names every rule module there is
     assert index.read_text(encoding="utf-8") == rules_index(all_rules()), \
         f"src/winkube/rules/index.py is out of date with the rules; regenerate it with: {REGENERATE_INDEX}"
 

@@ -7,8 +7,8 @@ as read-only; it is shared).
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import yaml
@@ -21,6 +21,14 @@ def load(name: str) -> Any:
     """Return the parsed contents of ``knowledge/<name>.yaml`` (cached)."""
     if not name or "/" in name or "\\" in name or name.startswith("."):
         raise ValueError(f"invalid knowledge file name: {name!r}")
-    text = resources.files(__name__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    return read_yaml(os.path.join(os.path.dirname(__file__), f"{name}.yaml"))
+
+
+def read_yaml(path: str) -> Any:
+    """A data file shipped inside the package, parsed by libyaml. Plain file paths, not
+    importlib.resources: winkube is always installed as files, and importlib.resources costs a
+    pre-commit run ~20 ms of imports (tempfile, zipfile) for nothing."""
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(text, Loader=loader)

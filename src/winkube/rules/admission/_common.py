@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Iterator
 
-import yaml
 
 from ...model.podview import ContainerRef, PodView, as_dict
 
@@ -23,11 +21,11 @@ SRC_UTIL = "kubernetes/kubernetes pkg/api/pod/util.go"
 
 # --------------------------------------------------------------------------- data
 
-@lru_cache(maxsize=1)
 def facts() -> dict:
     """knowledge/api_validation.yaml, parsed once (read-only)."""
-    text = resources.files("winkube.knowledge").joinpath(DATA_FILE).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    from ...knowledge import load
+
+    return load(DATA_FILE.removesuffix(".yaml"))
 
 
 def parse_version(v) -> tuple[int, int]:
