@@ -18,12 +18,8 @@ A missing tool or a failing render is one input error with the tool's own messag
 """
 from __future__ import annotations
 
-import glob
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 
 from ..model.finding import InputError
@@ -50,6 +46,9 @@ def _cache_dir() -> str:
 
 def find_tool(name: str) -> str | None:
     """$WINKUBE_HELM / $WINKUBE_KUSTOMIZE, then PATH, then the build cache of `make test`."""
+    import glob
+    import shutil
+
     explicit = os.environ.get(f"WINKUBE_{name.upper()}")
     if explicit:
         return explicit
@@ -69,6 +68,8 @@ HOW_TO_GET = {
 
 
 def _run(tool: str, argv: list[str], where: str, errors: list[InputError], cwd: str | None = None) -> str | None:
+    import subprocess  # here, not at the top: most runs render nothing, and start-up counts
+
     exe = find_tool(tool)
     if exe is None:
         errors.append(InputError(where, f"{tool} is needed to render this {'chart' if tool == 'helm' else 'kustomization'}: {HOW_TO_GET[tool]}", None))
@@ -125,6 +126,8 @@ def split_helm_output(chart: str, text: str) -> list[Source]:
 
 def render_kustomization(directory: str, errors: list[InputError]) -> list[Source]:
     """`kustomize build` with origin annotations, one Source per origin file."""
+    import tempfile
+
     target = os.path.abspath(directory)
     with tempfile.TemporaryDirectory(prefix="winkube-kustomize-") as tmp:
         with open(os.path.join(tmp, "kustomization.yaml"), "w", encoding="utf-8") as fh:
