@@ -4,19 +4,24 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: helm kustomize demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz clean
+.PHONY: helm kustomize shells demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz clean
 
 $(STAMP): pyproject.toml
-	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "==> [1/3] creating $(VENV) with $$($(PY) --version)"
+	@$(PY) -m venv $(VENV)
+	@echo "==> [2/3] upgrading pip"
+	@$(BIN)/pip install --quiet --upgrade pip
+	@echo "==> [3/3] installing winkube (editable) with its test dependencies from PyPI (about a minute the first time)"
+	@$(BIN)/pip install --quiet --progress-bar off -e '.[test]'
+	@touch $(STAMP)
+	@echo "==> ready: $(BIN)/winkube"
 
 install: $(STAMP)
 
 ## demo: set everything up and lint the examples on the embedded default profile
 demo: $(STAMP)
-	$(BIN)/winkube lint examples/ ; status=$$?; [ $$status -le 1 ] || exit $$status
+	@echo "==> winkube lint examples/ (on the embedded default cluster profile)"
+	@$(BIN)/winkube lint examples/ ; status=$$?; [ $$status -le 1 ] || exit $$status
 
 ## control-plane: build kube-apiserver, kube-scheduler and etcd from their Go modules (cached)
 control-plane:
@@ -36,6 +41,12 @@ registry:
 	  echo "installing Debian's docker-registry"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry; }
 
+## shells: Debian's zsh and fish, in which the completion tests run `winkube completion zsh|fish`
+shells:
+	@command -v zsh >/dev/null 2>&1 && command -v fish >/dev/null 2>&1 || { \
+	  echo "installing Debian's zsh and fish"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends zsh fish; }
+
 ## browser: Debian's chromium, which renders `winkube audit -o html` in the HTML report test
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -43,7 +54,7 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
 ## test: set up everything the suite needs, then run the whole suite
-test: $(STAMP) control-plane registry browser helm kustomize
+test: $(STAMP) control-plane registry browser shells helm kustomize
 	$(BIN)/pytest
 
 ## bench: benchmarks (never run as timed tests): throughput, then start-up (what a pre-commit run costs)

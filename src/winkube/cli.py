@@ -95,6 +95,14 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     show.add_argument("inputs", nargs="*", metavar="PATH", help="files with Node / RuntimeClass objects (kubectl get nodes -o yaml)")
     show.add_argument("-o", "--output", default="yaml", choices=["yaml", "json"])
 
+    completion = sub.add_parser(
+        "completion", help="print a shell completion script (bash, zsh, fish)", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Print a completion script for winkube's commands, flags, their values and rule ids.",
+        epilog="examples:\n  source <(winkube completion bash)        in ~/.bashrc\n"
+               "  source <(winkube completion zsh)         in ~/.zshrc\n"
+               "  winkube completion fish | source         in ~/.config/fish/config.fish")
+    completion.add_argument("shell", choices=["bash", "zsh", "fish"])
+
     # Front doors that live in their own packages: each module has add_arguments(parser) and run(args) -> int.
     # A front door that fails to load (a missing optional dependency, say) must not take `lint` down
     # with it: it answers with the reason when it is asked for, and every other command works.
@@ -103,13 +111,15 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         if command != "*" and command != name:
             continue
         try:
-            command = importlib.import_module(module)
-            p.description = (command.__doc__ or "").strip().split("\n\n")[0] or help_text
-            command.add_arguments(p)
-            p.set_defaults(run=command.run)
+            door = importlib.import_module(module)
+            p.description = (door.__doc__ or "").strip().split("\n\n")[0] or help_text
+            door.add_arguments(p)
+            p.set_defaults(run=door.run)
         except Exception as e:  # noqa: BLE001 - reported to the user of that command only
             reason = f"{type(e).__name__}: {e}"
             p.set_defaults(run=lambda args, name=name, reason=reason: _fail(f"`winkube {name}` is unavailable ({reason})"))
+    from .helptext import apply
+    apply(parser)
     return parser
 
 
@@ -183,6 +193,11 @@ def _dispatch(args, parser) -> int:
         if explain_message is not None and " " in args.rule.strip():
             return EXIT_OK if explain_message(args.rule, sys.stdout) else _fail("no known Windows failure matches that message")
         return _fail(f"no rule {args.rule!r} (see `winkube rules`; or paste a failure message in quotes)")
+    if args.command == "completion":
+        from .completion import script
+        from .rules import rule_ids
+        sys.stdout.write(script(args.shell, build_parser("*"), list(rule_ids())))
+        return EXIT_OK
     if args.command == "profile":
         if args.profile_command != "show":
             parser.parse_args(["profile", "--help"])
