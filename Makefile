@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: helm kustomize shells demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz clean
+.PHONY: helm kustomize shells dist demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz clean
 
 $(STAMP): pyproject.toml
 	@echo "==> [1/3] creating $(VENV) with $$($(PY) --version)"
@@ -22,6 +22,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	@echo "==> winkube lint examples/ (on the embedded default cluster profile)"
 	@$(BIN)/winkube lint examples/ ; status=$$?; [ $$status -le 1 ] || exit $$status
+
+## dist: the wheel and the sdist in dist/, built the way pip and CI build them (PEP 517, isolated)
+dist: $(STAMP)
+	@rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	@ls -l dist
 
 ## control-plane: build kube-apiserver, kube-scheduler and etcd from their Go modules (cached)
 control-plane:
