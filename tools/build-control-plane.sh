@@ -13,8 +13,13 @@ out="$cache/control-plane/$kube_version-$key"
 if [ -x "$out/kube-apiserver" ] && [ -x "$out/kube-scheduler" ] && [ -x "$out/etcd" ]; then
   echo "$out"; exit 0
 fi
+# One build at a time per cache: several checkouts (or make targets) may ask at once.
+mkdir -p "$cache"; exec 9>"$cache/.control-plane.lock"; flock 9
+if [ -x "$out/kube-apiserver" ] && [ -x "$out/kube-scheduler" ] && [ -x "$out/etcd" ]; then
+  echo "$out"; exit 0
+fi
 command -v go >/dev/null || { echo "build-control-plane: Go is not installed; it is needed to build kube-apiserver" >&2; exit 1; }
-mkdir -p "$out.tmp"
+rm -rf "$out.tmp"; mkdir -p "$out.tmp"
 minor=${kube_version#v1.}; minor=${minor%%.*}
 # The same version stamp the Kubernetes release build writes (hack/lib/version.sh), so /version
 # and the emulated-version logic see a real release.

@@ -7,8 +7,11 @@ name=$1 package=$2 version=$3
 cache=${WINKUBE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/winkube}
 out="$cache/$name/$version"
 if [ -x "$out/$name" ]; then echo "$out/$name"; exit 0; fi
+# One build at a time per cache: several checkouts (or make targets) may ask at once.
+mkdir -p "$cache"; exec 9>"$cache/.$name.lock"; flock 9
+if [ -x "$out/$name" ]; then echo "$out/$name"; exit 0; fi
 command -v go >/dev/null || { echo "build-$name: Go is not installed; it is needed to build $name" >&2; exit 1; }
-mkdir -p "$out.tmp"
+rm -rf "$out.tmp"; mkdir -p "$out.tmp"
 start=$(date +%s)
 echo "building $name $version (cold build: a few minutes on 2 cores)" >&2
 GOBIN="$out.tmp" CGO_ENABLED=0 go install -trimpath -ldflags "-s -w" "$package@$version"
