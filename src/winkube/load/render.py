@@ -90,6 +90,10 @@ def _run(tool: str, argv: list[str], where: str, errors: list[InputError], cwd: 
 def render_chart(chart: str, errors: list[InputError], options: RenderOptions | None = None) -> list[Source]:
     """`helm template` of the chart directory, one Source per template file."""
     o = options or RenderOptions()
+    if o.kube_version is None:  # helm assumes v1.20 without a cluster; winkube's default release instead
+        from ..model.profile import SUPPORTED_KUBE
+
+        o = RenderOptions(o.values, o.set, f"v{SUPPORTED_KUBE[0]}.{SUPPORTED_KUBE[1]}.0", o.release, o.namespace)
     argv = ["template", o.release, chart]
     for v in o.values:
         argv += ["--values", v]

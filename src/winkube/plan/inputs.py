@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..engine import expand
+from ..engine import expand, is_kubernetes_object
 from ..load.documents import read_text
 from ..model.finding import InputError
 from ..model.podview import WORKLOAD_KINDS, as_dict, as_list
@@ -66,8 +66,8 @@ def observed(pod: dict) -> bool:
 def read_sources(sources, into: PlanInput, locate: bool = True) -> None:
     for src in sources:
         for doc in read_text(src.name, src.text, into.errors, json_file=src.json):
-            if doc.obj is None:
-                continue
+            if not is_kubernetes_object(doc.obj):
+                continue  # other YAML in a repository (workflows, values files) is skipped, as lint does
             parent = doc.obj if isinstance(doc.obj, dict) else {}
             list_kind = parent.get("kind") if isinstance(parent.get("kind"), str) else ""
             item_kind = list_kind[:-4] if list_kind.endswith("List") and list_kind != "List" else None
