@@ -83,3 +83,19 @@ def test_a_chart_without_helm_is_one_clear_error(tmp_path):
         assert r.returncode == 2
         assert r.stdout.startswith("chart: error: helm is needed to render this chart: install helm"), r.stdout
         assert "WINKUBE_HELM" in r.stdout and "Traceback" not in r.stdout + r.stderr
+
+
+def test_this_repository_lints_at_its_root_without_input_errors(helm, kustomize):
+    """Done-when of issue 11: at the root of a repository like this one (a chart, workflows-like
+    YAML, configs, test data), `winkube lint .` exits 0 or 1, never 2, and finds what is there."""
+    from test_cli import ROOT
+
+    r = run("lint", "-o", "json", "-v", ".", cwd=ROOT, env={"WINKUBE_HELM": helm, "WINKUBE_KUSTOMIZE": kustomize})
+    assert r.returncode in (0, 1), r.stdout[-3000:] + r.stderr[-3000:]
+    data = json.loads(r.stdout)
+    assert data["errors"] == []
+    files = {f["file"] for f in data["findings"]}
+    assert any(f.startswith("examples/") for f in files)  # the demo's manifests
+    assert any(f.startswith("tests/data/charts/retina/templates/") for f in files)  # a chart, rendered
+    skipped = {s["file"] for s in data["skipped"]}
+    assert ".pre-commit-hooks.yaml" in skipped and "action.yml" in skipped

@@ -15,15 +15,19 @@ _STACK = 256 * 1024 * 1024  # libyaml's composer recurses in C; deep (but legal)
 
 LINT_EPILOG = """\
 examples:
-  winkube lint k8s/                         lint every .yaml/.yml/.json below k8s/
-  helm template my-chart | winkube lint -   lint rendered Helm output from stdin
+  winkube lint .                            a repository: Kubernetes objects in .yaml/.yml/.json (.gitignore
+                                            honoured; other YAML skipped, -v lists it), Helm charts rendered
+                                            with helm template, Kustomize directories built with kustomize
+  winkube lint charts/web --set image.tag=ltsc2022 --values prod.yaml
+  helm template my-chart | winkube lint --stdin-filename charts/my-chart/all.yaml -
   kubectl get nodes -o yaml > nodes.yaml
   winkube lint nodes.yaml app/              judge app/ against your real node pools
   winkube lint -o sarif k8s/ > winkube.sarif   for GitHub code scanning
 
 stages: admission (the API server rejects it), scheduling, kubelet (the node refuses it),
 runtime (the container fails), ignored (accepted, no effect on Windows), practice.
-exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input errors.
+exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input errors (also: no
+Kubernetes object in the input; --allow-empty makes that 0).
 suppress per object with the annotation  winkube.io/ignore: "rule-a,rule-b"
 configure with .winkube.yaml (found upward from the working directory; see docs/configuration.md)
 """
