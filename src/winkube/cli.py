@@ -179,14 +179,14 @@ def _dispatch(args, parser) -> int:
         return _lint(args)
     if args.command == "rules":
         from .report.rules import list_rules
-        from .rules import all_rules
-        rules = {k: r for k, r in all_rules().items() if not args.stage or r.stage.value == args.stage}
+        from .rules import rule_infos
+        rules = {k: r for k, r in rule_infos().items() if not args.stage or r.stage.value == args.stage}
         list_rules(rules, sys.stdout)
         return EXIT_OK
     if args.command == "explain":
         from .report.rules import explain
-        from .rules import all_rules
-        rule = all_rules().get(args.rule)
+        from .rules import one_rule
+        rule = one_rule(args.rule)
         if rule is not None:
             explain(rule, sys.stdout)
             return EXIT_OK

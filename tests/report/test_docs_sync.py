@@ -67,3 +67,15 @@ def test_rule_ids_come_from_the_index_without_importing_rule_modules():
             "print(len(ids), any(m.startswith('winkube.rules.admission.') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == [str(len(all_rules())), "False"]
+
+
+def test_rules_and_explain_read_the_index_not_every_rule_module():
+    from winkube.rules import one_rule, rule_infos
+
+    assert {k: (i.stage, i.severity, i.summary) for k, i in rule_infos().items()} == \
+        {k: (r.stage, r.severity, r.summary) for k, r in all_rules().items()}
+    assert one_rule("stop-signal-os") is all_rules()["stop-signal-os"] and one_rule("nope") is None
+    code = ("import sys; from winkube.cli import main; main(['rules']); main(['explain', 'stop-signal-os']); "
+            "print(sorted(m for m in sys.modules if m.startswith('winkube.rules.') and m.count('.') == 3), file=sys.stderr)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stderr.strip() == "['winkube.rules.admission._common', 'winkube.rules.admission.stop_signal_os']"

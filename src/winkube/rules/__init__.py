@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from dataclasses import dataclass
 from functools import lru_cache
 
+from ..model.finding import Severity, Stage
 from .base import Hit, Rule, registry, rule
 
 __all__ = ["Hit", "Rule", "all_rules", "rule", "rule_ids"]
@@ -42,3 +44,32 @@ def rule_ids() -> tuple[str, ...]:
     from .index import RULES
 
     return tuple(RULES)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """A rule's listing fields, straight from the generated index (no rule module imported)."""
+
+    id: str
+    module: str
+    stage: Stage
+    severity: Severity
+    summary: str
+
+
+def rule_infos() -> dict[str, RuleInfo]:
+    """Every rule's id, stage, severity and summary, for `winkube rules`, from the index."""
+    from .index import RULES
+
+    return {rid: RuleInfo(rid, module, Stage(stage), Severity(severity), summary)
+            for rid, (module, stage, severity, summary) in RULES.items()}
+
+
+def one_rule(rule_id: str) -> Rule | None:
+    """One rule, importing only its own module (`winkube explain RULE`)."""
+    from .index import RULES
+
+    if rule_id not in RULES:
+        return None
+    importlib.import_module(RULES[rule_id][0])
+    return registry().get(rule_id)
