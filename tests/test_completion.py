@@ -79,3 +79,17 @@ def test_every_command_help_has_a_description_and_an_example(command):
     assert body[1].strip() and not body[1].startswith(("positional", "options")), f"no description:\n{r.stdout}"
     assert re.search(r"^examples?:\n(  .*\n)*  (winkube|source|kubectl|helm) ", r.stdout + "\n", re.M), \
         f"no example:\n{r.stdout}"
+
+
+def test_shared_flags_are_spelled_the_same_on_every_command():
+    from winkube.cli import build_parser
+    from winkube.completion import commands
+
+    flags = {" ".join(c.path): {n for f in c.flags for n in f.names} for c in commands(build_parser("*"))}
+    outputs = ["lint", "profile show", "images", "plan", "audit"]
+    assert all({"-o", "--output"} <= flags[c] for c in outputs)
+    assert all({"--fail-on", "--color", "--config", "--no-config", "--disable", "--enable", "--profile", "--kube-version"}
+               <= flags[c] for c in ["lint", "audit"])
+    assert all({"-n", "--namespace", "-A", "--all-namespaces", "--context", "--kubeconfig"} <= flags[c] for c in ["plan", "audit"])
+    assert {"--context", "--kubeconfig", "--profile", "--kube-version"} <= flags["webhook serve"]
+    assert all({"-f", "--filename"} <= flags[c] for c in ["lint", "plan", "audit"])
