@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 import threading
 
@@ -34,11 +33,8 @@ configure with .winkube.yaml (found upward from the working directory; see docs/
 
 
 def _color(choice: str, stream) -> bool:
-    if choice == "always":
-        return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
-        return False
-    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
+    from .report import use_color
+    return use_color(choice, stream)
 
 
 def _add_profile_args(p: argparse.ArgumentParser) -> None:
@@ -259,8 +255,10 @@ def _lint(args) -> int:
             return _fail("nothing to lint: give files, directories, or - for stdin (see `winkube lint --help`)")
         paths = ["-"]
     try:
-        config = config_for(args.config, args.no_config)
-        rules_filter = rule_filter(config, args.disable, args.enable)
+        from .rules import rule_ids
+
+        config = config_for(args.config, args.no_config, known_rules=rule_ids())
+        rules_filter = rule_filter(config, args.disable, args.enable, known_rules=rule_ids())
     except ConfigError as e:
         return _fail(str(e))
     try:

@@ -21,11 +21,11 @@ Scope and caveats:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
+from winkube.k8s.versions import parse_build, parse_containerd_version, parse_os_version
 from winkube.knowledge import load
 
 __all__ = [
@@ -106,52 +106,7 @@ class Era:
 
 # --------------------------------------------------------------------------- parsing
 
-_NUM = re.compile(r"\d+")
-
-
-def parse_os_version(os_version: str | None) -> tuple[int, int, int] | None:
-    """``"10.0.20348.1234"`` -> ``(10, 0, 20348)``; ``None`` when it is not a Windows version.
-
-    Mirrors containerd's getWindowsOSVersion: at least three dot-separated numeric fields,
-    major/minor fit in 8 bits, build in 16 bits; anything from the revision on is ignored.
-    """
-    if not os_version or not isinstance(os_version, str):
-        return None
-    parts = os_version.strip().split(".")
-    if len(parts) < 3:
-        return None
-    nums = []
-    for p in parts[:3]:
-        if not p.isdigit() or not p.isascii():
-            return None
-        nums.append(int(p))
-    major, minor, build = nums
-    if major > 0xFF or minor > 0xFF or build > 0xFFFF:
-        return None
-    return major, minor, build
-
-
-def parse_build(os_version: str | None) -> int | None:
-    """``"10.0.20348.1234"`` -> ``20348``; ``None`` for an empty or unparsable version."""
-    v = parse_os_version(os_version)
-    return v[2] if v else None
-
-
-_CONTAINERD_RE = re.compile(r"^(?:containerd://)?v?(\d+)\.(\d+)(?:\.(\d+))?")
-
-
-def parse_containerd_version(version: str | None) -> tuple[int, int, int] | None:
-    """``"containerd://1.7.20"`` / ``"v2.1.4"`` / ``"2.2.0-rc.1"`` -> ``(major, minor, patch)``.
-
-    Also accepts a node's ``status.nodeInfo.containerRuntimeVersion``. Returns ``None`` when the
-    string is empty or names no version.
-    """
-    if not version:
-        return None
-    m = _CONTAINERD_RE.match(version.strip())
-    if not m:
-        return None
-    return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+# Version and build parsing is Kubernetes/containerd semantics: k8s.versions (re-exported here).
 
 
 def _parse_range(spec: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:

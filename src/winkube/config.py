@@ -30,23 +30,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from .errors import ConfigError
+from .k8s.versions import parse_kube_version
 from .model.finding import Finding, Severity
 
 CONFIG_NAME = ".winkube.yaml"
 KEYS = ("rules", "failOn", "profile", "kubeVersion", "exclude")
 _SEVERITIES = ", ".join(s.value for s in Severity)
-_KUBE_VERSION = re.compile(r"v?(1\.(0|[1-9][0-9]*))(\.(0|[1-9][0-9]*))?")
 
 
-class ConfigError(Exception):
-    """A config file that cannot be used; the message names the file and the key, for users."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(slots=True)
@@ -227,8 +219,6 @@ def _rules(where: str, value: Any, known: Iterable[str] | None) -> dict[str, Sev
         if not isinstance(rule_id, str):
             raise ConfigError(f"{where}: rules: rule ids are strings, got {_kind(rule_id)}")
         if known_set is not None and rule_id not in known_set:
-            from .report.rules import unknown_rule_message
-
             raise ConfigError(f"{where}: rules.{rule_id}: {unknown_rule_message(rule_id, known_set)}")
         # YAML 1.1 reads an unquoted `off` (and `no`, `false`) as false.
         if setting is False or (isinstance(setting, str) and setting.strip().lower() == "off"):
@@ -274,9 +264,10 @@ def _kube_version(where: str, value: Any) -> str:
             f"{where}: kubeVersion: quote the version (kubeVersion: \"{value}\"): YAML reads an unquoted "
             f"{value} as a number, so 1.30 would become 1.3"
         )
-    if not isinstance(value, str) or not _KUBE_VERSION.fullmatch(value.strip()):
+    if not isinstance(value, str) or parse_kube_version(value) is None:
         raise ConfigError(f"{where}: kubeVersion: expected a Kubernetes version like \"1.37\", got {_kind(value)}")
-    return value.strip().removeprefix("v")
+    major, minor = parse_kube_version(value)
+    return f"{major}.{minor}"
 
 
 def _exclude(where: str, value: Any) -> tuple[str, ...]:
@@ -290,36 +281,46 @@ def _exclude(where: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def config_for(explicit: str | None, no_config: bool, start: Path | None = None) -> Config | None:
+def config_for(explicit: str | None, no_config: bool, start: Path | None = None,
+               known_rules: Iterable[str] | None = None) -> Config | None:
     """The configuration a command uses: --config FILE, else .winkube.yaml found upward from the
-    working directory, unless --no-config. Raises ConfigError (also for an unknown rule id)."""
-    from .rules import rule_ids
-
+    working directory, unless --no-config. Raises ConfigError (also for a rule id not in
+    `known_rules`, which the front door passes: winkube.rules.rule_ids())."""
     if explicit:
-        return load_config(Path(explicit), known_rules=rule_ids())
+        return load_config(Path(explicit), known_rules=known_rules)
     if no_config:
         return None
     found = find_config(start or Path.cwd())
-    return load_config(found, known_rules=rule_ids()) if found else None
+    return load_config(found, known_rules=known_rules) if found else None
 
 
-def check_rule_ids(flag: str, ids: Iterable[str]) -> None:
+def unknown_rule_message(rule_id: str, rules: Iterable[str]) -> str:
+    """`unknown rule 'x'` with the closest known ids, for config errors, the ignore annotation
+    and `winkube explain`."""
+    import difflib
+
+    close = difflib.get_close_matches(rule_id, list(rules), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else "; `winkube rules` lists them"
+    return f"unknown rule {rule_id!r}{hint}"
+
+
+def check_rule_ids(flag: str, ids: Iterable[str], known: Iterable[str]) -> None:
     """ConfigError for the first id that is not a rule (`--disable windows-forbiden-field`)."""
-    from .report.rules import unknown_rule_message
-    from .rules import rule_ids
-
-    known = rule_ids()
+    known = set(known)
     for rule_id in ids:
         if rule_id not in known:
             raise ConfigError(f"{flag} {rule_id}: {unknown_rule_message(rule_id, known)}")
 
 
-def rule_filter(config: Config | None, disabled: Iterable[str] = (), enabled: Iterable[str] = ()):
+def rule_filter(config: Config | None, disabled: Iterable[str] = (), enabled: Iterable[str] = (),
+                known_rules: Iterable[str] | None = None):
     """The engine's filter for rules turned off (--disable, the file) and severity overrides, or None.
-    --enable turns back on a rule the file turns off. Raises ConfigError for an unknown rule id."""
+    --enable turns back on a rule the file turns off. With `known_rules`, an unknown id in
+    --disable/--enable is a ConfigError."""
     off, on = set(disabled), set(enabled)
-    check_rule_ids("--disable", sorted(off))
-    check_rule_ids("--enable", sorted(on))
+    if known_rules is not None:
+        check_rule_ids("--disable", sorted(off), known_rules)
+        check_rule_ids("--enable", sorted(on), known_rules)
     both = off & on
     if both:
         raise ConfigError(f"--disable and --enable both name {', '.join(sorted(both))}")
@@ -336,3 +337,10 @@ def rule_filter(config: Config | None, disabled: Iterable[str] = (), enabled: It
         return config.apply(finding)
 
     return apply
+
+
+# The same checks read the webhook's policy file (webhook/policy.py): public names for them.
+did_you_mean = _did_you_mean
+type_name = _kind
+load_yaml = _load_yaml
+rule_settings = _rules

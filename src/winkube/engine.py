@@ -10,15 +10,16 @@ from .load.inputs import Source
 from .model.document import Document
 from .model.finding import Finding, InputError, Result, Severity
 from .model.paths import Path, render
+from .k8s.keys import IGNORE_ANNOTATION
+from .k8s.workloads import CLUSTER_OBJECT_SCOPES as _SCOPE_BY_KIND
+from .k8s.workloads import is_kubernetes_object
 from .model.podview import WORKLOAD_KINDS, as_dict, as_list, pod_view
 from .model.profile import Profile, default_profile, with_cluster_objects
 from .rules import Rule, all_rules, rule_ids
 from .rules.context import DocContext, PodContext
 
-IGNORE_ANNOTATION = "winkube.io/ignore"
 KNOWN_RULE_IDS = frozenset(rule_ids())  # every rule, also those a caller left out of its Engine
 _CLUSTER_OBJECT = re.compile(r"""["']?kind["']?\s*:\s*["']?(Node|RuntimeClass)["']?\s*[,}\r\n]""")
-_SCOPE_BY_KIND = {"Node": "node", "RuntimeClass": "runtimeclass", "KubeletConfiguration": "kubeletconfig"}
 
 
 @dataclass
@@ -96,19 +97,12 @@ def _ignore_annotations(obj: dict, view) -> Iterator[tuple[Path, str]]:
 def unknown_ignored_rules(obj: dict, view, known) -> Iterator[tuple[Path, str]]:
     """(annotation path, message) for each id in a winkube.io/ignore annotation that is no rule:
     a typo there would otherwise silently suppress nothing."""
-    from .report.rules import unknown_rule_message
+    from .config import unknown_rule_message
 
     for path, value in _ignore_annotations(obj, view):
         for rule_id in (x.strip() for x in value.split(",")):
             if rule_id and rule_id not in known:
                 yield path, f"{IGNORE_ANNOTATION}: {unknown_rule_message(rule_id, known)}"
-
-
-def is_kubernetes_object(obj) -> bool:
-    """A mapping with a string apiVersion and kind: what a directory walk lints (kube-linter,
-    Trivy and kubeconform draw the same line); everything else in a YAML file is skipped."""
-    return (isinstance(obj, dict) and isinstance(obj.get("kind"), str) and bool(obj["kind"])
-            and isinstance(obj.get("apiVersion"), str) and bool(obj["apiVersion"]))
 
 
 def annotation_keys(obj: dict, view) -> tuple:

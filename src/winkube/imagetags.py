@@ -49,12 +49,12 @@ def _rules() -> tuple[tuple[_Rule, ...], tuple[_Rule, ...], dict[str, int], froz
 
 def _split(ref: str) -> tuple[str, str | None]:
     """(registry/repository, tag) lower-cased; tolerant of references the strict parser refuses."""
-    from winkube.registry.reference import ReferenceError, parse_reference
+    from winkube.registry.reference import ImageReferenceError, parse_reference
 
     try:
         r = parse_reference(ref)
         return r.name.lower(), (r.tag.lower() if r.tag else None)
-    except ReferenceError:
+    except ImageReferenceError:
         s = ref.strip().split("@", 1)[0]
         slash, colon = s.rfind("/"), s.rfind(":")
         if colon > slash:

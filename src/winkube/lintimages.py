@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from .engine import expand
 from .load.documents import read_text
 from .model.finding import InputError
+from .k8s.images import pod_images
+from .k8s.versions import parse_build
 from .model.podview import WORKLOAD_KINDS, pod_view
 
 
@@ -34,16 +36,12 @@ def image_refs(sources, pull_secrets: list | None = None) -> dict[str, str]:
                     pull_secrets.append(obj)
                 if not isinstance(obj, dict) or obj.get("kind") not in WORKLOAD_KINDS:
                     continue
-                for c in pod_view(obj).containers():
-                    ref = c.container.get("image")
-                    if isinstance(ref, str) and ref:
-                        refs.setdefault(ref, src.name)
+                for _, ref in pod_images(pod_view(obj)):
+                    refs.setdefault(ref, src.name)
     return refs
 
 
 def summarize(platforms) -> ResolvedImage:
-    from .compat import parse_build
-
     real = [p for p in platforms if p.os in ("windows", "linux")]
     oses = {p.os for p in real}
     windows = [p for p in real if p.os == "windows"]

@@ -8,15 +8,21 @@ the RuntimeClass's scheduling into the pod; then the kubelet's OS admission
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .model.podview import CONTAINER_LISTS, PodView, as_dict, as_list
-from .model.profile import LABEL_BUILD, LABEL_OS, NodePool, Profile, RuntimeClassInfo, Taint
-from .model.quantity import parse_quantity
+from .k8s.images import pod_images
+from .k8s.keys import freeze
+from .k8s.labels import LABEL_BUILD, LABEL_OS, OS_LABELS
+from .k8s.quantity import parse_quantity
+from .k8s.selectors import normalize_selector, required_terms, selector_mismatch, term_matches, terms_in_values
+from .k8s.taints import UNSCHEDULABLE_TAINT, Taint, daemon_tolerations, tolerates, untolerated
+from .model.podview import PodView, as_dict, as_list
+from .model.profile import NodePool, Profile, RuntimeClassInfo
 
-OS_LABELS = (LABEL_OS, "beta.kubernetes.io/os")
+# Names rules and front doors import from here; they live in k8s/ (one place for each semantics).
+__all__ = ["ImageUse", "OS_LABELS", "PoolFit", "Targeting", "daemon_tolerations", "host_process", "image_uses",
+           "pod_requests", "required_terms", "resolve", "tolerates", "units", "untolerated"]
 
 
 @dataclass(slots=True)
@@ -68,76 +74,16 @@ class Targeting:
 
 # --- NodeAffinity -----------------------------------------------------------------------------
 
-def _requirement_matches(expr: dict, labels: dict) -> bool:
-    key, op = expr.get("key"), expr.get("operator")
-    values = [str(v) for v in as_list(expr.get("values"))]
-    has = key in labels
-    value = labels.get(key)
-    if op == "In":
-        return has and value in values
-    if op == "NotIn":
-        return not has or value not in values
-    if op == "Exists":
-        return has
-    if op == "DoesNotExist":
-        return not has
-    if op in ("Gt", "Lt"):
-        left, right = _parse_int64(value), _parse_int64(values[0] if len(values) == 1 else None)
-        if left is None or right is None:
-            return False
-        return left > right if op == "Gt" else left < right
-    return False
-
-
-_INT64 = re.compile(r"[+-]?[0-9]+")
-
-
-def _parse_int64(value) -> int | None:
-    """Go's strconv.ParseInt(value, 10, 64), which labels.Requirement.Matches uses for Gt/Lt:
-    ASCII digits with an optional sign, in int64 range. Python's int() also takes "1_0" (a valid
-    label value) and surrounding whitespace; Go refuses them, so such a label never matches Gt/Lt."""
-    if not isinstance(value, str) or not _INT64.fullmatch(value):
-        return None
-    n = int(value)
-    return n if -(1 << 63) <= n < (1 << 63) else None
-
-
-def _term_matches(term: dict, pool: NodePool) -> bool | None:
-    """A nodeSelectorTerm: every expression must match; an empty term matches nothing.
-    matchFields (metadata.name) is answered from the pool's node names; None when unknowable."""
-    exprs = [e for e in as_list(term.get("matchExpressions")) if isinstance(e, dict)]
-    fields = [e for e in as_list(term.get("matchFields")) if isinstance(e, dict)]
-    if not exprs and not fields:
-        return False
-    if not all(_requirement_matches(e, pool.labels) for e in exprs):
-        return False
-    if not fields:
-        return True
-    if any(f.get("key") != "metadata.name" for f in fields):
-        return False
-    if not pool.node_names:
-        return None
-    # One node must satisfy every field requirement of the term (nodeSelectorTerm.match is called
-    # per node with fields {"metadata.name": node.Name}), not each requirement some node of the pool.
-    return any(all(_requirement_matches({**f, "key": "n"}, {"n": n}) for f in fields) for n in pool.node_names)
-
-
-def required_terms(spec: dict) -> list[dict] | None:
-    req = as_dict(as_dict(as_dict(spec.get("affinity")).get("nodeAffinity")).get(
-        "requiredDuringSchedulingIgnoredDuringExecution"))
-    if not req:
-        return None
-    return [t for t in as_list(req.get("nodeSelectorTerms")) if isinstance(t, dict)]
-
+# --- NodeAffinity (label selector semantics: k8s.selectors) ---------------------------------
 
 def _node_affinity(spec: dict, selector: dict, pool: NodePool) -> str | None:
-    for k, v in selector.items():
-        if pool.labels.get(k) != str(v):
-            have = pool.labels.get(k)
-            return f"nodeSelector {k}={v} (pool has {k}={have})" if have is not None else f"nodeSelector {k}={v} (pool has no {k} label)"
+    miss = selector_mismatch(selector, pool.labels)
+    if miss is not None:
+        k, v, have = miss
+        return f"nodeSelector {k}={v} (pool has {k}={have})" if have is not None else f"nodeSelector {k}={v} (pool has no {k} label)"
     terms = required_terms(spec)
     if terms is not None:
-        answers = [_term_matches(t, pool) for t in terms]
+        answers = [term_matches(t, pool.labels, pool.node_names) for t in terms]
         if not any(a is not False for a in answers):
             return "required node affinity matches none of its labels"
     return None
@@ -145,38 +91,7 @@ def _node_affinity(spec: dict, selector: dict, pool: NodePool) -> str | None:
 
 # --- TaintToleration --------------------------------------------------------------------------
 
-def tolerates(tol: dict, taint: Taint) -> bool:
-    """v1.Toleration.ToleratesTaint."""
-    effect = tol.get("effect") or ""
-    if effect and effect != taint.effect:
-        return False
-    key = tol.get("key") or ""
-    op = tol.get("operator") or "Equal"
-    if key and key != taint.key:
-        return False
-    if op == "Exists":
-        return True
-    if op != "Equal":
-        return False  # Lt/Gt need the alpha gate TaintTolerationComparisonOperators (off); anything else never tolerates
-    if not key:
-        return False  # an empty key needs operator Exists
-    return str(tol.get("value") or "") == taint.value
-
-
-def daemon_tolerations(spec: dict) -> list[dict]:
-    """pkg/controller/daemon/util: AddOrUpdateDaemonPodTolerations (DaemonSet pods run on cordoned nodes)."""
-    out = [{"key": k, "operator": "Exists", "effect": "NoExecute"}
-           for k in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")]
-    out += [{"key": k, "operator": "Exists", "effect": "NoSchedule"}
-            for k in ("node.kubernetes.io/disk-pressure", "node.kubernetes.io/memory-pressure",
-                      "node.kubernetes.io/pid-pressure", "node.kubernetes.io/unschedulable")]
-    if spec.get("hostNetwork") is True:
-        out.append({"key": "node.kubernetes.io/network-unavailable", "operator": "Exists", "effect": "NoSchedule"})
-    return out
-
-
-def untolerated(tolerations: list, taints: list[Taint], effects=("NoSchedule", "NoExecute")) -> list[Taint]:
-    return [t for t in taints if t.effect in effects and not any(tolerates(tol, t) for tol in tolerations)]
+# v1.Toleration.ToleratesTaint and the DaemonSet controller's tolerations: k8s.taints.
 
 
 # --- NodeResourcesFit -------------------------------------------------------------------------
@@ -224,7 +139,7 @@ def pod_requests(spec: dict, overhead: dict | None = None) -> dict[str, float]:
 
 
 @lru_cache(maxsize=8192)  # pools' allocatable values repeat on every pod
-def _units(name: str, q) -> int:
+def units(name: str, q) -> int:
     """The scheduler's integer units: milli-CPU, whole units for the rest, rounded up as
     Quantity.MilliValue / Value do; rounded to a fine grid first so float sums (3 x 100m) stay exact."""
     return math.ceil(round(q * (1000 if name == "cpu" else 1), 6))
@@ -239,7 +154,7 @@ def _resources_fit(requests: dict[str, float], pool: NodePool, known_only: bool 
     # fitsRequest counts the pod itself against allocatable pods before any resource
     # (pkg/scheduler/framework/plugins/noderesources/fit.go: len(nodeInfo.Pods)+1 > AllowedPodNumber).
     pods = parse_quantity(pool.allocatable["pods"]) if "pods" in pool.allocatable else None
-    if pods is not None and _units("pods", pods) < 1:
+    if pods is not None and units("pods", pods) < 1:
         reasons.append("Too many pods")
     short = []
     for name, amount in sorted(requests.items()):
@@ -248,7 +163,7 @@ def _resources_fit(requests: dict[str, float], pool: NodePool, known_only: bool 
         have = parse_quantity(pool.allocatable.get(name, 0))
         if have is None:
             continue
-        if _units(name, amount) > _units(name, have):
+        if units(name, amount) > units(name, have):
             short.append(name)
     if short:
         reasons.append(f"Insufficient {', '.join(short)}")
@@ -264,11 +179,7 @@ def _os_from_selector(selector: dict, terms: list[dict] | None) -> tuple[str | N
     if LABEL_BUILD in selector:
         return "windows", f"nodeSelector {LABEL_BUILD}={selector[LABEL_BUILD]}"
     if terms:
-        found = set()
-        for t in terms:
-            for e in as_list(t.get("matchExpressions")):
-                if isinstance(e, dict) and e.get("key") in OS_LABELS and e.get("operator") == "In":
-                    found.update(str(v) for v in as_list(e.get("values")))
+        found = terms_in_values(terms, OS_LABELS)
         if len(found) == 1:
             os_ = found.pop()
             return os_, f"required node affinity {LABEL_OS} In [{os_}]"
@@ -288,10 +199,7 @@ def image_uses(view: PodView, resolved: dict) -> list[ImageUse]:
     from .imagetags import guess  # tag conventions, knowledge/image_tags.yaml
 
     uses = []
-    for c in view.containers(CONTAINER_LISTS):
-        ref = c.container.get("image")
-        if not isinstance(ref, str) or not ref:
-            continue
+    for c, ref in pod_images(view):
         info = resolved.get(ref)
         if info is not None:  # read from the registry: better than any tag convention
             uses.append(ImageUse(f"{c.list_name}[{c.index}]", c.path + ("image",), ref, info.os, info.build,
@@ -312,13 +220,10 @@ def _memo_key(view: PodView, profile: Profile, resolved_images) -> tuple | None:
     """Everything resolve() reads, as a hashable value: workloads of one chart or one team share
     their scheduling, so their targeting is computed once (the result is read-only for rules)."""
     spec = view.spec
-    try:
-        return (id(profile), id(resolved_images) if resolved_images else 0, view.kind, view.prefix,
-                view.labels.get(LABEL_OS), repr([spec.get(f) for f in _SCHEDULING_FIELDS]),
-                repr([(c.list_name, c.index, c.container.get("image"), c.container.get("resources"),
-                       c.container.get("restartPolicy"), c.container.get("securityContext")) for c in view.containers()]))
-    except RecursionError:
-        return None
+    key = freeze((view.kind, view.prefix, view.labels.get(LABEL_OS), [spec.get(f) for f in _SCHEDULING_FIELDS],
+                  [(c.list_name, c.index, c.container.get("image"), c.container.get("resources"),
+                    c.container.get("restartPolicy"), c.container.get("securityContext")) for c in view.containers()]))
+    return None if key is None else (id(profile), id(resolved_images) if resolved_images else 0, key)
 
 
 def resolve(view: PodView, profile: Profile, resolved_images: dict | None = None) -> Targeting:
@@ -337,7 +242,7 @@ def resolve(view: PodView, profile: Profile, resolved_images: dict | None = None
 
 def _resolve(view: PodView, profile: Profile, resolved_images: dict | None = None) -> Targeting:
     spec = view.spec
-    selector = {str(k): ("" if v is None else str(v)) for k, v in as_dict(spec.get("nodeSelector")).items()}
+    selector = normalize_selector(spec.get("nodeSelector"))
     tolerations = [t for t in as_list(spec.get("tolerations")) if isinstance(t, dict)]
     conflicts: list[str] = []
     rc_name = spec.get("runtimeClassName") if isinstance(spec.get("runtimeClassName"), str) else None
@@ -375,15 +280,14 @@ def _resolve(view: PodView, profile: Profile, resolved_images: dict | None = Non
             if missing:
                 fit.failures.append(("TaintToleration", f"untolerated taint {missing[0].key}:{missing[0].effect}"))
         else:
-            if pool.unschedulable and not any(tolerates(t, Taint("node.kubernetes.io/unschedulable", "", "NoSchedule")) for t in tolerations):
+            if pool.unschedulable and not any(tolerates(t, Taint(UNSCHEDULABLE_TAINT, "", "NoSchedule")) for t in tolerations):
                 fit.failures.append(("NodeUnschedulable", "the pool's nodes are cordoned"))
             why = _node_affinity(spec, selector, pool)
             if why:
                 fit.failures.append(("NodeAffinity", why))
             missing = untolerated(tolerations, pool.taints)
             if missing:
-                t = missing[0]
-                fit.failures.append(("TaintToleration", f"untolerated taint {t.key}={t.value}:{t.effect}" if t.value else f"untolerated taint {t.key}:{t.effect}"))
+                fit.failures.append(("TaintToleration", f"untolerated taint {missing[0]}"))
             short = _resources_fit(requests, pool, known_only=profile.assumed)
             if short:
                 fit.failures.append(("NodeResourcesFit", short))

@@ -12,7 +12,7 @@ import pytest
 from winkube.registry import ImageError, ImagePlatforms, ResolveOptions, resolve_many_sync
 from winkube.registry.auth import CredentialStore, normalize_registry_key, parse_challenge
 from winkube.registry.client import is_loopback
-from winkube.registry.reference import ReferenceError, parse_reference
+from winkube.registry.reference import ImageReferenceError, parse_reference
 
 from .conftest import WINDOWS_LINUX_PLATFORMS
 
@@ -125,7 +125,7 @@ def test_reference_parsing(ref, registry, repo, tag, digest):
 
 @pytest.mark.parametrize("bad", ["", "upper/Case", "a@sha256:123", "a:bad tag", "https://x/y", "a//b", "a:" + "t" * 200])
 def test_reference_errors(bad):
-    with pytest.raises(ReferenceError):
+    with pytest.raises(ImageReferenceError):
         parse_reference(bad)
 
 

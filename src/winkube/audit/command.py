@@ -64,8 +64,10 @@ def run(args) -> int:
         return _fail("-n/--namespace and -A/--all-namespaces cannot be used together")
     from ..config import ConfigError, config_for, rule_filter
     try:
-        config = config_for(args.config, args.no_config)
-        filter_ = rule_filter(config, args.disable, getattr(args, "enable", ()))
+        from ..rules import rule_ids
+
+        config = config_for(args.config, args.no_config, known_rules=rule_ids())
+        filter_ = rule_filter(config, args.disable, args.enable, known_rules=rule_ids())
     except ConfigError as e:
         return _fail(str(e))
     kube_version = None
@@ -122,8 +124,8 @@ def run(args) -> int:
         from .html import render_html
         render_html(result, sys.stdout)
     else:
-        from ..cli import _color
-        render_text(result, sys.stdout, color=_color(args.color, sys.stdout))
+        from ..report import use_color
+        render_text(result, sys.stdout, color=use_color(args.color, sys.stdout))
     if result.partial or result.errors:
         return EXIT_ERROR  # like lint: input that could not be read or checked (or a partial cluster read) is exit 2
     from ..engine import severity_at_least

@@ -13,28 +13,17 @@ Scale (bench/audit_bench.py: 5,000 nodes, 150,000 pods):
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from ..engine import Engine, Options
+from ..k8s.keys import node_signature, pod_key
+from ..k8s.stages import STAGE_RANK, worst
+from ..k8s.workloads import CLUSTER_WORKLOAD_KINDS as WORKLOAD_KINDS
 from ..model.finding import Finding, ObjectRef, Stage
 from ..model.podview import pod_view
-from ..model.profile import LABEL_OS, NodePool, Profile, default_profile, with_cluster_objects
+from ..model.profile import NodePool, Profile, default_profile, with_cluster_objects
 from .collect import Missing
 
-STAGE_ORDER = [Stage.ADMISSION, Stage.SCHEDULING, Stage.KUBELET, Stage.RUNTIME, Stage.IGNORED, Stage.PRACTICE]
-STAGE_RANK = {s: i for i, s in enumerate(STAGE_ORDER)}  # lower = worse (bites earlier)
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "CronJob", "Job", "Pod")
-_NODE_IDENTITY = frozenset({"machineID", "systemUUID", "bootID"})
-
-
-def worst(stages: Iterable[Stage | None]) -> Stage | None:
-    best = None
-    for s in stages:
-        if s is not None and (best is None or STAGE_RANK[s] < STAGE_RANK[best]):
-            best = s
-    return best
 
 
 def _ref(obj: dict) -> ObjectRef:
@@ -62,7 +51,7 @@ class WorkloadResult:
     ref: ObjectRef
     findings: list[Finding]
     cells: dict[str, Cell]
-    template_key: str
+    template_key: bytes
     failures: list["FailureGroup"] = field(default_factory=list)
 
     @property
@@ -131,24 +120,12 @@ class AuditResult:
 # ----------------------------------------------------------------------------------------------
 
 
-def _node_signature(node: dict) -> str:
-    meta, spec, status = node.get("metadata") or {}, node.get("spec") or {}, node.get("status") or {}
-    labels = {k: v for k, v in (meta.get("labels") or {}).items() if k != "kubernetes.io/hostname"}
-    info = {k: v for k, v in (status.get("nodeInfo") or {}).items() if k not in _NODE_IDENTITY}
-    return json.dumps([labels, meta.get("annotations") and {k: v for k, v in meta["annotations"].items()
-                                                          if k.startswith("winkube.io/")},
-                       spec.get("taints"), spec.get("unschedulable"), info,
-                       status.get("allocatable"), status.get("capacity")], sort_keys=True, default=str)
+def _node_signature(node: dict) -> bytes:
+    return node_signature(node) or b"#%d" % id(node)  # not encodable: its own signature
 
 
-def _template_key(obj: dict) -> str:
-    view = pod_view(obj)
-    meta = view.pod_meta
-    labels = meta.get("labels") or {}
-    os_labels = {k: v for k, v in labels.items() if k in (LABEL_OS, "beta.kubernetes.io/os")} if isinstance(labels, dict) else labels
-    ignore = ((obj.get("metadata") or {}).get("annotations") or {}).get("winkube.io/ignore")
-    return json.dumps([obj.get("kind"), view.spec, os_labels, meta.get("annotations"), ignore],
-                      sort_keys=True, default=str)
+def _template_key(obj: dict) -> bytes:
+    return pod_key(pod_view(obj)) or b"#%d" % id(obj)  # not encodable: checked on its own
 
 
 def _controller(obj: dict) -> tuple[str, str] | None:

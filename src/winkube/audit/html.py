@@ -10,7 +10,8 @@ from html import escape
 from typing import TextIO
 
 from ..model.finding import Stage
-from .core import STAGE_ORDER, STAGE_RANK, AuditResult, ref_str
+from ..k8s.stages import STAGE_ORDER, STAGE_RANK
+from .core import AuditResult, ref_str
 from .report import summary
 
 MAX_ROWS = 2000  # matrix rows; the rest are counted, and every finding is still listed below

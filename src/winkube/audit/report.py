@@ -6,7 +6,8 @@ from typing import TextIO
 
 from ..model.finding import Finding, Severity
 from ..report.text import clean
-from .core import STAGE_ORDER, STAGE_RANK, AuditResult, FailureGroup, ref_str
+from ..k8s.stages import STAGE_ORDER, STAGE_RANK
+from .core import AuditResult, FailureGroup, ref_str
 
 VERSION = 1
 

@@ -13,7 +13,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .config import (ClusterConfig, ConfigError, CredentialSource, Credentials, from_in_cluster, from_kubeconfig,
+from ..errors import WinkubeError
+
+from .config import (ClusterConfig, KubeconfigError, CredentialSource, ClusterCredentials, from_in_cluster, from_kubeconfig,
                      in_cluster_available, kubeconfig_paths, SERVICE_ACCOUNT_DIR)
 
 _RETRY_STATUS = (429, 503, 504)
@@ -60,7 +62,7 @@ def parse_path(path: str) -> ResourceRef | None:
     return ResourceRef(group, version, resource, namespace, name)
 
 
-class ClusterError(Exception):
+class ClusterError(WinkubeError):
     """Something failed talking to the cluster; str() says what. For a 403, ``permission`` names
     the missing permission (verb, resource, API group, namespace) as RBAC needs it."""
 
@@ -129,10 +131,10 @@ class Cluster:
             if paths:
                 cfg = from_kubeconfig(paths, context)
             elif context:
-                raise ConfigError(f"--context {context}: no kubeconfig found ($KUBECONFIG, ~/.kube/config)")
+                raise KubeconfigError(f"--context {context}: no kubeconfig found ($KUBECONFIG, ~/.kube/config)")
             else:
                 cfg = from_in_cluster()
-        except ConfigError as e:
+        except KubeconfigError as e:
             raise ClusterError(str(e)) from None
         return cls(cfg, timeout=timeout)
 
@@ -141,7 +143,7 @@ class Cluster:
         """The pod's own service account (sa_dir holds token, ca.crt, namespace)."""
         try:
             return cls(from_in_cluster(sa_dir), timeout=timeout)
-        except ConfigError as e:
+        except KubeconfigError as e:
             raise ClusterError(str(e)) from None
 
     @staticmethod
@@ -269,7 +271,7 @@ class Cluster:
         except httpx.HTTPError as e:
             raise self._transport_error(e, "watch", path) from None
 
-    def _client_for(self, creds: Credentials) -> httpx.Client:
+    def _client_for(self, creds: ClusterCredentials) -> httpx.Client:
         key = (creds.cert_pem, creds.key_pem)
         client = self._clients.get(key)
         if client is not None:
@@ -288,7 +290,7 @@ class Cluster:
             self._clients[key] = client
         return client
 
-    def _ssl_context(self, creds: Credentials) -> ssl.SSLContext | bool:
+    def _ssl_context(self, creds: ClusterCredentials) -> ssl.SSLContext | bool:
         cfg = self.config
         if not self.server.startswith("https://"):
             return False
@@ -313,7 +315,7 @@ class Cluster:
     def _prepared(self, force_refresh: bool = False) -> tuple[httpx.Client, dict, dict]:
         try:
             creds = self._creds.current(force_refresh)
-        except ConfigError as e:
+        except KubeconfigError as e:
             raise ClusterError(str(e)) from None
         headers = {}
         if creds.token:

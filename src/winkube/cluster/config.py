@@ -28,11 +28,13 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import ConfigError
+
 SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 EXEC_API_VERSIONS = ("client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1")
 
 
-class ConfigError(Exception):
+class KubeconfigError(ConfigError):
     """A kubeconfig / in-cluster configuration that cannot be used (the Cluster turns it into ClusterError)."""
 
 
@@ -49,7 +51,7 @@ class ExecConfig:
 
 
 @dataclass
-class Credentials:
+class ClusterCredentials:
     """What a request carries: a bearer token and/or a client certificate (PEM bytes)."""
 
     token: str | None = None
@@ -87,7 +89,7 @@ def kubeconfig_paths(explicit: str | None = None) -> list[Path]:
     if explicit:
         p = Path(explicit).expanduser()
         if not p.is_file():
-            raise ConfigError(f"kubeconfig {explicit} does not exist or is not a file")
+            raise KubeconfigError(f"kubeconfig {explicit} does not exist or is not a file")
         return [p]
     env = os.environ.get("KUBECONFIG")
     if env:
@@ -100,16 +102,16 @@ def _read_yaml(path: Path) -> dict:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
-        raise ConfigError(f"cannot read kubeconfig {path}: {e.strerror}") from None
+        raise KubeconfigError(f"cannot read kubeconfig {path}: {e.strerror}") from None
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        raise ConfigError(f"kubeconfig {path}{':' + str(mark.line + 1) if mark else ''} is not valid YAML") from None
+        raise KubeconfigError(f"kubeconfig {path}{':' + str(mark.line + 1) if mark else ''} is not valid YAML") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"kubeconfig {path} is not a mapping")
+        raise KubeconfigError(f"kubeconfig {path} is not a mapping")
     return data
 
 
@@ -129,7 +131,7 @@ def _merge(paths: list[Path]) -> tuple[dict, dict, dict, str | None]:
                 if entry["name"] not in into:
                     value = entry.get(inner) or {}
                     if not isinstance(value, dict):
-                        raise ConfigError(f"kubeconfig {path}: {key} entry {entry['name']!r} has no {inner} mapping")
+                        raise KubeconfigError(f"kubeconfig {path}: {key} entry {entry['name']!r} has no {inner} mapping")
                     into[entry["name"]] = (value, base, path)
         if current is None and data.get("current-context"):
             current = str(data["current-context"])
@@ -147,14 +149,14 @@ def _file_or_data(entry: dict, file_key: str, data_key: str, base: Path, what: s
         try:
             return base64.b64decode(data, validate=False)
         except (ValueError, TypeError):
-            raise ConfigError(f"{where}: {data_key} is not valid base64") from None
+            raise KubeconfigError(f"{where}: {data_key} is not valid base64") from None
     name = entry.get(file_key)
     if name:
         path = _resolve(base, str(name))
         try:
             return path.read_bytes()
         except OSError as e:
-            raise ConfigError(f"{where}: cannot read the {what} {path}: {e.strerror}") from None
+            raise KubeconfigError(f"{where}: cannot read the {what} {path}: {e.strerror}") from None
     return None
 
 
@@ -163,18 +165,18 @@ def from_kubeconfig(paths: list[Path], context: str | None = None) -> ClusterCon
     files = ", ".join(str(p) for p in paths)
     name = context or current
     if not name:
-        raise ConfigError(f"kubeconfig {files} has no current-context; pass --context (contexts: {', '.join(sorted(contexts)) or 'none'})")
+        raise KubeconfigError(f"kubeconfig {files} has no current-context; pass --context (contexts: {', '.join(sorted(contexts)) or 'none'})")
     if name not in contexts:
-        raise ConfigError(f"context {name!r} not found in kubeconfig {files} (contexts: {', '.join(sorted(contexts)) or 'none'})")
+        raise KubeconfigError(f"context {name!r} not found in kubeconfig {files} (contexts: {', '.join(sorted(contexts)) or 'none'})")
     ctx, _, ctx_file = contexts[name]
     cluster_name, user_name = ctx.get("cluster"), ctx.get("user")
     if cluster_name not in clusters:
-        raise ConfigError(f"context {name!r} in {ctx_file} refers to cluster {cluster_name!r}, which is not defined")
+        raise KubeconfigError(f"context {name!r} in {ctx_file} refers to cluster {cluster_name!r}, which is not defined")
     cluster, cbase, cfile = clusters[cluster_name]
     where = f"kubeconfig {cfile}, cluster {cluster_name!r}"
     server = cluster.get("server")
     if not server:
-        raise ConfigError(f"{where} has no server")
+        raise KubeconfigError(f"{where} has no server")
     cfg = ClusterConfig(server=str(server).rstrip("/"), context=name, namespace=str(ctx.get("namespace") or "default"),
                         source=f"kubeconfig {files} (context {name})")
     cfg.insecure = bool(cluster.get("insecure-skip-tls-verify"))
@@ -189,7 +191,7 @@ def from_kubeconfig(paths: list[Path], context: str | None = None) -> ClusterCon
     }.items() if v is not None}
     if user_name:
         if user_name not in users:
-            raise ConfigError(f"context {name!r} in {ctx_file} refers to user {user_name!r}, which is not defined")
+            raise KubeconfigError(f"context {name!r} in {ctx_file} refers to user {user_name!r}, which is not defined")
         user, ubase, ufile = users[user_name]
         uwhere = f"kubeconfig {ufile}, user {user_name!r}"
         cfg.token = user.get("token") or None
@@ -199,10 +201,10 @@ def from_kubeconfig(paths: list[Path], context: str | None = None) -> ClusterCon
         cfg.cert_pem = _file_or_data(user, "client-certificate", "client-certificate-data", ubase, "client certificate", uwhere)
         cfg.key_pem = _file_or_data(user, "client-key", "client-key-data", ubase, "client key", uwhere)
         if bool(cfg.cert_pem) != bool(cfg.key_pem):
-            raise ConfigError(f"{uwhere}: a client certificate needs both the certificate and the key")
+            raise KubeconfigError(f"{uwhere}: a client certificate needs both the certificate and the key")
         if user.get("auth-provider"):
             provider = (user["auth-provider"] or {}).get("name", "?")
-            raise ConfigError(f"{uwhere} uses auth-provider {provider!r}, which was removed from kubectl in 1.26; "
+            raise KubeconfigError(f"{uwhere} uses auth-provider {provider!r}, which was removed from kubectl in 1.26; "
                               f"use its exec credential plugin instead (e.g. kubelogin, gke-gcloud-auth-plugin)")
         if user.get("exec"):
             cfg.exec = _exec_config(user["exec"], ubase, uwhere)
@@ -211,10 +213,10 @@ def from_kubeconfig(paths: list[Path], context: str | None = None) -> ClusterCon
 
 def _exec_config(raw, base: Path, where: str) -> ExecConfig:
     if not isinstance(raw, dict) or not raw.get("command"):
-        raise ConfigError(f"{where}: exec needs a command")
+        raise KubeconfigError(f"{where}: exec needs a command")
     api = raw.get("apiVersion") or ""
     if api not in EXEC_API_VERSIONS:
-        raise ConfigError(f"{where}: exec plugin apiVersion {api!r} is not supported "
+        raise KubeconfigError(f"{where}: exec plugin apiVersion {api!r} is not supported "
                           f"(supported: {', '.join(EXEC_API_VERSIONS)}; v1alpha1 was removed in Kubernetes 1.24)")
     env = {}
     for item in raw.get("env") or []:
@@ -222,7 +224,7 @@ def _exec_config(raw, base: Path, where: str) -> ExecConfig:
             env[str(item["name"])] = str(item.get("value") or "")
     mode = raw.get("interactiveMode") or "IfAvailable"
     if mode not in ("Never", "IfAvailable", "Always"):
-        raise ConfigError(f"{where}: exec interactiveMode {mode!r} is not one of Never, IfAvailable, Always")
+        raise KubeconfigError(f"{where}: exec interactiveMode {mode!r} is not one of Never, IfAvailable, Always")
     return ExecConfig(command=str(raw["command"]), args=[str(a) for a in raw.get("args") or []], env=env,
                       api_version=api, install_hint=str(raw.get("installHint") or ""),
                       provide_cluster_info=bool(raw.get("provideClusterInfo")), interactive_mode=mode, base_dir=base)
@@ -238,11 +240,11 @@ def in_cluster_available(sa_dir: str = SERVICE_ACCOUNT_DIR) -> bool:
 def from_in_cluster(sa_dir: str = SERVICE_ACCOUNT_DIR) -> ClusterConfig:
     host, port = os.environ.get("KUBERNETES_SERVICE_HOST"), os.environ.get("KUBERNETES_SERVICE_PORT") or "443"
     if not host:
-        raise ConfigError("no kubeconfig found ($KUBECONFIG, ~/.kube/config) and not running in a pod "
+        raise KubeconfigError("no kubeconfig found ($KUBECONFIG, ~/.kube/config) and not running in a pod "
                           "(KUBERNETES_SERVICE_HOST is not set); pass --kubeconfig, or -f with a kubectl dump")
     token_path = os.path.join(sa_dir, "token")
     if not os.path.isfile(token_path):
-        raise ConfigError(f"in-cluster configuration: the service account token {token_path} is missing "
+        raise KubeconfigError(f"in-cluster configuration: the service account token {token_path} is missing "
                           f"(automountServiceAccountToken: false?)")
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"  # IPv6
@@ -273,10 +275,10 @@ class CredentialSource:
         self.cfg = cfg
         self.timeout = timeout
         self._lock = threading.Lock()
-        self._exec_creds: Credentials | None = None
+        self._exec_creds: ClusterCredentials | None = None
         self._file_token: tuple[float, str] | None = None
 
-    def current(self, force_refresh: bool = False) -> Credentials:
+    def current(self, force_refresh: bool = False) -> ClusterCredentials:
         cfg = self.cfg
         if cfg.exec is not None:
             with self._lock:
@@ -286,12 +288,12 @@ class CredentialSource:
                     self._exec_creds = c = run_exec(cfg.exec, cfg.cluster_info, self.timeout)
                 # A plugin may give only a token while the kubeconfig has the client certificate.
                 if c.cert_pem is None and cfg.cert_pem:
-                    return Credentials(c.token, cfg.cert_pem, cfg.key_pem, c.expires)
+                    return ClusterCredentials(c.token, cfg.cert_pem, cfg.key_pem, c.expires)
                 return c
         token = cfg.token
         if cfg.token_file:
             token = self._read_token_file(cfg.token_file)
-        return Credentials(token=token, cert_pem=cfg.cert_pem, key_pem=cfg.key_pem)
+        return ClusterCredentials(token=token, cert_pem=cfg.cert_pem, key_pem=cfg.key_pem)
 
     def _read_token_file(self, path: str) -> str:
         try:
@@ -300,14 +302,14 @@ class CredentialSource:
                 self._file_token = (mtime, Path(path).read_text().strip())
             return self._file_token[1]
         except OSError as e:
-            raise ConfigError(f"cannot read the token file {path}: {e.strerror}") from None
+            raise KubeconfigError(f"cannot read the token file {path}: {e.strerror}") from None
 
 
-def run_exec(ex: ExecConfig, cluster_info: dict, timeout: float = 60.0) -> Credentials:
+def run_exec(ex: ExecConfig, cluster_info: dict, timeout: float = 60.0) -> ClusterCredentials:
     """Run an exec credential plugin the way client-go does and read its ExecCredential."""
     interactive = ex.interactive_mode != "Never" and sys.stdin is not None and sys.stdin.isatty()
     if ex.interactive_mode == "Always" and not interactive:
-        raise ConfigError(f"exec plugin {ex.command} needs an interactive terminal (interactiveMode: Always)")
+        raise KubeconfigError(f"exec plugin {ex.command} needs an interactive terminal (interactiveMode: Always)")
     spec: dict = {"interactive": interactive}
     if ex.provide_cluster_info:
         spec["cluster"] = cluster_info
@@ -323,41 +325,41 @@ def run_exec(ex: ExecConfig, cluster_info: dict, timeout: float = 60.0) -> Crede
         proc = subprocess.run(argv, env=env, capture_output=True, timeout=timeout,
                               stdin=None if interactive else subprocess.DEVNULL)
     except FileNotFoundError:
-        raise ConfigError(f"exec credential plugin {ex.command!r} not found{hint}") from None
+        raise KubeconfigError(f"exec credential plugin {ex.command!r} not found{hint}") from None
     except PermissionError:
-        raise ConfigError(f"exec credential plugin {ex.command!r} is not executable{hint}") from None
+        raise KubeconfigError(f"exec credential plugin {ex.command!r} is not executable{hint}") from None
     except subprocess.TimeoutExpired:
-        raise ConfigError(f"exec credential plugin {shlex.join(argv)} did not finish within {timeout:.0f}s") from None
+        raise KubeconfigError(f"exec credential plugin {shlex.join(argv)} did not finish within {timeout:.0f}s") from None
     if proc.returncode != 0:
         err = proc.stderr.decode(errors="replace").strip()[-1000:]
-        raise ConfigError(f"exec credential plugin {shlex.join(argv)} failed with exit code {proc.returncode}"
+        raise KubeconfigError(f"exec credential plugin {shlex.join(argv)} failed with exit code {proc.returncode}"
                           f"{': ' + err if err else ''}")
     try:
         out = json.loads(proc.stdout)
     except ValueError:
-        raise ConfigError(f"exec credential plugin {ex.command} did not print an ExecCredential (not JSON): "
+        raise KubeconfigError(f"exec credential plugin {ex.command} did not print an ExecCredential (not JSON): "
                           f"{proc.stdout[:200]!r}") from None
     if not isinstance(out, dict) or out.get("kind") != "ExecCredential":
-        raise ConfigError(f"exec credential plugin {ex.command} printed something other than an ExecCredential")
+        raise KubeconfigError(f"exec credential plugin {ex.command} printed something other than an ExecCredential")
     if out.get("apiVersion") != ex.api_version:
-        raise ConfigError(f"exec credential plugin {ex.command} answered apiVersion {out.get('apiVersion')!r}, "
+        raise KubeconfigError(f"exec credential plugin {ex.command} answered apiVersion {out.get('apiVersion')!r}, "
                           f"the kubeconfig asked for {ex.api_version!r}")
     status = out.get("status") or {}
     if not isinstance(status, dict):
-        raise ConfigError(f"exec credential plugin {ex.command}: status is not an object")
+        raise KubeconfigError(f"exec credential plugin {ex.command}: status is not an object")
     token = status.get("token") or None
     cert = status.get("clientCertificateData")
     key = status.get("clientKeyData")
     if bool(cert) != bool(key):
-        raise ConfigError(f"exec credential plugin {ex.command}: clientCertificateData and clientKeyData must come together")
+        raise KubeconfigError(f"exec credential plugin {ex.command}: clientCertificateData and clientKeyData must come together")
     if not token and not cert:
-        raise ConfigError(f"exec credential plugin {ex.command}: the ExecCredential has neither a token nor a client certificate")
+        raise KubeconfigError(f"exec credential plugin {ex.command}: the ExecCredential has neither a token nor a client certificate")
     expires = None
     if status.get("expirationTimestamp"):
         try:
             expires = _parse_time(str(status["expirationTimestamp"]))
         except ValueError:
-            raise ConfigError(f"exec credential plugin {ex.command}: bad expirationTimestamp "
+            raise KubeconfigError(f"exec credential plugin {ex.command}: bad expirationTimestamp "
                               f"{status['expirationTimestamp']!r}") from None
-    return Credentials(token=token, cert_pem=cert.encode() if cert else None, key_pem=key.encode() if key else None,
+    return ClusterCredentials(token=token, cert_pem=cert.encode() if cert else None, key_pem=key.encode() if key else None,
                        expires=expires)

@@ -11,10 +11,12 @@ import json
 import re
 from typing import Iterator
 
+from ..errors import InvalidInput
+
 _WS = re.compile(r"[ \t\n\r]*")
 
 
-class _Malformed(ValueError):
+class _Malformed(InvalidInput):
     def __init__(self, pos: int, what: str):
         super().__init__(what)
         self.pos = pos

@@ -13,7 +13,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ..model.document import Document
 from ..model.finding import InputError
 from ..model.paths import Path
-from .k8syaml import MAX_ALIAS_EXPANSION, MAX_DEPTH, Positions, YAMLInputError, _key, _tagged, iter_documents, resolve_plain
+from .k8syaml import MAX_ALIAS_EXPANSION, MAX_DEPTH, Positions, YAMLInputError, iter_documents, mapping_key as _key, resolve_plain, tagged_scalar as _tagged
 
 _PLAIN = "!winkube/plain"
 _STR = "tag:yaml.org,2002:str"

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import yaml
 from yaml import events as ev
 
+from ..errors import InvalidInput
+
 try:  # libyaml is the fast path; the pure-Python parser gives the same events.
     from yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
@@ -49,7 +51,7 @@ _NUMERIC_START = frozenset("0123456789+-.")
 _TAG = "tag:yaml.org,2002:"
 
 
-class YAMLInputError(ValueError):
+class YAMLInputError(InvalidInput):
     """A document that cannot be read; carries the 1-based line where it went wrong."""
 
     def __init__(self, message: str, line: int | None = None):
@@ -313,3 +315,8 @@ def _size(value, memo: dict[int, int]) -> int:
     total = 1 + sum(_size(c, memo) for c in children)
     memo[id(value)] = total
     return total
+
+
+# Public names for the composer walk in load/documents.py (same package, same scalar rules).
+tagged_scalar = _tagged
+mapping_key = _key

@@ -4,21 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from ..k8s.stages import Stage
 from .paths import Path, render
-
-
-class Stage(str, Enum):
-    """When the problem bites: the order users think in."""
-
-    ADMISSION = "admission"  # the API server rejects the object
-    SCHEDULING = "scheduling"  # it lands on the wrong nodes, or on none
-    KUBELET = "kubelet"  # the node refuses the pod
-    RUNTIME = "runtime"  # the container fails to start or misbehaves
-    IGNORED = "ignored"  # accepted, silently without effect on Windows
-    PRACTICE = "practice"  # works today, fragile or against upstream guidance
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class Severity(str, Enum):

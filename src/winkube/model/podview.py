@@ -4,30 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
+from ..k8s.workloads import CONTAINER_LISTS, POD_SPEC_PATHS, WORKLOAD_KINDS, as_dict, as_list
 from .paths import Path
 
-# kind -> path from the object root to the pod spec (ValidatePodTemplateSpec's prefixes)
-POD_SPEC_PATHS: dict[str, Path] = {
-    "Pod": ("spec",),
-    "Deployment": ("spec", "template", "spec"),
-    "ReplicaSet": ("spec", "template", "spec"),
-    "StatefulSet": ("spec", "template", "spec"),
-    "DaemonSet": ("spec", "template", "spec"),
-    "Job": ("spec", "template", "spec"),
-    "ReplicationController": ("spec", "template", "spec"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
-    "PodTemplate": ("template", "spec"),
-}
-WORKLOAD_KINDS = frozenset(POD_SPEC_PATHS)
-CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
-
-
-def as_dict(value) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def as_list(value) -> list:
-    return value if isinstance(value, list) else []
+__all__ = ["CONTAINER_LISTS", "POD_SPEC_PATHS", "WORKLOAD_KINDS", "ContainerRef", "PodView", "as_dict", "as_list", "pod_view"]
 
 
 @dataclass(slots=True)

@@ -6,32 +6,29 @@ which are grouped into pools of identical scheduling signature.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import yaml
 
-from .podview import as_dict, as_list
+from ..errors import ConfigError
+from ..k8s import versions
+from ..k8s.keys import node_pool_signature
+from ..k8s.labels import (LABEL_ARCH, LABEL_BUILD, LABEL_OS, PER_NODE_LABELS, POOL_NAME_LABELS, is_control_plane,
+                          standard_labels)
+from ..k8s.taints import TAINT_EFFECTS, Taint, taints_of
+from ..k8s.workloads import as_dict, as_list
 
-LABEL_OS = "kubernetes.io/os"
-LABEL_ARCH = "kubernetes.io/arch"
-LABEL_BUILD = "node.kubernetes.io/windows-build"
-# Labels that differ per node and say nothing about what a pool can run.
-PER_NODE_LABELS = frozenset({"kubernetes.io/hostname"})
+__all__ = ["LABEL_ARCH", "LABEL_BUILD", "LABEL_OS", "NodePool", "Profile", "ProfileError", "RuntimeClassInfo", "Taint",
+           "default_profile", "load_profile", "parse_build", "parse_kube_version", "pools_from_nodes",
+           "profile_from_dict", "profile_to_dict", "runtime_class_info", "standard_labels", "supported_kube_version",
+           "with_cluster_objects"]
 SUPPORTED_KUBE = (1, 37)  # newest release whose rules winkube encodes (the default --kube-version)
 OLDEST_KUBE = (1, 30)
 
 
-class ProfileError(ValueError):
+class ProfileError(ConfigError):
     """A profile that cannot be used; the message names the file and the field."""
-
-
-@dataclass(slots=True, frozen=True)
-class Taint:
-    key: str
-    value: str
-    effect: str  # NoSchedule / PreferNoSchedule / NoExecute
 
 
 @dataclass(slots=True)
@@ -54,7 +51,7 @@ class NodePool:
 
     @property
     def build_label(self) -> str | None:
-        return f"10.0.{self.windows_build}" if self.windows_build else None
+        return versions.build_label(self.windows_build)
 
     def describe(self) -> str:
         what = f"{self.os}/{self.arch}"
@@ -89,10 +86,10 @@ class Profile:
 
 def parse_kube_version(value) -> tuple[int, int]:
     """'1.37', 'v1.37.2', 1.37 → (1, 37); ProfileError for anything else."""
-    m = re.fullmatch(r"v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?", str(value).strip())
-    if not m:
+    version = versions.parse_kube_version(value)
+    if version is None:
         raise ProfileError(f"not a Kubernetes version: {value!r} (expected e.g. 1.37)")
-    return int(m.group(1)), int(m.group(2))
+    return version
 
 
 def supported_kube_version(value) -> tuple[int, int]:
@@ -105,36 +102,27 @@ def supported_kube_version(value) -> tuple[int, int]:
 
 
 def parse_build(value) -> int | None:
-    """'10.0.20348', '10.0.20348.2113', 20348 → 20348."""
+    """A profile's windowsBuild ('10.0.20348', '10.0.20348.2113', 20348 → 20348; None → None);
+    ProfileError for anything else (k8s.versions.parse_build is the one parser)."""
     if value is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    m = re.fullmatch(r"(?:\d+\.\d+\.)?(\d+)(?:\.\d+)?", str(value).strip())
-    if not m:
+    build = versions.parse_build(value)
+    if build is None:
         raise ProfileError(f"not a Windows build: {value!r} (expected e.g. 10.0.20348)")
-    return int(m.group(1))
-
-
-def standard_labels(os_: str, arch: str, build: int | None) -> dict:
-    """The labels every kubelet sets (kubernetes.io/os, arch, their beta twins, windows-build)."""
-    labels = {LABEL_OS: os_, LABEL_ARCH: arch, "beta.kubernetes.io/os": os_, "beta.kubernetes.io/arch": arch}
-    if os_ == "windows" and build:
-        labels[LABEL_BUILD] = f"10.0.{build}"
-    return labels
+    return build
 
 
 def _taints(raw, where: str) -> list[Taint]:
     out = []
     for i, t in enumerate(as_list(raw)):
         t = as_dict(t)
-        if not isinstance(t.get("key"), str) or t.get("effect") not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
+        if not isinstance(t.get("key"), str) or t.get("effect") not in TAINT_EFFECTS:
             raise ProfileError(f"{where}.taints[{i}]: needs a key and an effect of NoSchedule, PreferNoSchedule or NoExecute")
         out.append(Taint(t["key"], str(t.get("value") or ""), t["effect"]))
     return out
 
 
-def _runtime_class(raw: dict, where: str) -> RuntimeClassInfo:
+def runtime_class_info(raw: dict, where: str) -> RuntimeClassInfo:
     if not isinstance(raw.get("name") or as_dict(raw.get("metadata")).get("name"), str):
         raise ProfileError(f"{where}: a RuntimeClass needs a name")
     name = raw.get("name") or raw["metadata"]["name"]
@@ -180,7 +168,7 @@ def profile_from_dict(data, source: str) -> Profile:
         ))
     rcs = {}
     for i, raw in enumerate(as_list(data.get("runtimeClasses"))):
-        rc = _runtime_class(as_dict(raw), f"{source}: runtimeClasses[{i}]")
+        rc = runtime_class_info(as_dict(raw), f"{source}: runtimeClasses[{i}]")
         rcs[rc.name] = rc
     return Profile(
         name=str(data.get("name") or source),
@@ -225,23 +213,12 @@ def load_profile(path: str) -> Profile:
     return profile_from_dict(data, path)
 
 
-def _node_pool_key(node: dict):
-    meta, spec, status = as_dict(node.get("metadata")), as_dict(node.get("spec")), as_dict(node.get("status"))
-    labels = {k: v for k, v in as_dict(meta.get("labels")).items() if k not in PER_NODE_LABELS}
-    info = as_dict(status.get("nodeInfo"))
-    taints = tuple(sorted((str(t.get("key")), str(t.get("value") or ""), str(t.get("effect")))
-                          for t in as_list(spec.get("taints")) if isinstance(t, dict)))
-    return (tuple(sorted((str(k), str(v)) for k, v in labels.items())), taints, bool(spec.get("unschedulable")),
-            info.get("containerRuntimeVersion"), info.get("kubeletVersion"),
-            tuple(sorted((str(k), str(v)) for k, v in as_dict(status.get("allocatable")).items())))
-
-
 def pools_from_nodes(nodes: list[dict]) -> list[NodePool]:
     """Group Node objects into pools of identical scheduling signature (labels but the hostname,
     taints, unschedulable, runtime, kubelet, allocatable)."""
     groups: dict[tuple, list[dict]] = {}
     for node in nodes:
-        groups.setdefault(_node_pool_key(node), []).append(node)
+        groups.setdefault(node_pool_signature(node), []).append(node)
     pools = []
     for members in groups.values():
         first = members[0]
@@ -249,24 +226,17 @@ def pools_from_nodes(nodes: list[dict]) -> list[NodePool]:
         labels = {str(k): str(v) for k, v in as_dict(meta.get("labels")).items() if k not in PER_NODE_LABELS}
         info = as_dict(status.get("nodeInfo"))
         os_ = labels.get(LABEL_OS) or info.get("operatingSystem") or "linux"
-        build = None
-        if os_ == "windows":
-            try:
-                build = parse_build(labels.get(LABEL_BUILD) or info.get("kernelVersion"))
-            except ProfileError:
-                build = None
+        build = versions.parse_build(labels.get(LABEL_BUILD) or info.get("kernelVersion")) if os_ == "windows" else None
         names = [str(as_dict(n.get("metadata")).get("name") or "<unnamed>") for n in members]
-        pool_name = labels.get("agentpool") or labels.get("kubernetes.azure.com/agentpool") or \
-            labels.get("eks.amazonaws.com/nodegroup") or labels.get("cloud.google.com/gke-nodepool") or names[0]
+        pool_name = next((labels[k] for k in POOL_NAME_LABELS if labels.get(k)), names[0])
         pools.append(NodePool(
             name=pool_name, os=os_, arch=labels.get(LABEL_ARCH) or info.get("architecture") or "amd64",
             windows_build=build, count=len(members), labels=labels,
-            taints=[Taint(str(t.get("key")), str(t.get("value") or ""), str(t.get("effect")))
-                    for t in as_list(spec.get("taints")) if isinstance(t, dict)],
+            taints=taints_of(as_list(spec.get("taints"))),
             allocatable=as_dict(status.get("allocatable")), container_runtime=info.get("containerRuntimeVersion"),
             kubelet_version=info.get("kubeletVersion"), kernel_version=info.get("kernelVersion"),
             os_image=info.get("osImage"), unschedulable=bool(spec.get("unschedulable")), node_names=names,
-            control_plane=any(k in labels for k in ("node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master")),
+            control_plane=is_control_plane(labels),
         ))
     names_seen: dict[str, int] = {}
     for p in pools:  # pool names must be unique for reports
@@ -284,7 +254,7 @@ def with_cluster_objects(base: Profile, nodes: list[dict], runtime_classes: list
     rcs = dict(base.runtime_classes)
     for raw in runtime_classes:
         try:
-            rc = _runtime_class(raw, "RuntimeClass")
+            rc = runtime_class_info(raw, "RuntimeClass")
         except ProfileError:
             continue
         rcs[rc.name] = rc

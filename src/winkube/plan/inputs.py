@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..engine import expand, is_kubernetes_object
+from ..engine import expand
+from ..k8s.workloads import is_kubernetes_object
 from ..load.documents import read_text
 from ..model.finding import InputError
 from ..model.podview import WORKLOAD_KINDS, as_dict, as_list

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..engine import shape_errors
+from ..errors import InvalidInput
 from ..model.finding import ObjectRef
 from ..model.podview import as_dict, pod_view
 from ..model.profile import NodePool, Profile
@@ -95,7 +96,7 @@ def _rank(fit: PoolFit) -> int:
     return FILTERS.index(plugin) if plugin in FILTERS else 0
 
 
-class WorkloadError(ValueError):
+class WorkloadError(InvalidInput):
     """A workload whose pod spec cannot be decoded; path is the API server's field path, if known."""
 
     def __init__(self, message: str, path: tuple = ()):

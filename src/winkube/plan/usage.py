@@ -13,8 +13,8 @@ import dataclasses
 
 from ..model.podview import as_dict
 from ..model.profile import NodePool, Profile
-from ..model.quantity import parse_quantity
-from ..targeting import _units, pod_requests
+from ..k8s.quantity import parse_quantity
+from ..targeting import pod_requests, units
 
 TERMINAL_PHASES = frozenset({"Succeeded", "Failed"})
 
@@ -33,7 +33,7 @@ def pod_usage(pod: dict) -> dict[str, int]:
     spec = as_dict(pod.get("spec"))
     out = {"pods": 1}
     for name, q in pod_requests(spec, as_dict(spec.get("overhead"))).items():
-        out[name] = out.get(name, 0) + _units(name, q)
+        out[name] = out.get(name, 0) + units(name, q)
     return out
 
 
@@ -65,7 +65,7 @@ def free_allocatable(allocatable: dict, used: dict[str, int] | None) -> dict[str
         have = parse_quantity(allocatable.get(name, 0)) if name in allocatable else 0
         if have is None:
             continue
-        free[str(name)] = _quantity(name, _units(name, have) - used.get(name, 0))
+        free[str(name)] = _quantity(name, units(name, have) - used.get(name, 0))
     return free
 
 

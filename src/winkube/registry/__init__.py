@@ -21,7 +21,7 @@ __all__ = [
     "Credentials",
     "parse_reference",
     "Reference",
-    "ReferenceError",
+    "ImageReferenceError",
 ]
 
 _WHERE = {
@@ -34,7 +34,7 @@ _WHERE = {
     "Credentials": "winkube.registry.auth",
     "parse_reference": "winkube.registry.reference",
     "Reference": "winkube.registry.reference",
-    "ReferenceError": "winkube.registry.reference",
+    "ImageReferenceError": "winkube.registry.reference",
 }
 
 

@@ -389,7 +389,6 @@ class RegistryClient:
                                      resp.status_code if resp is not None else None)
             if attempt < self.retries:
                 await asyncio.sleep(delay)
-        assert last_exc is not None
         netloc = urlsplit(url).netloc
         if isinstance(last_exc, httpx.TimeoutException):
             raise ResolveFailure(ErrorKind.TIMEOUT, f"{what}: timed out talking to {netloc} after {self.retries + 1} attempts")

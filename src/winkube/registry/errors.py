@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from winkube.compat import Platform
+from winkube.errors import RegistryError
 
 __all__ = ["ImagePlatforms", "ImageError", "ErrorKind", "ResolveFailure"]
 
@@ -87,7 +88,7 @@ class ImageError:
 
 
 @dataclass
-class ResolveFailure(Exception):
+class ResolveFailure(RegistryError):
     """Internal: raised inside the client, turned into an ImageError at the boundary."""
 
     kind: str

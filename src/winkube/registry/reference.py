@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Reference", "ReferenceError", "parse_reference"]
+from winkube.errors import RegistryError
+
+__all__ = ["Reference", "ImageReferenceError", "parse_reference"]
 
 DOCKER_HUB = "docker.io"
 DOCKER_HUB_API = "registry-1.docker.io"
@@ -23,7 +25,7 @@ _DIGEST = re.compile(r"[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}")
 _SHA256 = re.compile(r"sha256:[a-f0-9]{64}")
 
 
-class ReferenceError(ValueError):
+class ImageReferenceError(RegistryError, ValueError):
     """The string is not a valid image reference."""
 
 
@@ -58,35 +60,35 @@ class Reference:
 
 
 def parse_reference(ref: str) -> Reference:
-    """Parse and normalise an image reference; raises :class:`ReferenceError`."""
+    """Parse and normalise an image reference; raises :class:`ImageReferenceError`."""
     if not isinstance(ref, str) or not ref.strip():
-        raise ReferenceError("empty image reference")
+        raise ImageReferenceError("empty image reference")
     s = ref.strip()
     if len(s) > 4096:
-        raise ReferenceError("image reference too long")
+        raise ImageReferenceError("image reference too long")
     if "://" in s:
-        raise ReferenceError(f"invalid image reference {ref!r}: a reference has no URL scheme")
+        raise ImageReferenceError(f"invalid image reference {ref!r}: a reference has no URL scheme")
     digest = None
     if "@" in s:
         s, digest = s.split("@", 1)
         if not _DIGEST.fullmatch(digest):
-            raise ReferenceError(f"invalid digest in image reference {ref!r}")
+            raise ImageReferenceError(f"invalid digest in image reference {ref!r}")
         if digest.startswith("sha256:") and not _SHA256.fullmatch(digest):
-            raise ReferenceError(f"invalid sha256 digest in image reference {ref!r}")
+            raise ImageReferenceError(f"invalid sha256 digest in image reference {ref!r}")
     tag = None
     slash = s.rfind("/")
     colon = s.rfind(":")
     if colon > slash:
         s, tag = s[:colon], s[colon + 1 :]
         if not _TAG.fullmatch(tag):
-            raise ReferenceError(f"invalid tag {tag!r} in image reference {ref!r}")
+            raise ImageReferenceError(f"invalid tag {tag!r} in image reference {ref!r}")
     parts = s.split("/")
     first = parts[0]
     if len(parts) > 1 and ("." in first or ":" in first or first == "localhost" or first != first.lower()):
         registry = first
         path = parts[1:]
         if not _DOMAIN.fullmatch(registry):
-            raise ReferenceError(f"invalid registry host {registry!r} in image reference {ref!r}")
+            raise ImageReferenceError(f"invalid registry host {registry!r} in image reference {ref!r}")
     else:
         registry = DOCKER_HUB
         path = parts
@@ -97,11 +99,11 @@ def parse_reference(ref: str) -> Reference:
     for c in path:
         if not _COMPONENT.fullmatch(c):
             if c.lower() != c and _COMPONENT.fullmatch(c.lower()):
-                raise ReferenceError(f"invalid image reference {ref!r}: repository name must be lowercase")
-            raise ReferenceError(f"invalid image reference {ref!r}: bad path component {c!r}")
+                raise ImageReferenceError(f"invalid image reference {ref!r}: repository name must be lowercase")
+            raise ImageReferenceError(f"invalid image reference {ref!r}: bad path component {c!r}")
     repository = "/".join(path)
     if len(repository) > 255:
-        raise ReferenceError(f"repository name too long in {ref!r}")
+        raise ImageReferenceError(f"repository name too long in {ref!r}")
     if tag is None and digest is None:
         tag = "latest"
     return Reference(registry=registry, repository=repository, tag=tag, digest=digest)

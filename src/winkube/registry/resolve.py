@@ -23,7 +23,7 @@ from winkube.compat import Platform
 from winkube.registry.auth import CredentialStore, Credentials
 from winkube.registry.cache import DiskCache, default_cache_dir, digest_of
 from winkube.registry.errors import ErrorKind, ImageError, ImagePlatforms, ResolveFailure
-from winkube.registry.reference import Reference, ReferenceError, parse_reference
+from winkube.registry.reference import Reference, ImageReferenceError, parse_reference
 
 __all__ = ["ResolveOptions", "resolve_many", "resolve_many_sync", "parse_manifest", "platforms_from_config"]
 
@@ -317,7 +317,7 @@ class _Resolver:
             return resolve_layout(ref_str, path, tag, self.opts) if kind == "layout" else resolve_file(ref_str, path, self.opts)
         try:
             ref = parse_reference(ref_str)
-        except ReferenceError as e:
+        except ImageReferenceError as e:
             raise ResolveFailure(ErrorKind.REFERENCE, str(e))
         hit = self.from_cache(ref_str, ref)
         if hit is not None:
@@ -392,7 +392,7 @@ async def resolve_many(refs: Iterable[str], options: ResolveOptions | None = Non
             if _offline_target(r) is None:
                 try:
                     hit = resolver.from_cache(r, parse_reference(r))
-                except ReferenceError as e:
+                except ImageReferenceError as e:
                     out[r] = ImageError(r, ErrorKind.REFERENCE, str(e))
                     continue
                 if hit is not None:

@@ -8,6 +8,7 @@ pre-commit hook.
 from __future__ import annotations
 
 import importlib
+import os
 from typing import TYPE_CHECKING, Callable, Iterable, TextIO
 
 from ..model.finding import Finding, InputError, Result, Severity, Stage
@@ -16,7 +17,16 @@ if TYPE_CHECKING:
     from ..rules.base import Rule
 
 __all__ = ["FORMATS", "REPORTERS", "render", "sorted_errors", "sorted_findings", "counts_by_severity",
-           "counts_by_stage"]
+           "counts_by_stage", "use_color"]
+
+
+def use_color(choice: str, stream) -> bool:
+    """--color auto|always|never: colour only on a terminal, and never with NO_COLOR or TERM=dumb."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
 
 RenderFn = Callable[..., None]
 

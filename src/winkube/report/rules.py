@@ -4,6 +4,8 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Iterable, TextIO
 
+from ..config import unknown_rule_message  # noqa: F401 - re-exported for explain and its callers
+from ..k8s.stages import stage_rank
 from ..model.finding import Severity, Stage
 
 if TYPE_CHECKING:
@@ -18,13 +20,12 @@ STAGE_TEXT = {
     Stage.IGNORED: "accepted, but silently without effect on Windows",
     Stage.PRACTICE: "works today, but fragile or against upstream guidance",
 }
-_STAGE_ORDER = {s: i for i, s in enumerate(Stage)}
 WIDTH = 88
 
 
 def ordered(rules: Iterable[Rule]) -> list[Rule]:
     """Rules in the order they bite (stage), then by id."""
-    return sorted(rules, key=lambda r: (_STAGE_ORDER[Stage(r.stage)], r.id))
+    return sorted(rules, key=lambda r: (stage_rank(r.stage), r.id))
 
 
 # Where docs/rules.md is published: every rule's SARIF helpUri is this plus "#" + rule_anchor(id).
@@ -77,12 +78,3 @@ def explain(rule: Rule, out: TextIO) -> None:
     out.write(_wrap(rule.fix) + "\n")
     out.write("\nSource:\n")
     out.write(_wrap(rule.source) + "\n")
-
-
-def unknown_rule_message(rule_id: str, rules: Iterable[str]) -> str:
-    """`unknown rule 'x'` with the closest known ids, for `winkube explain` and config errors."""
-    import difflib
-
-    close = difflib.get_close_matches(rule_id, list(rules), n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else "; `winkube rules` lists them"
-    return f"unknown rule {rule_id!r}{hint}"

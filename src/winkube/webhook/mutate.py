@@ -18,10 +18,14 @@ import base64
 import json
 from dataclasses import dataclass, field
 
+from ..k8s.labels import LABEL_BUILD, LABEL_OS, OS_LABELS
+from ..k8s.selectors import required_terms, selector_matches, terms_mention
+from ..k8s.taints import toleration_for, untolerated
+from ..k8s.workloads import as_dict, as_list
 from ..model.paths import render
-from ..model.podview import as_dict, as_list, pod_view
-from ..model.profile import LABEL_BUILD, LABEL_OS, Profile, RuntimeClassInfo
-from ..targeting import OS_LABELS, Targeting, required_terms, resolve, tolerates
+from ..model.podview import pod_view
+from ..model.profile import Profile, RuntimeClassInfo
+from ..targeting import Targeting, resolve
 
 
 def _esc(key: str) -> str:
@@ -41,11 +45,7 @@ class Plan:
 
 
 def _affinity_mentions(spec: dict, keys) -> bool:
-    for t in required_terms(spec) or ():
-        for e in as_list(t.get("matchExpressions")):
-            if isinstance(e, dict) and e.get("key") in keys:
-                return True
-    return False
+    return terms_mention(required_terms(spec), keys)
 
 
 class _Builder:
@@ -91,7 +91,8 @@ def apply_patch(pod: dict, ops: list[dict]) -> dict:
     """The "add" operations this module produces, applied to a copy (RFC 6902 semantics)."""
     out = json.loads(json.dumps(pod))
     for op in ops:
-        assert op["op"] == "add"
+        if op.get("op") != "add":  # plan() only ever produces "add"; anything else is a caller's bug
+            raise ValueError(f"apply_patch applies only add operations, not {op.get('op')!r}")
         parts = [p.replace("~1", "/").replace("~0", "~") for p in op["path"].split("/")[1:]]
         cur = out
         for p in parts[:-1]:
@@ -118,7 +119,7 @@ def _matching_runtime_class(profile: Profile, pools, spec: dict) -> RuntimeClass
             continue
         if any(k in sel and str(sel[k]) != v for k, v in rc.node_selector.items()):
             continue
-        chosen = {p.name for p in profile.pools if all(p.labels.get(k) == v for k, v in rc.node_selector.items())}
+        chosen = {p.name for p in profile.pools if selector_matches(rc.node_selector, p.labels)}
         if chosen == want and all(p.os == "windows" for p in profile.pools if p.name in chosen):
             return rc
     return None
@@ -166,15 +167,13 @@ def plan(pod: dict, profile: Profile, policy, admission_engine, images: dict | N
                                        f"a nodeSelector holds only one, so {LABEL_BUILD} was not set")
         # tolerations for the taints of the pools the pod is steered to
         selector_after = dict(t.node_selector, **b.new_selector)
-        steered = [p for p in targets if all(p.labels.get(k) == v for k, v in selector_after.items())] or targets
+        steered = [p for p in targets if selector_matches(selector_after, p.labels)] or targets
         tolerations = [x for x in as_list(spec.get("tolerations")) if isinstance(x, dict)] + b.new_tolerations
         for p in steered:
-            for taint in p.taints:
-                if taint.effect in ("NoSchedule", "NoExecute") and not any(tolerates(x, taint) for x in tolerations):
-                    tol = {"key": taint.key, "operator": "Equal", "value": taint.value, "effect": taint.effect} if taint.value \
-                        else {"key": taint.key, "operator": "Exists", "effect": taint.effect}
-                    b.toleration(tol)
-                    tolerations.append(tol)
+            for taint in untolerated(tolerations, p.taints):
+                tol = toleration_for(taint)
+                b.toleration(tol)
+                tolerations.append(tol)
     elif t.os_intent == "linux" and policy.mutate_linux and t.evidence and t.evidence[0].startswith("images") \
             and not has_os_selector and view.os_name is None:
         b.selector(LABEL_OS, "linux")

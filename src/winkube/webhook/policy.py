@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import ConfigError, _did_you_mean, _kind, _load_yaml, _rules
+from ..config import ConfigError, did_you_mean, load_yaml, rule_settings, type_name
 from ..model.finding import Finding, Severity, Stage
 
 ACTIONS = ("deny", "warn", "off")
@@ -84,7 +84,7 @@ class Policy:
 
 def _bool(where: str, key: str, value) -> bool:
     if not isinstance(value, bool):
-        raise ConfigError(f"{where}: {key}: expected true or false, got {_kind(value)}")
+        raise ConfigError(f"{where}: {key}: expected true or false, got {type_name(value)}")
     return value
 
 
@@ -92,25 +92,25 @@ def policy_from_dict(data, where: str, known_rules=None) -> Policy:
     if data is None:
         return Policy(source=where)
     if not isinstance(data, dict):
-        raise ConfigError(f"{where}: expected a mapping ({', '.join(KEYS)}), got {_kind(data)}")
+        raise ConfigError(f"{where}: expected a mapping ({', '.join(KEYS)}), got {type_name(data)}")
     for k in data:
         if k not in KEYS:
-            raise ConfigError(f"{where}: unknown key {k!r}{_did_you_mean(str(k), KEYS)}; known keys: {', '.join(KEYS)}")
+            raise ConfigError(f"{where}: unknown key {k!r}{did_you_mean(str(k), KEYS)}; known keys: {', '.join(KEYS)}")
     p = Policy(source=where)
     if data.get("rules") is not None:
-        p.rules = _rules(where, data["rules"], known_rules)
+        p.rules = rule_settings(where, data["rules"], known_rules)
     acts = data.get("actions")
     if acts is not None:
         if not isinstance(acts, dict):
-            raise ConfigError(f"{where}: actions: expected a mapping of rule id to deny | warn | off, got {_kind(acts)}")
+            raise ConfigError(f"{where}: actions: expected a mapping of rule id to deny | warn | off, got {type_name(acts)}")
         known = set(known_rules) if known_rules is not None else None
         for rid, a in acts.items():
             if a is False:  # YAML 1.1: unquoted off
                 a = "off"
             if not isinstance(rid, str) or (known is not None and rid not in known):
-                raise ConfigError(f"{where}: actions.{rid}: unknown rule{_did_you_mean(str(rid), known or ())}; `winkube rules` lists them")
+                raise ConfigError(f"{where}: actions.{rid}: unknown rule{did_you_mean(str(rid), known or ())}; `winkube rules` lists them")
             if not isinstance(a, str) or a.strip().lower() not in ACTIONS:
-                raise ConfigError(f"{where}: actions.{rid}: expected deny, warn or off; got {_kind(a)}")
+                raise ConfigError(f"{where}: actions.{rid}: expected deny, warn or off; got {type_name(a)}")
             p.actions[rid] = a.strip().lower()
     if "denyCertain" in data:
         p.deny_certain = _bool(where, "denyCertain", data["denyCertain"])
@@ -140,7 +140,7 @@ def policy_from_dict(data, where: str, known_rules=None) -> Policy:
         p.resolve_images = _bool(where, "images.resolve", im.get("resolve", False))
         t = im.get("timeout", 1.0)
         if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t <= 10:
-            raise ConfigError(f"{where}: images.timeout: expected seconds between 0 and 10, got {_kind(t)}")
+            raise ConfigError(f"{where}: images.timeout: expected seconds between 0 and 10, got {type_name(t)}")
         p.image_timeout = float(t)
     return p
 
@@ -154,7 +154,7 @@ def load_policy(path: str | Path) -> Policy:
     except OSError as e:
         raise ConfigError(f"{where}: cannot read: {e.strerror or e}") from None
     try:
-        data = _load_yaml(text)
+        data = load_yaml(text)
     except Exception as e:  # noqa: BLE001 - yaml errors become a ConfigError
         mark = getattr(e, "problem_mark", None)
         loc = f"{where}:{mark.line + 1}" if mark is not None else where

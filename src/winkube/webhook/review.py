@@ -6,13 +6,15 @@ platforms within its budget, and calls `validate` / `mutate.mutate` with them.
 from __future__ import annotations
 
 import json
-import marshal
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from ..errors import InvalidInput
 from ..model.finding import Finding
 from ..model.paths import render
+from ..k8s.images import pod_images
+from ..k8s.keys import pod_key
 from ..model.podview import WORKLOAD_KINDS, as_dict, pod_view
 from ..targeting import resolve
 from .policy import Policy
@@ -22,7 +24,7 @@ MAX_WARNING = 256  # the API server may truncate longer warnings (k8s.io/apiserv
 MAX_WARNINGS = 12  # and drops them past 4 KiB in total
 
 
-class BadReview(ValueError):
+class BadReview(InvalidInput):
     """Not an AdmissionReview we can answer: HTTP 400 with this message."""
 
 
@@ -194,14 +196,8 @@ class DecisionCache:
 
     @staticmethod
     def key(engine, obj: dict, images: dict):
-        view = pod_view(obj)
-        meta = as_dict(obj.get("metadata"))
-        try:
-            # marshal: a faithful serialisation (equal bytes => equal values), 7x faster than json.dumps here;
-            # equal values may still serialise differently (shared string references): only a missed hit
-            raw = marshal.dumps((obj.get("kind"), view.spec, view.labels, view.annotations,
-                                 meta.get("annotations") if view.is_template else None))
-        except (TypeError, ValueError):
+        raw = pod_key(pod_view(obj))  # what the engine reads of the pod (k8s.keys, one encoding)
+        if raw is None:
             return None
         imgs = tuple(sorted((r, v.os, v.build, tuple(v.os_versions), v.evidence) for r, v in images.items()))
         return (getattr(engine, "generation", 0), _SA_VOLUME.sub(_PLACEHOLDER, raw), imgs)
@@ -307,7 +303,7 @@ def image_refs(obj) -> list[str]:
     view = pod_view(obj)
     if view is None:
         return []
-    return [c.container["image"] for c in view.containers() if isinstance(c.container.get("image"), str) and c.container["image"]]
+    return [ref for _, ref in pod_images(view)]
 
 
 __all__ = ["BadReview", "Request", "Decision", "DecisionCache", "parse", "response", "validate", "certain_failure",

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..engine import Engine, Options
+from ..k8s.keys import freeze, node_pool_signature
 from ..model.finding import Stage
 from ..model.profile import Profile
 from ..rules import all_rules
@@ -221,10 +222,9 @@ class LiveProfile:
 
     @staticmethod
     def _signature(path: str, obj: dict):
-        from ..model.profile import _node_pool_key
         if path == NODES:
-            return _node_pool_key(obj)
-        return json_key(obj.get("handler"), obj.get("scheduling"), obj.get("overhead"))
+            return node_pool_signature(obj)
+        return freeze((obj.get("handler"), obj.get("scheduling"), obj.get("overhead"))) or object()
 
     def _set(self, path: str, obj: dict, deleted: bool = False) -> bool:
         name = (obj.get("metadata") or {}).get("name")
@@ -320,14 +320,14 @@ class LiveProfile:
             self.stop.wait(self.min_rebuild)
 
     def rebuild(self) -> None:
-        from ..model.profile import Profile, _runtime_class, pools_from_nodes, ProfileError
+        from ..model.profile import Profile, ProfileError, pools_from_nodes, runtime_class_info
         with self._lock:
             nodes = list(self._objs[NODES].values())
             rcs_raw = list(self._objs[RUNTIME_CLASSES].values())
         rcs = {}
         for raw in rcs_raw:
             try:
-                rc = _runtime_class(raw, "RuntimeClass")
+                rc = runtime_class_info(raw, "RuntimeClass")
             except ProfileError:
                 continue
             rcs[rc.name] = rc
@@ -340,7 +340,3 @@ class LiveProfile:
         if not self._failing and self.k.health.stale:
             self.k.mark_fresh()
 
-
-def json_key(*values) -> str:
-    import json
-    return json.dumps(values, sort_keys=True, default=str)

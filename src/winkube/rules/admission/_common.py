@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 
+from ...k8s import versions
 from ...model.podview import ContainerRef, PodView, as_dict
 
 DATA_FILE = "api_validation.yaml"
@@ -28,9 +29,13 @@ def facts() -> dict:
     return load(DATA_FILE.removesuffix(".yaml"))
 
 
+@lru_cache(maxsize=256)
 def parse_version(v) -> tuple[int, int]:
-    major, minor = str(v).split(".")[:2]
-    return int(major), int(minor)
+    """A knowledge row's `since` ("1.30") as a release; a row that names none is a broken data file."""
+    version = versions.parse_kube_version(v)
+    if version is None:
+        raise ValueError(f"knowledge/{DATA_FILE}: not a Kubernetes release: {v!r}")
+    return version
 
 
 def _rows_for(rows: list[dict], version: tuple[int, int]) -> dict | None:

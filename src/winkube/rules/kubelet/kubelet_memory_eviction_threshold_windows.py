@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...model.finding import Severity, Stage
 from ...model.paths import Key
 from ...model.podview import as_dict
-from ...model.quantity import parse_quantity
+from ...k8s.quantity import parse_quantity
 from ..base import Hit, rule
 from ._common import data, suffix, version, windows_reason
 

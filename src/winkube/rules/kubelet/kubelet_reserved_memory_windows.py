@@ -5,7 +5,7 @@ from fractions import Fraction
 
 from ...model.finding import Severity, Stage
 from ...model.podview import as_dict
-from ...model.quantity import parse_quantity
+from ...k8s.quantity import parse_quantity
 from ..base import Hit, rule
 from ._common import data, suffix, windows_reason
 

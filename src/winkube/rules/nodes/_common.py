@@ -3,18 +3,17 @@ the per-release data of knowledge/k8s_releases.yaml."""
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ...compat import build_name, parse_build, parse_containerd_version
+from ...compat import build_name
+from ...k8s.labels import CONTROL_PLANE_LABELS, LABEL_BUILD, LABEL_OS, says_os
+from ...k8s.versions import parse_build, parse_containerd_version, parse_version, version_text as vtext
+from ...k8s.workloads import as_dict
 from ...knowledge import load
 from ...model.paths import Key
-from ...model.podview import as_dict
 
-LABEL_OS = "kubernetes.io/os"
-LABEL_BUILD = "node.kubernetes.io/windows-build"
-CONTROL_PLANE_LABELS = ("node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master")
+__all__ = ["CONTROL_PLANE_LABELS", "LABEL_BUILD", "LABEL_OS", "parse_version", "vtext"]
 
 P_LABELS = ("metadata", "labels")
 P_INFO = ("status", "nodeInfo")
@@ -39,8 +38,7 @@ def node_info(node: dict) -> dict:
 def is_windows(node: dict) -> bool:
     """kubernetes.io/os=windows (or its beta twin) or nodeInfo.operatingSystem=windows."""
     lb = labels(node)
-    return (lb.get(LABEL_OS) == "windows" or lb.get("beta.kubernetes.io/os") == "windows"
-            or node_info(node).get("operatingSystem") == "windows")
+    return says_os(lb, "windows") or node_info(node).get("operatingSystem") == "windows"
 
 
 def label_build(node: dict) -> int | None:
@@ -93,23 +91,6 @@ def runtime(node: dict) -> Runtime | None:
         return None
     name, rest = text.split("://", 1)
     return Runtime(name.strip().lower(), text, parse_containerd_version(rest))
-
-
-_KUBE_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?")
-
-
-def parse_version(text) -> tuple[int, int, int] | None:
-    """'v1.37.2' / '1.6.15' / 'v1.30.1-eks-1234' -> (1, 37, 2)."""
-    if not isinstance(text, str):
-        return None
-    m = _KUBE_VERSION.match(text.strip())
-    if not m:
-        return None
-    return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
-
-
-def vtext(v: tuple) -> str:
-    return ".".join(str(x) for x in v)
 
 
 def kube_text(kube: tuple[int, int]) -> str:

@@ -1,8 +1,10 @@
 """Shared helpers for the RuntimeClass rules."""
 from __future__ import annotations
 
-from ...model.podview import as_dict, as_list
-from ...model.profile import LABEL_OS, NodePool
+from ...k8s.labels import says_os
+from ...k8s.selectors import normalize_selector, selector_mismatch
+from ...k8s.workloads import as_dict, as_list
+from ...model.profile import NodePool
 
 SRC_RUNTIMECLASS = ("kubernetes/website:content/en/docs/concepts/windows/user-guide.md (RuntimeClass); "
                     "content/en/docs/concepts/containers/runtime-class.md (Scheduling)")
@@ -17,7 +19,7 @@ def scheduling(obj: dict) -> dict:
 
 
 def node_selector(obj: dict) -> dict:
-    return {str(k): str(v) for k, v in as_dict(scheduling(obj).get("nodeSelector")).items()}
+    return normalize_selector(scheduling(obj).get("nodeSelector"))
 
 
 def tolerations(obj: dict) -> list[dict]:
@@ -26,11 +28,11 @@ def tolerations(obj: dict) -> list[dict]:
 
 def pool_mismatch(selector: dict, pool: NodePool) -> str | None:
     """The first selector label the pool lacks, rendered for a message; None when the pool matches."""
-    for k, v in selector.items():
-        have = pool.labels.get(k)
-        if have != v:
-            return f"{pool.name}: {k}={have}" if have is not None else f"{pool.name}: no {k}"
-    return None
+    miss = selector_mismatch(selector, pool.labels)
+    if miss is None:
+        return None
+    k, _, have = miss
+    return f"{pool.name}: {k}={have}" if have is not None else f"{pool.name}: no {k}"
 
 
 def matching_pools(selector: dict, pools: list[NodePool]) -> list[NodePool]:
@@ -38,4 +40,4 @@ def matching_pools(selector: dict, pools: list[NodePool]) -> list[NodePool]:
 
 
 def selects_windows(selector: dict) -> bool:
-    return selector.get(LABEL_OS) == "windows" or selector.get("beta.kubernetes.io/os") == "windows"
+    return says_os(selector, "windows")

@@ -2,13 +2,9 @@
 from __future__ import annotations
 
 from ...model.finding import Severity, Stage
-from ...targeting import untolerated
+from ...k8s.taints import untolerated
 from ..base import Hit, rule
 from ._common import SRC_RUNTIMECLASS, is_runtime_class, matching_pools, node_selector, selects_windows, tolerations
-
-
-def _taint_text(t) -> str:
-    return f"{t.key}={t.value}:{t.effect}" if t.value else f"{t.key}:{t.effect}"
 
 
 @rule(
@@ -40,7 +36,7 @@ def check(ctx):
     missing: dict[str, list[str]] = {}
     for pool in pools:
         for t in untolerated(tols, pool.taints):
-            missing.setdefault(_taint_text(t), []).append(pool.name)
+            missing.setdefault(str(t), []).append(pool.name)
     if not missing:
         return
     path = ("scheduling", "tolerations") if tols else ("scheduling",)

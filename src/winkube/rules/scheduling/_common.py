@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ...model.profile import LABEL_OS
+from ...k8s.labels import LABEL_OS
 
 GUIDE = "kubernetes/website: content/en/docs/concepts/windows/user-guide.md (taints and tolerations, nodeSelector)"
 PREDICATE = "kubernetes/kubernetes: pkg/kubelet/lifecycle/predicate.go"
@@ -9,12 +9,6 @@ RC_ADMISSION = "kubernetes/kubernetes: plugin/pkg/admission/runtimeclass/admissi
 
 def pools_text(pools) -> str:
     return ", ".join(p.describe() for p in pools)
-
-
-def selector_path(ctx):
-    """Where to point when the fix is a nodeSelector: the existing one, or the pod spec."""
-    v = ctx.view
-    return v.path("nodeSelector") if isinstance(v.spec.get("nodeSelector"), dict) else v.path("nodeSelector")
 
 
 def default_profile(ctx) -> bool:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ...model.finding import Severity, Stage
-from ...targeting import OS_LABELS, tolerates
+from ...k8s.labels import OS_LABELS
+from ...k8s.taints import tolerates
 from ..base import Hit, rule
 from ._common import GUIDE
 

@@ -1,0 +1,37 @@
+"""Where the pod spec sits in each workload kind, and the container lists of a pod spec."""
+from __future__ import annotations
+
+# kind -> path from the object root to the pod spec (ValidatePodTemplateSpec's prefixes)
+POD_SPEC_PATHS: dict[str, tuple] = {
+    "Pod": ("spec",),
+    "Deployment": ("spec", "template", "spec"),
+    "ReplicaSet": ("spec", "template", "spec"),
+    "StatefulSet": ("spec", "template", "spec"),
+    "DaemonSet": ("spec", "template", "spec"),
+    "Job": ("spec", "template", "spec"),
+    "ReplicationController": ("spec", "template", "spec"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+    "PodTemplate": ("template", "spec"),
+}
+WORKLOAD_KINDS = frozenset(POD_SPEC_PATHS)
+# The kinds a cluster runs pods from (PodTemplate and ReplicationController are not read by audit:
+# the first runs nothing, the second is legacy), in the order audit lists them.
+CLUSTER_WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "CronJob", "Job", "Pod")
+CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+# Kinds that cluster state describes (the profile is built from them), with the rule scope they get.
+CLUSTER_OBJECT_SCOPES = {"Node": "node", "RuntimeClass": "runtimeclass", "KubeletConfiguration": "kubeletconfig"}
+
+
+def is_kubernetes_object(obj) -> bool:
+    """A mapping with a string apiVersion and kind: what a directory walk lints (kube-linter,
+    Trivy and kubeconform draw the same line); everything else in a YAML file is skipped."""
+    return (isinstance(obj, dict) and isinstance(obj.get("kind"), str) and bool(obj["kind"])
+            and isinstance(obj.get("apiVersion"), str) and bool(obj["apiVersion"]))
+
+
+def as_dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value) -> list:
+    return value if isinstance(value, list) else []
