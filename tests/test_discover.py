@@ -77,7 +77,7 @@ def test_a_chart_without_helm_is_one_clear_error(tmp_path):
     (chart / "templates").mkdir(parents=True)
     (chart / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
     (chart / "templates" / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: {{ .Release.Name }}}\n")
-    env = {"PATH": "/usr/bin:/bin", "WINKUBE_CACHE": str(tmp_path / "no-cache")}
+    env = {"PATH": "/usr/bin:/bin", "WINKUBE_CACHE": str(tmp_path / "no-cache"), "WINKUBE_HELM": ""}
     for arg in ("chart", "chart/templates/pod.yaml"):  # a named template stands for its chart
         r = run("lint", arg, cwd=tmp_path, env=env)
         assert r.returncode == 2
@@ -99,3 +99,9 @@ def test_this_repository_lints_at_its_root_without_input_errors(helm, kustomize)
     assert any(f.startswith("tests/data/charts/retina/templates/") for f in files)  # a chart, rendered
     skipped = {s["file"] for s in data["skipped"]}
     assert ".pre-commit-hooks.yaml" in skipped and "action.yml" in skipped
+
+
+def test_a_manifest_without_api_version_is_an_error_not_skipped(tmp_path):
+    (tmp_path / "pod.yaml").write_text(GOOD_POD.replace("apiVersion: v1\n", ""))
+    r = run("lint", "pod.yaml", cwd=tmp_path)
+    assert r.returncode == 2 and "pod.yaml:1: error: Pod: apiVersion not set" in r.stdout

@@ -12,7 +12,7 @@ from .model.finding import Finding, InputError, Result, Severity
 from .model.paths import Path, render
 from .k8s.keys import IGNORE_ANNOTATION
 from .k8s.workloads import CLUSTER_OBJECT_SCOPES as _SCOPE_BY_KIND
-from .k8s.workloads import is_kubernetes_object
+from .k8s.workloads import is_kubernetes_object, missing_api_version
 from .model.podview import WORKLOAD_KINDS, as_dict, as_list, pod_view
 from .model.profile import Profile, default_profile, with_cluster_objects
 from .rules import Rule, all_rules, rule_ids
@@ -168,6 +168,9 @@ class Engine:
     # -- one document -----------------------------------------------------------------------
     def lint_document(self, doc: Document, result: Result) -> None:
         if not is_kubernetes_object(doc.obj):
+            broken = missing_api_version(doc.obj)
+            if broken:
+                result.errors.append(InputError(doc.file, broken, doc.locate(())[0] if self.options.locate else None))
             return  # YAML that is something else (a workflow, a values file): skipped, as the peers do
         for sub, _ in expand(doc):
             obj = sub.obj

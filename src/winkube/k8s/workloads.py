@@ -29,6 +29,15 @@ def is_kubernetes_object(obj) -> bool:
             and isinstance(obj.get("apiVersion"), str) and bool(obj["apiVersion"]))
 
 
+def missing_api_version(obj) -> str | None:
+    """For a document that is no Kubernetes object but names a kind winkube checks, kubectl's
+    complaint ("Pod: apiVersion not set"): such a manifest is broken, not some other YAML."""
+    if isinstance(obj, dict) and isinstance(obj.get("kind"), str) and not obj.get("apiVersion") \
+            and (obj["kind"] in WORKLOAD_KINDS or obj["kind"] in CLUSTER_OBJECT_SCOPES):
+        return f"{obj['kind']}: apiVersion not set"
+    return None
+
+
 def as_dict(value) -> dict:
     return value if isinstance(value, dict) else {}
 
