@@ -105,3 +105,10 @@ def test_a_manifest_without_api_version_is_an_error_not_skipped(tmp_path):
     (tmp_path / "pod.yaml").write_text(GOOD_POD.replace("apiVersion: v1\n", ""))
     r = run("lint", "pod.yaml", cwd=tmp_path)
     assert r.returncode == 2 and "pod.yaml:1: error: Pod: apiVersion not set" in r.stdout
+
+
+def test_an_empty_list_from_kubectl_is_input_not_empty():
+    r = run("lint", "-", stdin="apiVersion: v1\nkind: List\nitems: []\n")
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = run("lint", "-", stdin="# only a comment\n")
+    assert r.returncode == 2 and "no Kubernetes objects in stdin" in r.stderr

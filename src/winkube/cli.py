@@ -301,7 +301,7 @@ def _lint(args) -> int:
             print(f"winkube: skipped {file}: {reason}", file=sys.stderr)
     if result.errors:
         return EXIT_ERROR
-    if result.objects == 0 and not args.allow_empty:
+    if len(result.skipped) == result.files and not args.allow_empty:  # an empty List is input, no file is
         return _fail(f"no Kubernetes objects in {' '.join(paths) if paths != ['-'] else 'stdin'} "
                      "(files without apiVersion and kind are skipped; -v lists them)")
     return EXIT_FINDINGS if any(severity_at_least(f, fail_on) for f in result.findings) else EXIT_OK

@@ -138,11 +138,12 @@ class Engine:
             if progress is not None:
                 progress(result.files, len(sources))
             result.files += 1
-            objects, errors, documents = result.objects, len(result.errors), result.documents
+            errors, documents, kubernetes = len(result.errors), result.documents, False
             for doc in read_text(src.name, src.text, result.errors, json_file=src.json):
                 result.documents += 1
+                kubernetes = kubernetes or is_kubernetes_object(doc.obj)  # an empty List counts
                 self.lint_document(doc, result)
-            if result.objects == objects and len(result.errors) == errors:
+            if not kubernetes and len(result.errors) == errors:
                 result.skipped.append((src.name, "no Kubernetes objects (apiVersion and kind)"
                                        if result.documents > documents else "empty"))
         if progress is not None:
