@@ -80,3 +80,21 @@ def test_a_file_named_inside_a_kustomization_stands_for_it_and_broken_ones_are_o
     assert r.returncode == 2 and r.stdout.startswith("overlays/win: error: kustomize build failed:"), r.stdout
     assert "missing.yaml" in r.stdout and "Traceback" not in r.stdout + r.stderr
     assert not list(repo.rglob("*winkube*"))  # nothing written into the repository
+
+
+def test_origin_annotations_name_the_sources(kustomize, tmp_path, monkeypatch):
+    """kustomize's own output, split: resources by their file, generated objects by the
+    kustomization that configured the generator; the annotation itself is dropped."""
+    from winkube.load.render import split_kustomize_output
+
+    repo = overlay_repo(tmp_path)
+    (tmp_path / "wrap").mkdir()
+    (tmp_path / "wrap" / "kustomization.yaml").write_text(
+        "resources:\n- ../overlays/win\nbuildMetadata: [originAnnotations]\n")
+    out = subprocess.run([kustomize, "build", str(tmp_path / "wrap")], capture_output=True, text=True, check=True).stdout
+    monkeypatch.chdir(repo)  # names are relative to the working directory, as the command line gives them
+    sources = split_kustomize_output("overlays/win", out, str(tmp_path / "wrap"))
+    by_name = {s.name: s.text for s in sources}
+    assert set(by_name) == {"base/deployment.yaml", "overlays/win/kustomization.yaml"}
+    assert "kind: ConfigMap" in by_name["overlays/win/kustomization.yaml"]
+    assert "config.kubernetes.io/origin" not in "".join(by_name.values())

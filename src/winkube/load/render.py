@@ -11,8 +11,8 @@ winkube never reimplements Go templates or kustomize: it runs `helm template` an
   (`buildMetadata: [originAnnotations]`). winkube asks through a throw-away kustomization that
   has the user's directory as its only resource (a relative path: kustomize refuses absolute
   ones), so nothing in the repository changes. The objects
-  of one origin file become one source named after it; objects a generator made keep the
-  kustomization's own name.
+  of one origin file become one source named after it; objects a generator made are named after
+  the kustomization file that configured the generator.
 
 A missing tool or a failing render is one input error with the tool's own message.
 """
@@ -162,7 +162,9 @@ def split_kustomize_output(directory: str, text: str, built_from: str) -> list[S
                 origin = yaml.safe_load(_dedent(m.group(2))) or {}
             except yaml.YAMLError:
                 origin = {}
-            path = origin.get("path") if isinstance(origin, dict) else None
+            origin = origin if isinstance(origin, dict) else {}
+            # a resource names its file; a generated object the kustomization that generated it
+            path = origin.get("path") or origin.get("configuredIn")
             if isinstance(path, str) and not origin.get("repo"):
                 name = os.path.relpath(os.path.normpath(os.path.join(built_from, path)))
                 if name.startswith(".." + os.sep) and os.path.isabs(directory):
