@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: helm kustomize shells dist demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz clean
+.PHONY: helm kustomize shells dist platforms-oracle wine demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz attack clean
 
 $(STAMP): pyproject.toml
 	@echo "==> [1/3] creating $(VENV) with $$($(PY) --version)"
@@ -41,6 +41,16 @@ helm:
 kustomize:
 	tools/build-kustomize.sh
 
+## platforms-oracle: containerd's own image matcher, one driver per release (cached), for tests/compat
+platforms-oracle:
+	tools/build-platforms-oracle.sh >/dev/null
+
+## wine: Debian's Wine, which runs the Windows-only matchers (containerd 1.6/1.7, platforms v0.2.1/rc.0)
+wine:
+	@[ -x /usr/lib/wine/wine64 ] || command -v wine64 >/dev/null 2>&1 || { \
+	  echo "installing Debian's wine64"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wine64; }
+
 ## registry: Debian's docker-registry (the CNCF distribution registry) for the image tests
 registry:
 	@command -v docker-registry >/dev/null 2>&1 || { \
@@ -60,7 +70,7 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
 ## test: set up everything the suite needs, then run the whole suite
-test: $(STAMP) control-plane registry browser shells helm kustomize
+test: $(STAMP) control-plane registry browser shells helm kustomize wine platforms-oracle
 	$(BIN)/pytest
 
 ## bench: benchmarks (never run as timed tests): throughput, then start-up (what a pre-commit run costs)
@@ -80,9 +90,14 @@ bench-audit: $(STAMP)
 bench-webhook: $(STAMP)
 	$(BIN)/python bench/webhook_bench.py
 
-## fuzz: long randomized differential pass against the real kube-apiserver
-fuzz: $(STAMP) control-plane
+## fuzz: long randomized differential passes against the real kube-apiserver and containerd/platforms (50,000 cases per release)
+fuzz: $(STAMP) control-plane wine platforms-oracle
 	WINKUBE_FUZZ_EXAMPLES=$${WINKUBE_FUZZ_EXAMPLES:-20000} $(BIN)/pytest tests/harness -k differential -p no:cacheprovider
+	WINKUBE_ORACLE_CASES=$${WINKUBE_ORACLE_CASES:-50000} $(BIN)/pytest tests/compat/test_oracle_differential.py -p no:cacheprovider
+
+## attack: the long attack tests of issue 10 (tests/attack: hostile servers and clients at the default bounds)
+attack: $(STAMP) control-plane registry
+	$(BIN)/pytest tests/attack -m attack -p no:cacheprovider -s
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

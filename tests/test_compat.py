@@ -230,5 +230,150 @@ def test_select_properties(host, builds, cd):
         assert pick is None
     elif compat.era_for(cd).ordering == "first_match":
         assert pick == matching[0]
+    elif compat.era_for(cd).ordering == "revision_desc":  # containerd 1.6: highest revision, then index order
+        best = max(int(e.os_version.split(".")[3]) for e in matching)
+        assert pick == next(e for e in matching if int(e.os_version.split(".")[3]) == best)
     else:
         assert pick.os_version == max(e.os_version for e in matching)
+
+
+# ------------------------------------------------------------------ eras traced in containerd's source
+
+
+@pytest.mark.parametrize("version,era", [
+    ("1.6.0", "prefix_1_6"), ("containerd://1.6.17", "prefix_1_6"), ("1.6.0-beta.0", "prefix_1_6"),
+    ("1.6.18", "prefix_or_empty_1_6"), ("1.6.22", "prefix_or_empty_1_6"),
+    ("1.6.23", "stable_abi_1_6"), ("1.6.39", "stable_abi_1_6"),
+    ("1.7.0-beta.0", "prefix_1_7_beta"), ("1.7.0-beta.3", "prefix_1_7_beta"),
+    ("1.7.0-beta.4", "prefix_or_empty_1_7"), ("1.7.0-rc.3", "prefix_or_empty_1_7"), ("1.7.5", "prefix_or_empty_1_7"),
+    ("1.7.6", "stable_abi_2022"), ("1.7.34", "stable_abi_2022"), ("2.0.0-rc.6", "stable_abi_2022"),
+    ("2.0.0", "stable_abi_2022_parseuint"), ("2.0.1", "stable_abi_2022_parseuint"),
+    ("2.0.2", "stable_abi_2022_strict"), ("2.1.5", "stable_abi_2022_strict"),
+    # 2.2.0-beta.0 .. rc.1 vendor containerd/platforms v1.0.0-rc.1, not rc.2 (their go.mod)
+    ("2.2.0-beta.0", "stable_abi_2022_strict"), ("containerd://2.2.0-rc.1", "stable_abi_2022_strict"),
+    ("2.1.6", "stable_abi_2025_newest_first"), ("2.2.0", "stable_abi_2025_newest_first"),
+    ("2.3.0-beta.0", "stable_abi_2025_newest_first"),
+    ("2.3.0-beta.1", "stable_abi_2025_win32k"), ("2.3.4", "stable_abi_2025_win32k"),
+    ("2.4.0-beta.0", "stable_abi_2025_win32k"),  # rc.4, not the 2.4.0 era
+    ("2.3.5", "stable_abi_2025_generation"), ("2.4.0", "stable_abi_2025_generation"),
+    ("containerd://1.7.20-1", "stable_abi_2022"),  # a distribution's package suffix is not a pre-release
+    ("1.7.15+azure", "stable_abi_2022"),
+])
+def test_era_per_release(version, era):
+    assert compat.era_for(version).id == era
+
+
+def test_version_keys_order_pre_releases():
+    key = compat.containerd_version_key
+    assert key("2.2.0-beta.0") < key("2.2.0-beta.2") < key("2.2.0-rc.0") < key("2.2.0-rc.1") < key("2.2.0")
+    assert key("1.7.0-beta.4") < key("1.7.0-rc.0") < key("1.7.0") < key("1.7.6")
+    assert compat.format_containerd_version(key("v2.2.0-rc.1+unknown")) == "2.2.0-rc.1"
+    assert compat.parse_containerd_version("2.2.0-rc.1+unknown") == (2, 2, 0)
+
+
+def test_empty_os_version_rejected_before_1_6_18():
+    # containerd v1.6.0..v1.6.17 platforms/defaults_windows.go: strings.HasPrefix(p.OSVersion, prefix)
+    for cd in ("1.6.0", "1.6.17", "1.7.0-beta.3"):
+        assert matches(LTSC2022, None, cd) is False, cd
+        assert select(LTSC2022, [_plat(None)], cd) is None, cd
+    for cd in ("1.6.18", "1.6.22", "1.7.0-beta.4", "1.7.0"):
+        assert matches(LTSC2022, None, cd) is True, cd
+
+
+def test_prefix_match_before_stable_abi():
+    # strings.HasPrefix: any os.version that starts with the host's "10.0.<build>" matches
+    for cd in ("1.6.22", "1.7.5"):
+        assert matches(LTSC2019, "10.0.17763x", cd) is True
+        assert matches(LTSC2019, "10.0.177631.1", cd) is True
+        assert matches(LTSC2019, " 10.0.17763", cd) is False
+    for cd in ("1.7.6", "2.1.5", None):
+        assert matches(LTSC2019, "10.0.17763x", cd) is False
+
+
+def test_containerd_1_6_orders_by_revision():
+    # containerd 1.6 matchComparer.Less: the higher revision first, whatever the build
+    old, new = _plat("10.0.20348.3000"), _plat("10.0.26100.2000")
+    for cd in ("1.6.23", "1.6.39"):
+        assert compat.order(LTSC2025, [new, old], cd) == [old, new]
+    assert compat.order(LTSC2022, [_plat("10.0.20348.9"), _plat("10.0.20348.10")], "1.6.18") == \
+        [_plat("10.0.20348.10"), _plat("10.0.20348.9")]  # numeric, not string order
+    assert select(LTSC2025, [new, old], "1.7.20") == new  # 1.7: the first match
+
+
+def test_sixteen_bit_build_of_atoi_eras():
+    # strconv.Atoi then uint16(): 85884 = 20348 + 65536 (1.6.23-1.7.x, platforms v0.2.1)
+    for cd in ("1.6.23", "1.7.6", "1.7.34"):
+        assert matches(LTSC2022, "10.0.85884", cd) is True, cd
+        assert matches(LTSC2022, "+10.0.20348", cd) is True, cd  # Atoi takes a sign
+        assert matches(LTSC2022, "10.x.20348", cd) is True, cd  # a bad field reads as 0 (minor 0)
+    # platforms v1.0.0-rc.0 (2.0.0, 2.0.1): ParseUint errors ignored, overflow reads as 65535
+    assert matches(LTSC2022, "10.0.85884", "2.0.0") is False
+    assert matches(LTSC2022, "10.x.20348", "2.0.1") is True
+    # rc.1 and later: any bad field makes the whole version 0.0.0
+    for cd in ("2.0.2", "2.1.6", None):
+        assert matches(LTSC2022, "10.0.85884", cd) is False
+        assert matches(LTSC2022, "10.x.20348", cd) is False
+
+
+def test_edge_inputs_upstream_rejects():
+    ws = Platform("windows", "amd64", os_version=" 10.0.20348")
+    v2 = Platform("windows", "amd64", variant="v2", os_version="10.0.20348.1")
+    v1 = Platform("windows", "x86_64", variant="v1", os_version="10.0.20348.1")
+    foo = Platform("windows", "amd64", os_version="10.0.20348.1", os_features=("foo",))
+    k32 = Platform("windows", "amd64", os_version="10.0.20348.1", os_features=("win32k",))
+    k32x2 = Platform("windows", "amd64", os_version="10.0.20348.1", os_features=("win32k", "win32k"))
+    for cd in ("1.7.20", "2.2.0", None):
+        assert compat.order(LTSC2022, [ws, v2], cd) == []
+        assert compat.order(LTSC2022, [v1], cd) == [v1]  # x86_64/v1 normalises to amd64
+    assert compat.order(LTSC2022, [foo, k32, k32x2], "2.2.0") == [foo, k32, k32x2]  # features ignored
+    assert compat.order(LTSC2022, [foo, k32, k32x2], "2.3.1") == [k32]  # rc.4: one win32k stripped
+    assert compat.order(LTSC2022, [foo, k32, k32x2], None) == [k32]
+
+
+def test_386_entries_on_amd64_hosts():
+    x86 = _plat("10.0.20348.9", arch="386")
+    amd = _plat("10.0.20348.1")
+    # Default() = Only(DefaultSpec()): 386 matches, ranked after every amd64 entry
+    for cd in ("1.7.20", "2.0.5"):
+        assert compat.order(LTSC2022, [x86, amd], cd) == [amd, x86]
+        assert select(LTSC2022, [x86], cd) == x86
+    # the transfer service (CRI default from 2.1.0-rc.0) fetches Ordered(DefaultSpec()) only
+    assert select(LTSC2022, [x86], "2.1.5") is None
+    assert select(LTSC2022, [x86], "2.1.5", transfer=False) == x86
+    # 1.6 (Ordered(DefaultSpec(), linux)) and platforms rc.2+ (NewMatcher): no 386 at all
+    for cd in ("1.6.39", "2.2.0", None):
+        assert compat.order(LTSC2022, [x86], cd) == []
+
+
+def test_empty_and_capitalised_os():
+    # normalizeOS: "" is runtime.GOOS (windows on the node), case is folded; 1.6.18+ also wants
+    # the raw string "windows" (defaults_windows.go: p.OS == "windows")
+    empty = Platform("", "amd64", os_version="10.0.20348.1")
+    caps = Platform("Windows", "amd64", os_version="10.0.20348.1")
+    for cd in ("1.6.17", "1.7.20", "2.1.5", None):
+        assert compat.order(LTSC2022, [empty, caps], cd) == [empty, caps], cd
+    for cd in ("1.6.18", "1.6.39"):
+        assert compat.order(LTSC2022, [empty, caps], cd) == [], cd
+    # 1.6.0-1.6.17: Default() = Ordered(DefaultSpec(), linux/GOARCH) with the prefix test on both
+    linux = Platform("linux", "amd64", os_version="10.0.20348")
+    assert compat.order(LTSC2022, [linux], "1.6.17") == [linux]
+    assert compat.order(LTSC2022, [linux], "1.6.18") == []
+
+
+def test_every_era_names_a_source_and_platforms_release():
+    for era in compat.eras():
+        assert era.source and era.platforms, era.id
+        assert era.ordering in ("revision_desc", "first_match", "os_version_desc"), era.id
+        assert era.matching in ("prefix", "stable_abi"), era.id
+    # consecutive ranges leave no released version without an era of its own
+    ranges = sorted(r for era in compat.eras() for r in era.ranges)
+    for (_, hi), (lo, _) in zip(ranges, ranges[1:]):
+        assert hi == lo, (hi, lo)
+
+
+def test_platform_from_oci_with_wrong_types():
+    # a registry's index is untrusted JSON: wrong types must not reach the matcher as non-strings
+    p = Platform.from_oci({"os": "windows", "architecture": "amd64", "os.version": 10.0, "variant": 2})
+    assert p.os_version == "10.0" and p.variant == "2"
+    assert select(LTSC2022, [p]) is None
+    assert compat.order(LTSC2022, [Platform.from_oci({"os": "windows", "architecture": "amd64", "os.version": ["x"]})]) == []

@@ -40,7 +40,9 @@ def _color(choice: str, stream) -> bool:
 def _add_profile_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", metavar="FILE", help="cluster profile (node pools, RuntimeClasses, Kubernetes version); "
                    "default: the embedded one (see `winkube profile show`)")
-    p.add_argument("--kube-version", metavar="X.Y", help="Kubernetes release whose rules apply (default: the profile's, 1.37)")
+    from .k8s import releases
+    p.add_argument("--kube-version", metavar="X.Y", help=f"Kubernetes release whose rules apply ({releases.range_text()}; "
+                   f"default: the profile's, {releases.text(releases.newest())})")
 
 
 def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
@@ -62,7 +64,7 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
                           description="Check Kubernetes manifests for what fails or is ignored on Windows nodes.")
     lint.add_argument("paths", nargs="*", metavar="PATH", help="files, directories, or - for stdin")
     lint.add_argument("-f", "--filename", action="append", default=[], metavar="PATH", help="like kubectl: a file or directory (repeatable)")
-    lint.add_argument("-o", "--output", "--format", dest="output", default="text", choices=["text", "json", "sarif", "junit"],
+    lint.add_argument("-o", "--output", "--format", dest="output", default="text", choices=["text", "json", "yaml", "sarif", "junit"],
                       help="output format (default: text); --format is the same flag")
     _add_profile_args(lint)
     lint.add_argument("--fail-on", choices=["error", "warning", "info", "none"], help="lowest severity that makes the exit code 1 (default: error)")
@@ -85,6 +87,7 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--stage", choices=["admission", "scheduling", "kubelet", "runtime", "ignored", "practice"])
+    rules.add_argument("-o", "--output", default="text", choices=["text", "json", "yaml"], help="output format (default: text)")
     explain = sub.add_parser("explain", help="explain a rule (why, fix, source) or a pasted failure message (cause, fix)")
     explain.add_argument("rule", metavar="RULE|MESSAGE")
 
@@ -174,10 +177,12 @@ def _dispatch(args, parser) -> int:
     if args.command == "lint":
         return _lint(args)
     if args.command == "rules":
-        from .report.rules import list_rules
-        from .rules import rule_infos
-        rules = {k: r for k, r in rule_infos().items() if not args.stage or r.stage.value == args.stage}
-        list_rules(rules, sys.stdout)
+        from .report.registry import render
+        from .rules import all_rules, rule_infos
+        # the listing needs only the generated index; JSON/YAML carry each rule's whole text
+        every = rule_infos() if args.output == "text" else all_rules()
+        rules = {k: r for k, r in every.items() if not args.stage or r.stage.value == args.stage}
+        render("rules", args.output, rules, sys.stdout)
         return EXIT_OK
     if args.command == "explain":
         from .report.rules import explain
@@ -216,13 +221,10 @@ def _profile(args):
 
 
 def _profile_show(args) -> int:
-    import json
-
-    import yaml
-
     from .engine import Engine, Options
     from .load.inputs import iter_sources
-    from .model.profile import ProfileError, profile_to_dict
+    from .model.profile import ProfileError
+    from .report.registry import render
     try:
         profile = _profile(args)
     except ProfileError as e:
@@ -230,13 +232,8 @@ def _profile_show(args) -> int:
     errors = []
     engine = Engine(Options(profile=profile))
     if args.inputs:
-        engine._profile_from_input(list(iter_sources(args.inputs, errors)))
-    data = profile_to_dict(engine.options.profile)
-    print(f"# source: {engine.options.profile.source}")
-    if args.output == "json":
-        print(json.dumps(data, indent=2))
-    else:
-        print(yaml.safe_dump(data, sort_keys=False), end="")
+        engine.profile_from_input(list(iter_sources(args.inputs, errors)))
+    render("profile", args.output, engine.options.profile, sys.stdout)
     for e in errors:
         print(f"winkube: {e.file}: {e.message}", file=sys.stderr)
     return EXIT_ERROR if errors else EXIT_OK
@@ -247,7 +244,8 @@ def _lint(args) -> int:
     from .engine import Engine, Options, severity_at_least
     from .load.inputs import iter_sources
     from .model.profile import ProfileError, load_profile, supported_kube_version
-    from .report import render
+    from .report.lint import LintOutput
+    from .report.registry import render
 
     paths = list(args.paths) + list(args.filename)
     if not paths:
@@ -295,7 +293,7 @@ def _lint(args) -> int:
         from .load.render import relocate
         relocate(result.findings, sources)
     result.findings.sort(key=lambda f: (f.file or "", f.line or 0, f.column or 0, f.rule, f.path_str))
-    render(args.output, result, engine.rules, sys.stdout, color=_color(args.color, sys.stdout))
+    render("lint", args.output, LintOutput(result, engine.rules), sys.stdout, color=_color(args.color, sys.stdout))
     if args.verbose:
         for file, reason in sorted(result.skipped):
             print(f"winkube: skipped {file}: {reason}", file=sys.stderr)

@@ -1,10 +1,13 @@
 """Windows host build x image build compatibility, per containerd version.
 
-This is a restatement of containerd/platforms (``platform_windows_compat.go``,
-``defaults_windows.go``): how containerd on a Windows node decides whether an image index
-entry can run on the host (process isolation) and which entry it picks when several can.
-The version-dependent parts (which containerd release brought which rule) are data in
-``knowledge/containerd.yaml``; the Windows builds are data in ``knowledge/windows_builds.yaml``.
+A restatement of how containerd on a Windows node matches and orders the entries of an image
+index: containerd's own ``platforms`` package up to 1.7.18, the containerd/platforms module after
+that (``platform_windows_compat.go``, ``defaults_windows.go``, ``compare.go``, ``database.go``).
+Which release behaves how is data in ``knowledge/containerd.yaml`` (one era per behaviour, with
+the upstream commit or PR for each boundary); the Windows builds are data in
+``knowledge/windows_builds.yaml``. ``tests/compat/test_oracle_differential.py`` runs the same
+cases through containerd's own code (containerd 1.6 and 1.7, every containerd/platforms release
+from v0.2.1) and through this.
 
 Scope and caveats:
 
@@ -13,10 +16,8 @@ Scope and caveats:
 * **HostProcess** containers are exempt from build matching (the base image does not have to
   match the host). Nothing here knows whether a pod is HostProcess: callers decide, and should
   not call :func:`matches` for HostProcess containers.
-* An image entry without ``os.version`` always matches (containerd accepts it), so it cannot be
-  validated statically; callers may want to warn.
-* The host's ``os.version`` is ``10.0.<build>`` (containerd's default platform carries no
-  revision); revisions of the image are ignored by the matcher.
+* The host is ``windows/<arch>`` with ``os.version`` ``10.0.<build>`` and no variant or
+  os.features, as containerd's ``DefaultSpec()`` on Windows (amd64) reports it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
-from winkube.k8s.versions import parse_build, parse_containerd_version, parse_os_version
+from winkube.gostrconv import atoi as _go_atoi, parseuint as _go_parseuint
+from winkube.k8s.versions import (
+    containerd_version_key,
+    format_containerd_version,
+    parse_build,
+    parse_containerd_version,
+    parse_os_version,
+)
 from winkube.knowledge import load
 
 __all__ = [
@@ -35,6 +43,7 @@ __all__ = [
     "parse_os_version",
     "matches",
     "select",
+    "fetched",
     "order",
     "hosts_for_image",
     "build_name",
@@ -42,6 +51,11 @@ __all__ = [
     "era_for",
     "eras",
     "parse_containerd_version",
+    "containerd_version_key",
+    "format_containerd_version",
+    "era_by_id",
+    "rank_entries",
+    "transfer_pull",
 ]
 
 
@@ -60,11 +74,14 @@ class Platform:
     def from_oci(cls, platform: dict[str, Any], digest: str | None = None) -> "Platform":
         """Build from an OCI ``platform`` object (``os``, ``architecture``, ``os.version``...)."""
         feats = platform.get("os.features") or ()
+        # a registry may send any JSON type; containerd could not decode those, so as text they
+        # match nothing
+        variant, os_version = platform.get("variant"), platform.get("os.version")
         return cls(
             os=str(platform.get("os") or ""),
             architecture=str(platform.get("architecture") or ""),
-            variant=platform.get("variant") or None,
-            os_version=platform.get("os.version") or None,
+            variant=str(variant) if variant not in (None, "") else None,
+            os_version=str(os_version) if os_version not in (None, "") else None,
             os_features=tuple(str(f) for f in feats) if isinstance(feats, list) else (),
             digest=digest,
         )
@@ -94,14 +111,19 @@ class Era:
 
     id: str
     description: str
-    matching: str  # "exact" | "stable_abi"
-    ordering: str  # "first_match" | "os_version_desc"
+    matching: str  # "prefix" | "stable_abi"
+    ordering: str  # "revision_desc" | "first_match" | "os_version_desc"
     ltsc: tuple[int, ...]
     floor: str | None
     empty_os_version_matches: bool
-    ranges: tuple[tuple[tuple[int, int, int], tuple[int, int, int]], ...]
+    ranges: tuple[tuple[tuple, tuple], ...]  # (lo, hi) version keys, see _version_key
     current: bool
     source: str
+    parse: str = "strict"  # "atoi" | "parseuint" | "strict" (stable_abi only)
+    os_check: str = "normalized"  # "normalized" | "raw" | "with_linux"
+    arch_386: bool = False  # Only(host): windows/386 entries match on amd64, ranked last
+    features: str = "ignored"  # "ignored" | "none" | "strip_win32k"
+    platforms: str = ""  # the containerd/platforms release this era is (or "containerd")
 
 
 # --------------------------------------------------------------------------- parsing
@@ -109,14 +131,14 @@ class Era:
 # Version and build parsing is Kubernetes/containerd semantics: k8s.versions (re-exported here).
 
 
-def _parse_range(spec: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+def _parse_range(spec: str) -> tuple[tuple, tuple]:
     lo = hi = None
     for part in spec.split(","):
         part = part.strip()
         if part.startswith(">="):
-            lo = parse_containerd_version(part[2:])
+            lo = containerd_version_key(part[2:])
         elif part.startswith("<"):
-            hi = parse_containerd_version(part[1:])
+            hi = containerd_version_key(part[1:])
     if lo is None or hi is None:
         raise ValueError(f"bad containerd range in knowledge/containerd.yaml: {spec!r}")
     return lo, hi
@@ -141,6 +163,11 @@ def _eras() -> tuple[Era, ...]:
                 ranges=tuple(_parse_range(r) for r in row["containerd"]),
                 current=bool(row.get("current", False)),
                 source=row["source"],
+                parse=row.get("parse", "strict"),
+                os_check=row.get("os_check", "normalized"),
+                arch_386=bool(row.get("arch_386", False)),
+                features=row.get("features", "ignored"),
+                platforms=str(row.get("platforms", "")),
             )
         )
     if sum(e.current for e in eras) != 1:
@@ -153,6 +180,14 @@ def eras() -> tuple[Era, ...]:
     return _eras()
 
 
+def era_by_id(era_id: str) -> Era:
+    """The era row named ``era_id`` (KeyError when there is none)."""
+    for era in _eras():
+        if era.id == era_id:
+            return era
+    raise KeyError(era_id)
+
+
 @lru_cache(maxsize=256)
 def era_for(containerd: str | None = None) -> Era:
     """The containerd behaviour for a version string; ``None``/unparsable = current behaviour.
@@ -162,12 +197,21 @@ def era_for(containerd: str | None = None) -> Era:
     (shared/reference/windows-facts.md §1.4 point 7).
     """
     eras = _eras()
-    v = parse_containerd_version(containerd)
+    v = containerd_version_key(containerd)
     if v is not None:
         for era in eras:
             if any(lo <= v < hi for lo, hi in era.ranges):
                 return era
     return next(e for e in eras if e.current)
+
+
+@lru_cache(maxsize=256)
+def transfer_pull(containerd: str | None = None) -> bool:
+    """Does this containerd's CRI plugin pull through the transfer service by default (2.1.0-rc.0+)?"""
+    v = containerd_version_key(containerd)
+    if v is None:
+        return True  # the current containerd
+    return v >= containerd_version_key(str(load("containerd")["transfer_pull"]["from"]))
 
 
 @lru_cache(maxsize=None)
@@ -197,6 +241,31 @@ def build_name(build: int | None) -> str:
     return f"{row['name']} ({build})"
 
 
+# --------------------------------------------------------------------------- reading os.version as Go does
+
+
+def _windows_os_version(era: Era, s: str) -> tuple[int, int, int]:
+    """The (major, minor, build) containerd reads from an os.version string, per era.parse."""
+    parts = s.split(".")
+    if len(parts) < 3:
+        return 0, 0, 0
+    if era.parse == "atoi":  # strconv.Atoi, errors ignored, then uint8/uint8/uint16 conversion
+        return _go_atoi(parts[0])[0] & 0xFF, _go_atoi(parts[1])[0] & 0xFF, _go_atoi(parts[2])[0] & 0xFFFF
+    fields = [_go_parseuint(parts[0], 8), _go_parseuint(parts[1], 8), _go_parseuint(parts[2], 16)]
+    if era.parse == "strict" and not all(ok for _, ok in fields):
+        return 0, 0, 0
+    return fields[0][0], fields[1][0], fields[2][0]
+
+
+def _revision(os_version: str) -> int:
+    """containerd 1.6's revision(): the 4th field by strconv.Atoi, 0 when absent or bad."""
+    parts = os_version.split(".")
+    if len(parts) < 4:
+        return 0
+    r, ok = _go_atoi(parts[3])
+    return r if ok else 0
+
+
 # --------------------------------------------------------------------------- matching
 
 
@@ -220,21 +289,18 @@ def _compatible(era: Era, host: tuple[int, int, int], image: tuple[int, int, int
     if host[0] != image[0] or host[1] != image[1]:
         return False
     hb, ib = host[2], image[2]
-    if era.matching == "exact":
-        return hb == ib
-    first_ltsc = (era.ltsc or (20348,))[0]
-    if hb < first_ltsc:
+    if hb < 20348:  # every release: below Windows Server 2022 the build must be equal
         return hb == ib
     return _floor(era, hb) <= ib <= hb
 
 
 def _version_match(era: Era, host_build: int, image_os_version: str | None) -> bool:
-    if not image_os_version:
+    image = image_os_version or ""
+    if era.matching == "prefix":  # strings.HasPrefix(p.OSVersion, "10.0.<build>")
+        return image.startswith(f"10.0.{int(host_build)}") or (era.empty_os_version_matches and not image)
+    if not image:
         return era.empty_os_version_matches
-    image = parse_os_version(image_os_version)
-    if image is None:
-        image = (0, 0, 0)  # containerd: unparsable -> zero version -> major/minor mismatch
-    return _compatible(era, (10, 0, int(host_build)), image)
+    return _compatible(era, (10, 0, int(host_build)), _windows_os_version(era, image))
 
 
 @lru_cache(maxsize=8192)  # a pure function of three small values, asked once per image and pool
@@ -242,13 +308,15 @@ def matches(host_build: int, image_os_version: str | None, containerd: str | Non
     """Can a Windows host of ``host_build`` run an image whose ``os.version`` is given?
 
     Process isolation, per the containerd version (``"2.1.4"``, ``"containerd://1.7.20"``;
-    ``None`` = current containerd behaviour). An empty ``os.version`` matches. Not meaningful for
-    HostProcess containers, which are exempt from build matching.
+    ``None`` = current containerd behaviour). Whether an empty ``os.version`` matches depends on
+    the release (not before 1.6.18 / 1.7.0-beta.4). Not meaningful for HostProcess containers,
+    which are exempt from build matching.
     """
     return _version_match(era_for(containerd), host_build, image_os_version)
 
 
-_ARCH_ALIASES = {"x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64", "armhf": "arm", "armel": "arm"}
+_ARCH_ALIASES = {"x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64", "armhf": "arm", "armel": "arm",
+                 "i386": "386"}
 
 
 def norm_arch(a: str | None) -> str:
@@ -260,12 +328,76 @@ def norm_arch(a: str | None) -> str:
 _norm_arch = norm_arch
 
 
+def _norm_arch_variant(arch: str | None, variant: str | None) -> tuple[str, str]:
+    """containerd/platforms database.go normalizeArch, for the architectures a host can have."""
+    a, v = (arch or "").lower(), (variant or "").lower()
+    if a == "i386":
+        return "386", ""
+    if a in ("x86_64", "x86-64", "amd64"):
+        return "amd64", "" if v == "v1" else v
+    if a in ("aarch64", "arm64"):
+        return "arm64", "" if v in ("8", "v8", "v8.0") else v
+    return a, v
+
+
+def _features_ok(era: Era, features: tuple[str, ...]) -> bool:
+    if era.features == "ignored" or not features:
+        return True
+    if era.features == "strip_win32k" and "win32k" in features:
+        rest = list(features)
+        rest.remove("win32k")  # slices.Index + slices.Delete: one occurrence only
+        return not rest
+    return False  # the host has no os.features, so no entry's features are a subset of them
+
+
+def _rank(era: Era, host_build: int, p: Platform, architecture: str) -> int | None:
+    """0 = a match for the host's architecture, 1 = a windows/386 match (ranked last), None = no match."""
+    raw_os = p.os or ""
+    os_ = raw_os.lower() or "windows"  # normalizeOS: "" -> runtime.GOOS, windows on the node
+    if era.os_check == "raw" and raw_os != "windows":
+        return None
+    if os_ != "windows" and not (era.os_check == "with_linux" and os_ == "linux"):
+        return None
+    arch, variant = _norm_arch_variant(p.architecture, p.variant)
+    host_arch = _norm_arch_variant(architecture, None)[0]
+    if variant:  # containerd's host platform has no variant on amd64
+        return None
+    if arch == host_arch:
+        rank = 0
+    elif era.arch_386 and host_arch == "amd64" and arch == "386" and os_ == "windows":
+        rank = 1
+    else:
+        return None
+    if not _features_ok(era, p.os_features):
+        return None
+    return rank if _version_match(era, host_build, p.os_version) else None
+
+
 def _platform_match(era: Era, host_build: int, p: Platform, architecture: str) -> bool:
-    if (p.os or "").lower() != "windows":
-        return False
-    if _norm_arch(p.architecture) != _norm_arch(architecture):
-        return False
-    return _version_match(era, host_build, p.os_version)
+    return _rank(era, host_build, p, architecture) is not None
+
+
+def rank_entries(era: Era, host_build: int, entries: list[Platform], architecture: str = "amd64") -> list[tuple[int, int]]:
+    """``(index, rank)`` of the matching entries in the order ``era``'s default comparer sorts them.
+
+    rank 0 matches the host's architecture, rank 1 is a windows/386 entry on an amd64 host (only
+    where Default() is Only()). The sort is stable, as containerd's (sort.SliceStable).
+    """
+    ranked = [(i, r) for i, p in enumerate(entries) if (r := _rank(era, host_build, p, architecture)) is not None]
+    if era.ordering == "revision_desc":
+        ranked.sort(key=lambda ir: -_revision(entries[ir[0]].os_version or ""))
+    elif era.ordering == "first_match":
+        ranked.sort(key=lambda ir: ir[1])
+    elif era.ordering == "os_version_desc":  # Go compares strings bytewise = code point order
+        ranked.sort(key=lambda ir: entries[ir[0]].os_version or "", reverse=True)  # stays stable
+    else:
+        raise ValueError(f"unknown ordering {era.ordering!r} in knowledge/containerd.yaml")
+    return ranked
+
+
+def _ordered(era: Era, host_build: int, entries: Iterable[Platform], architecture: str) -> list[tuple[int, Platform]]:
+    entries = list(entries)
+    return [(r, entries[i]) for i, r in rank_entries(era, host_build, entries, architecture)]
 
 
 def order(
@@ -275,27 +407,8 @@ def order(
     *,
     architecture: str = "amd64",
 ) -> list[Platform]:
-    """The matching entries, in the order containerd would try them (best first)."""
-    era = era_for(containerd)
-    matching = [p for p in entries if _platform_match(era, host_build, p, architecture)]
-    if era.ordering == "os_version_desc":
-        # stable sort, string comparison on os.version as containerd does ("" sorts last)
-        matching.sort(key=_StrDesc.of)
-    return matching
-
-
-class _StrDesc:
-    __slots__ = ("s",)
-
-    def __init__(self, s: str) -> None:
-        self.s = s
-
-    @classmethod
-    def of(cls, p: Platform) -> "_StrDesc":
-        return cls(p.os_version or "")
-
-    def __lt__(self, other: "_StrDesc") -> bool:
-        return self.s > other.s
+    """The matching entries, in the order containerd's default comparer puts them (best first)."""
+    return [p for _, p in _ordered(era_for(containerd), host_build, entries, architecture)]
 
 
 def select(
@@ -304,15 +417,46 @@ def select(
     containerd: str | None = None,
     *,
     architecture: str = "amd64",
+    transfer: bool | None = None,
 ) -> Platform | None:
-    """Which index entry containerd would pick on a Windows ``host_build`` node, or ``None``.
+    """Which index entry containerd would run on a Windows ``host_build`` node, or ``None``.
 
-    containerd <= 2.1.5 and all of 1.7.x: the first matching entry in index order.
-    containerd >= 2.1.6 / 2.2.0: the matching entry with the greatest ``os.version`` string.
-    (Thresholds live in knowledge/containerd.yaml.)
+    The first entry of :func:`order`. containerd 1.6 puts the highest revision first, 1.7.x and
+    2.x up to 2.1.5 the first match in index order, 2.1.6+ / 2.2.0+ the greatest ``os.version``
+    string. Through the transfer service (the CRI default from 2.1.0-rc.0; ``transfer`` overrides)
+    a windows/386 entry is never fetched, so a pick of one fails (``None``). Thresholds live in
+    knowledge/containerd.yaml.
     """
-    ordered = order(host_build, entries, containerd, architecture=architecture)
-    return ordered[0] if ordered else None
+    ranked = _ordered(era_for(containerd), host_build, entries, architecture)
+    if not ranked:
+        return None
+    rank, pick = ranked[0]
+    if rank and (transfer_pull(containerd) if transfer is None else transfer):
+        return None
+    return pick
+
+
+def fetched(
+    host_build: int,
+    entries: list[Platform],
+    containerd: str | None = None,
+    *,
+    architecture: str = "amd64",
+    transfer: bool | None = None,
+) -> list[Platform]:
+    """The index entries containerd downloads (and unpacks) when it pulls the image.
+
+    A local pull (containerd before 2.1.0-rc.0, or a config that falls back to it) limits the
+    index to the one entry it picks (images.LimitManifests(..., 1) in client/pull.go). The transfer
+    service (the CRI default from 2.1.0-rc.0) sets no manifest limit: it downloads and unpacks every
+    entry platforms.Ordered(DefaultSpec()) matches, in index order (core/transfer/image/imagestore.go
+    ImageFilter; internal/cri/server/images/image_pull.go passes no WithManifestLimit).
+    """
+    if not (transfer_pull(containerd) if transfer is None else transfer):
+        pick = select(host_build, entries, containerd, architecture=architecture, transfer=False)
+        return [pick] if pick is not None else []
+    era = era_for(containerd)
+    return [p for p in entries if _rank(era, host_build, p, architecture) == 0]
 
 
 def hosts_for_image(image_os_version: str | None, containerd: str | None = None, *, kind: str | None = None) -> list[int]:

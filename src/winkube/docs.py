@@ -72,6 +72,12 @@ def rules_markdown(rules: dict[str, Rule]) -> str:
             "",
             f"**Source:** {r.source.strip()}",
         ]
+        if r.fails:
+            lines += ["", "Reported:", "", "```yaml", r.fails, "```"]
+        if r.passes:
+            lines += ["", "Not reported:", "", "```yaml", r.passes, "```"]
+        if r.no_example:
+            lines += ["", f"No example manifest: {r.no_example}"]
     return "\n".join(lines) + "\n"
 
 

@@ -1,14 +1,16 @@
 """The one engine call behind every front door: documents + cluster profile in, findings out."""
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+from .answer import Answer
 from .load.documents import read_text
 from .load.inputs import Source
 from .model.document import Document
-from .model.finding import Finding, InputError, Result, Severity
+from .model.finding import Finding, InputError, Result, Severity, Stage
 from .model.paths import Path, render
 from .k8s.keys import IGNORE_ANNOTATION
 from .k8s.workloads import CLUSTER_OBJECT_SCOPES as _SCOPE_BY_KIND
@@ -115,8 +117,15 @@ def annotation_keys(obj: dict, view) -> tuple:
     return own + (tuple(tmpl) if isinstance(tmpl, dict) else ())
 
 
+_GENERATIONS = itertools.count(1)
+
+
 class Engine:
+    """One profile, one rule set, one configuration. `generation` is unique per engine: caches of
+    its answers key on it, so answers for another profile are never served."""
+
     def __init__(self, options: Options | None = None, rules: dict[str, Rule] | None = None):
+        self.generation = next(_GENERATIONS)
         self.options = options or Options()
         self.rules = rules if rules is not None else all_rules()
         self.by_scope: dict[str, list[Rule]] = {}
@@ -133,7 +142,7 @@ class Engine:
                      progress: Callable[[int, int], None] | None = None) -> Result:
         """progress(done, total) is called after each file (the CLI draws a bar on a terminal)."""
         result = Result(errors=errors if errors is not None else [])
-        self._profile_from_input(sources)
+        self.profile_from_input(sources)
         for src in sources:
             if progress is not None:
                 progress(result.files, len(sources))
@@ -150,7 +159,8 @@ class Engine:
             progress(result.files, len(sources))
         return result
 
-    def _profile_from_input(self, sources: list[Source]) -> None:
+    def profile_from_input(self, sources: list[Source]) -> None:
+        """The profile the input describes: its Node and RuntimeClass objects replace / join the options' profile."""
         nodes, rcs = [], []
         for src in sources:
             text = src.text
@@ -188,10 +198,17 @@ class Engine:
                 result.findings.append(f)
 
     def check_object(self, obj: dict, doc: Document | None = None, errors: list[InputError] | None = None,
-                     on_pod: Callable[[PodContext], None] | None = None) -> list[Finding]:
-        """Findings on one object. on_pod receives a workload's PodContext after its rules ran, so a
-        front door can read the targeting they computed (audit's matrix) instead of resolving it again."""
+                     images: dict | None = None) -> list[Finding]:
+        """Findings on one object (evaluate(...).findings)."""
+        return self.evaluate(obj, doc, errors, images).findings
+
+    def evaluate(self, obj: dict, doc: Document | None = None, errors: list[InputError] | None = None,
+                 images: dict | None = None) -> Answer:
+        """The one answer about one object: its findings, whether the API server rejects it, and for
+        a workload the rule context whose targeting says where its pods land. `images`: resolved
+        image platforms for this call (default: the options')."""
         kind = obj["kind"]
+        answer = Answer(obj)
         raw: list[tuple[Rule, object]] = []
         view = pod_view(obj) if kind in WORKLOAD_KINDS else None
         if errors is not None and IGNORE_ANNOTATION in annotation_keys(obj, view):
@@ -201,22 +218,26 @@ class Engine:
         if view is not None:
             problems = shape_errors(view)
             if problems:
+                answer.shape_errors = problems
                 for path, message in problems:
                     line = doc.locate(path)[0] if doc and self.options.locate else None
                     if errors is not None:
                         errors.append(InputError(doc.file if doc else "<object>", message, line))
-                return []
-            ctx = PodContext(view, self.options.profile, self.kube_version, self.options.images)
+                return answer
+            ctx = PodContext(view, self.options.profile, self.kube_version, self.options.images if images is None else images)
             raw = self._run(self.by_scope.get("pod", ()), ctx, doc, errors)
-            if on_pod is not None:
-                on_pod(ctx)
+            answer.context = ctx
         elif kind in _SCOPE_BY_KIND:
             ctx = DocContext(obj, self.options.profile, self.kube_version)
             raw = self._run(self.by_scope.get(_SCOPE_BY_KIND[kind], ()), ctx, doc, errors)
         if not raw:
-            return []
+            return answer
+        # The API server rejects what an admission rule finds, whatever config or annotations do
+        # to the finding: such a pod lands nowhere.
+        answer.rejected = [f"{rule.id} {render(hit.path)}: {hit.message}" for rule, hit in raw
+                           if rule.stage is Stage.ADMISSION and (hit.severity or rule.severity) is Severity.ERROR]
         skip = _suppressed(obj, view)
-        ref = doc.ref if doc else None  # only objects with findings need it
+        ref = doc.ref if doc else answer.ref  # only objects with findings need it
         out = []
         for rule, hit in raw:
             if rule.id in skip:
@@ -233,7 +254,8 @@ class Engine:
                     f.line, f.column = doc.locate(f.path)
                     f.source_line = doc.line_text(f.line)
             out.append(f)
-        return out
+        answer.findings = out
+        return answer
 
     def _run(self, rules: Iterable[Rule], ctx, doc, errors) -> list:
         raw = []

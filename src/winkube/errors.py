@@ -9,8 +9,10 @@ front door can catch it, print its message (never a traceback) and choose the ex
     │                                      policy (config), profiles (model.profile.ProfileError),
     │                                      kubeconfigs (cluster.config.KubeconfigError)
     ├── ClusterError                       talking to the cluster failed (cluster.client.ClusterError)
-    └── RegistryError                      image references and registries (registry.reference.
-                                           ImageReferenceError, registry.errors.ResolveFailure)
+    ├── RegistryError                      image references and registries (registry.reference.
+    │                                      ImageReferenceError, registry.errors.ResolveFailure)
+    └── boundedio.OutputTooLarge           a credential plugin/helper printed past its cap (caught where
+                                           raised: a KubeconfigError / a credential-helper warning)
 
 Findings and input errors that a run reports and goes on from are values (model.finding), not
 exceptions. The ValueError bases keep argparse's type= conversion and existing callers working.

@@ -37,14 +37,47 @@ class _Rule:
     row: dict[str, Any]
 
 
+_LTSC_TAG = re.compile(r"ltsc(\d{4})")
+
+
+def tag_builds() -> tuple[dict[str, int], dict[str, int]]:
+    """(LTSC year -> build, version tag -> build), from the `tags` of the server rows of
+    knowledge/windows_builds.yaml: the one place a Windows release's tags are written."""
+    years: dict[str, int] = {}
+    versions: dict[str, int] = {}
+    for row in load("windows_builds")["builds"]:
+        if row.get("kind") != "server":
+            continue
+        for tag in row.get("tags") or ():
+            tag = str(tag).lower()
+            m = _LTSC_TAG.fullmatch(tag)
+            if m:
+                years[m.group(1)] = int(row["build"])
+            else:
+                versions[tag] = int(row["build"])
+    return years, versions
+
+
+def _alternatives(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) or "(?!)"
+
+
 @lru_cache(maxsize=None)
-def _rules() -> tuple[tuple[_Rule, ...], tuple[_Rule, ...], dict[str, int], frozenset[int]]:
+def _rules() -> tuple[tuple[_Rule, ...], tuple[_Rule, ...], dict[str, int], frozenset[int], dict[str, int]]:
     data = load("image_tags")
-    tag_rules = tuple(_Rule(r["id"], re.compile(r["pattern"]), r) for r in data["tag_rules"])
-    repo_rules = tuple(_Rule(r["id"], re.compile(r["pattern"]), r) for r in data["repository_rules"])
-    vmap = {str(k).lower(): int(v) for k, v in data["version_builds"]["map"].items()}
+    years, vmap = tag_builds()
+    fill = {"ltsc_years": _alternatives(years), "versions": _alternatives(vmap),
+            "numeric_versions": _alternatives(v for v in vmap if v.isdigit()),
+            "halfyear_versions": _alternatives(v for v in vmap if not v.isdigit())}
+
+    def compile_(pattern: str) -> re.Pattern[str]:
+        for name, alt in fill.items():
+            pattern = pattern.replace("{" + name + "}", alt)
+        return re.compile(pattern)
+    tag_rules = tuple(_Rule(r["id"], compile_(r["pattern"]), r) for r in data["tag_rules"])
+    repo_rules = tuple(_Rule(r["id"], compile_(r["pattern"]), r) for r in data["repository_rules"])
     known = frozenset(int(r["build"]) for r in load("windows_builds")["builds"])
-    return tag_rules, repo_rules, vmap, known
+    return tag_rules, repo_rules, vmap, known, years
 
 
 def _split(ref: str) -> tuple[str, str | None]:
@@ -71,7 +104,7 @@ def guess(ref: str) -> ImageHint:
     """
     if not isinstance(ref, str) or not ref.strip():
         return _UNKNOWN
-    tag_rules, repo_rules, vmap, known = _rules()
+    tag_rules, repo_rules, vmap, known, _ = _rules()
     repo, tag = _split(ref)
 
     repo_hit = next((r for r in repo_rules if r.pattern.fullmatch(repo)), None)
@@ -104,7 +137,7 @@ def _build_of(rule: _Rule, m: re.Match[str], vmap: dict[str, int]) -> int | None
         b = int(gd["build"])
         return b if b in _rules()[3] else False
     if gd.get("year"):
-        return int(rule.row["year_builds"][gd["year"]])
+        return _rules()[4][gd["year"]]
     if gd.get("version"):
         return vmap.get(gd["version"].lower())
     return None

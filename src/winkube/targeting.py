@@ -316,7 +316,8 @@ def _check_images(fit: PoolFit, images: list[ImageUse], hp: bool) -> None:
             # os None: a multi-OS image from the registry; its Windows entries decide on Windows pools
             versions = use.os_versions or ((f"10.0.{use.build}",) if use.build and use.os == "windows" else ())
             if versions and not any(compat.matches(pool.windows_build, v, pool.container_runtime) for v in versions):
-                fit.runtime.append((use, f"{use.ref} is built for {', '.join(compat.build_name(compat.parse_build(v)) for v in versions if v)}, "
+                built = ", ".join(dict.fromkeys(compat.build_name(compat.parse_build(v)) if v else "no os.version" for v in versions))
+                fit.runtime.append((use, f"{use.ref} is built for {built}, "
                                          f"which {pool.describe()} cannot run in process isolation"))
 
 

@@ -129,7 +129,7 @@ def test_json_output(tmp_path):
     r = run("-o", "json", str(c), str(w))
     assert r.returncode == 1, r.stderr
     doc = json.loads(r.stdout)
-    assert doc["apiVersion"] == "winkube.io/v1alpha1" and doc["kind"] == "Plan"
+    assert doc["apiVersion"] == "winkube.io/v1" and doc["kind"] == "Plan"
     assert [p["name"] for p in doc["profile"]["pools"]] == ["linux", "win2022", "win2025"]
     assert doc["profile"]["pools"][1] == {"name": "win2022", "os": "windows", "arch": "amd64", "windowsBuild": "10.0.20348",
                                           "nodes": 2, "nodeNames": ["w22-1", "w22-2"], "unschedulable": False}
@@ -144,7 +144,9 @@ def test_json_output(tmp_path):
     assert by_pool["linux"]["scheduler"][0]["plugin"] == "NodeAffinity"
     assert iis["lands"] is False and iis["landingPools"] == [] and iis["line"] == 15
     assert {p["scheduler"][0]["plugin"] for p in iis["pools"]} == {"NodeAffinity", "TaintToleration"}
-    assert doc["summary"] == {"workloads": 2, "landing": 1, "nowhere": 1, "errors": 0}
+    assert doc["summary"] == {"workloads": 2, "landing": 1, "nowhere": 1, "errors": 0, "findings": 3}
+    # the findings lint reports on the same object, in lint's JSON shape (one serialisation)
+    assert iis["findings"] and all(f["object"]["name"] == "iis" and f["stage"] for f in iis["findings"])
 
 
 def test_kubelet_and_image_stages_are_not_landing(tmp_path):
@@ -203,7 +205,7 @@ def test_missing_runtime_class_is_an_admission_rejection(tmp_path):
     r = run("-o", "json", str(c), "-", stdin=WEB.replace("runtimeClassName: win2022", "runtimeClassName: hyperv"))
     assert r.returncode == 1
     (w,) = json.loads(r.stdout)["workloads"]
-    assert w["lands"] is False and "RuntimeClass 'hyperv' does not exist" in w["admission"][0]
+    assert w["lands"] is False and w["admission"][0].startswith("runtimeclass-missing spec.template.spec.runtimeClassName: RuntimeClass 'hyperv' is not in")
     assert {p["result"] for p in w["pools"]} == {"admission"}
 
 
@@ -231,7 +233,7 @@ def test_bad_input_is_a_clear_error_not_a_traceback(tmp_path):
         (["--profile", str(tmp_path / "nope.yaml"), str(good)], "cannot read the profile"),
         (["--live", "-n", "a", "-A"], "exclude each other"),
         (["--kubeconfig", str(tmp_path / "missing-kubeconfig"), str(good)], "cannot read the cluster"),
-        (["-o", "yaml", str(good)], "invalid choice"),
+        (["-o", "xml", str(good)], "invalid choice"),
     ]:
         r = run(*args)
         assert r.returncode == 2, (args, r.stdout, r.stderr)
@@ -345,3 +347,68 @@ def test_match_fields_requirements_hold_for_one_node():
     assert resolve(pod_view(pod), prof).landing == []
     term["matchFields"][1] = {"key": "metadata.name", "operator": "NotIn", "values": ["lin-2"]}
     assert [p.name for p in resolve(pod_view(pod), prof).landing] == ["linux"]
+
+
+PRIVILEGED_WINDOWS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: priv}
+spec:
+  selector: {matchLabels: {a: b}}
+  template:
+    metadata: {labels: {a: b}}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers:
+      - name: c
+        image: mcr.microsoft.com/windows/servercore:ltsc2022
+        securityContext: {privileged: true}
+"""
+
+
+def test_a_pod_the_api_server_rejects_lands_nowhere_and_admission_comes_first(tmp_path):
+    # issue 9: plan said "lands on both Windows pools" while lint said the API server rejects it
+    r = run("-o", "json", str(cluster_file(tmp_path)), "-", stdin=PRIVILEGED_WINDOWS)
+    assert r.returncode == 1, r.stderr
+    (w,) = json.loads(r.stdout)["workloads"]
+    assert w["lands"] is False and w["landingPools"] == [] and w["startsOn"] == []
+    assert w["admission"] and w["admission"][0].startswith("windows-forbidden-field spec.template.spec.containers[0].securityContext.privileged")
+    assert {p["result"] for p in w["pools"]} == {"admission"}
+    assert w["findings"][0]["stage"] == "admission"  # the order things bite
+    text = run(str(cluster_file(tmp_path)), "-", stdin=PRIVILEGED_WINDOWS).stdout
+    assert "rejected by the API server" in text and "stops at admission" in text
+
+
+def test_daemonset_runs_one_pod_per_matching_node_and_exit_follows_fail_on():
+    # issue 9: plan said "lands: linux, windows-2022, windows-2025" and exited 0 where lint reports an error
+    r = run("-o", "json", "examples/log-agent-daemonset.yaml")
+    (w,) = json.loads(r.stdout)["workloads"]
+    assert w["daemon"] is True and w["pods"] == {"linux": 3, "windows-2022": 2, "windows-2025": 2}
+    assert "daemonset-on-windows-nodes" in {f["rule"] for f in w["findings"]}
+    assert r.returncode == 1
+    lint = subprocess.run([str(Path(sys.executable).with_name("winkube")), "lint", "-o", "json", "examples/log-agent-daemonset.yaml"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert {(f["rule"], f["path"]) for f in json.loads(lint.stdout)["findings"]} == {(f["rule"], f["path"]) for f in w["findings"]}
+    assert run("--fail-on", "none", "examples/log-agent-daemonset.yaml").returncode == 0
+    text = run("examples/log-agent-daemonset.yaml").stdout
+    assert "daemon: 7 pod(s) on linux, windows-2022, windows-2025" in text
+
+
+def test_daemonset_pods_on_pools_where_they_cannot_start_are_named(tmp_path):
+    ds = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {a: b}}
+  template:
+    metadata: {labels: {a: b}}
+    spec:
+      tolerations: [{operator: Exists}]
+      containers: [{name: c, image: "mcr.microsoft.com/windows/nanoserver:ltsc2025"}]
+"""
+    r = run(str(cluster_file(tmp_path)), "-", stdin=ds)
+    assert r.returncode == 1
+    assert "daemon: 1 pod(s) on win2025; fails on linux (1 node, ImageOS), win2022 (2 nodes, ImageBuild)" in r.stdout, r.stdout

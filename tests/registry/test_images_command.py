@@ -6,6 +6,7 @@ import argparse
 import base64
 import io
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -44,8 +45,12 @@ def test_table_output(env, tmp_path, docker_config):
                    "newest os.version first"):
         assert needle in out, needle
     row = next(line for line in out.splitlines() if line.strip().startswith("Windows Server 2025 (26100)"))
-    # exact era: 26100 entry; 1.6.23+/1.7.6+/2.0-2.1.5: first match = the 2022 entry; newer: newest = 2025
-    assert row.split()[4:] == ["10.0.26100.3194", "10.0.20348.3207", "10.0.26100.3194", "10.0.26100.3194"]
+    # containerd eras that pick alike share a column: os.version prefix (< 1.6.23 / 1.7.6): the 26100
+    # entry; 1.6.23+ (highest revision: .3207 > .3194) and 1.7.6-2.1.5 (first match): the 2022 entry;
+    # 2.1.6+ / 2.2+ (newest os.version): the 2025 entry
+    assert row.split()[4:] == ["10.0.26100.3194", "10.0.20348.3207", "10.0.26100.3194"]
+    assert "[3]" in out and "[4]" not in out
+    assert "[1] containerd <1.6.23: highest revision first; containerd 1.7.0-beta.0–<1.7.6: first matching entry" in out
     assert PASSWORD not in out + err and auth not in out + err
 
 
@@ -62,14 +67,17 @@ def test_json_output_and_failures(env, tmp_path, docker_config):
     img = doc["images"][0]
     wins = [p for p in img["platforms"] if p["os"] == "windows"]
     assert [w["build"] for w in wins] == [17763, 20348, 26100]
-    assert wins[1]["hosts"]["exact"] == [20348]
+    assert wins[1]["hosts"]["prefix_1_6"] == [20348]
+    assert wins[1]["hosts"]["prefix_or_empty_1_7"] == [20348]
     assert 26100 in wins[1]["hosts"]["stable_abi_2025_newest_first"]
     assert 26200 not in wins[1]["hosts"]["stable_abi_2025_newest_first"]
     assert 26200 in wins[1]["hosts"]["stable_abi_2025_generation"]
     assert img["selection"]["26100"]["stable_abi_2022"] == "10.0.20348.3207"
     assert img["selection"]["26100"]["stable_abi_2025_newest_first"] == "10.0.26100.3194"
     assert {e["ref"]: e["error"] for e in doc["errors"]} == {missing: "not-found", token_ref: "unauthorized"}
-    assert {e["id"] for e in doc["containerd"]} >= {"exact", "stable_abi_2022"}
+    assert {e["id"] for e in doc["containerd"]} >= {"prefix_1_6", "stable_abi_1_6", "stable_abi_2022"}
+    # containerd/platforms v1.0.0-rc.3 is vendored by no containerd release: no column for it
+    assert "stable_abi_2025_features" not in {e["id"] for e in doc["containerd"]}
     assert PASSWORD not in out + err and auth not in out + err
 
 
@@ -104,3 +112,18 @@ def test_unreadable_pull_secret_fails(tmp_path):
     rc, out, err = _run([f"file:{tmp_path}/nothing.json", "--pull-secret", str(tmp_path / "nope.yaml"), "--no-cache"])
     assert rc == 2
     assert "--pull-secret" in err and "offline-input" in out
+
+
+def test_transfer_service_downloads_every_matching_entry():
+    # containerd 2.1.0-rc.0+ pulls through the transfer service, which sets no manifest limit
+    # (knowledge/containerd.yaml transfer_pull): a WS2025 node downloads the 2022 and 2025 entries
+    index = str(Path(__file__).resolve().parents[2] / "docs" / "images" / "servercore-index.json")
+    rc, out, err = _run([f"file:{index}", "-o", "json", "--no-cache"])
+    assert rc == 0, err
+    (img,) = json.loads(out)["images"]
+    assert img["transfer_downloads"] == {"26100": ["10.0.20348.3207", "10.0.26100.3194"],
+                                         "26200": ["10.0.20348.3207", "10.0.26100.3194"]}
+    rc, out, err = _run([f"file:{index}", "--no-cache", "--containerd", "containerd://1.7.20"])
+    assert "downloads every matching entry" not in out  # a local pull fetches only its pick
+    rc, out, err = _run([f"file:{index}", "--no-cache", "--containerd", "containerd://2.1.5"])
+    assert "Windows Server 2025 (26100): 10.0.20348.3207, 10.0.26100.3194" in out

@@ -239,7 +239,7 @@ def test_timeout_is_an_error_of_its_own(env):
     t0 = time.monotonic()
     res = resolve_many_sync([ref, good], ResolveOptions(insecure_registries=(px,), use_cache=False, timeout=0.3,
                                                         retries=1, backoff=0.01, use_default_docker_config=False))
-    assert isinstance(res[ref], ImageError) and res[ref].kind == "timeout" and "2 attempts" in res[ref].message
+    assert isinstance(res[ref], ImageError) and res[ref].kind == "timeout" and "within the 0.3s --timeout" in res[ref].message
     assert isinstance(res[good], ImagePlatforms)
     assert time.monotonic() - t0 < 1.4
 

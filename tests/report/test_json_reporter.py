@@ -22,7 +22,8 @@ def render(result: Result) -> str:
 def test_shape_and_values(result):
     data = json.loads(render(result))
     assert data["version"] == 1
-    assert list(data) == ["version", "findings", "errors", "skipped", "summary"]
+    assert list(data) == ["apiVersion", "kind", "version", "findings", "errors", "skipped", "summary"]
+    assert (data["apiVersion"], data["kind"]) == ("winkube.io/v1", "LintReport")
     for f in data["findings"]:
         assert list(f) == FINDING_KEYS
         assert list(f["object"]) == ["apiVersion", "kind", "namespace", "name"]

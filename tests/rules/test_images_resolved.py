@@ -59,5 +59,31 @@ def test_index_selection_differs_by_containerd_version_on_ws2025():
     assert "picks 10.0.20348.2582" in f.message and "this pool's containerd://1.7.20 picks 10.0.20348.2582" in f.message
     (g,) = [f for f in lint([P2022, P2025], profile=profile("containerd://2.2.1")) if f.rule == "image-index-selection"]
     assert "this pool's containerd://2.2.1 picks 10.0.26100.1742" in g.message
-    # newest first in the index: every containerd picks the same entry
-    assert "image-index-selection" not in rules(lint([P2025, P2022], profile=profile("containerd://1.7.20")))
+    # newest first in the index and with the higher revision: every containerd picks the same entry
+    p2025_high = Platform("windows", "amd64", os_version="10.0.26100.3000")
+    assert "image-index-selection" not in rules(lint([p2025_high, P2022], profile=profile("containerd://1.7.20")))
+    # newest first but with the lower revision: containerd 1.6.23+ takes the 2022 entry
+    assert "image-index-selection" in rules(lint([P2025, P2022], profile=profile("containerd://1.7.20")))
+
+
+def test_entry_without_os_version_on_containerd_1_6_17():
+    # containerd 1.6.0-1.6.17 (platforms/defaults_windows.go matchComparer: os.version prefix only)
+    # never matches an entry without os.version; 1.6.18 (containerd/containerd#8106) does
+    def profile(containerd):
+        return profile_from_dict({"nodePools": [{"name": "w22", "os": "windows", "windowsBuild": "10.0.20348",
+                                                 "containerRuntime": containerd}]}, "test")
+    (f,) = [f for f in lint([Platform("windows", "amd64")], profile=profile("containerd://1.6.17"))
+            if f.rule == "image-build-incompatible"]
+    assert "is built for no os.version" in f.message
+    assert "image-build-incompatible" not in rules(lint([Platform("windows", "amd64")], profile=profile("containerd://1.6.18")))
+
+
+def test_index_selection_on_containerd_1_6_follows_the_revision():
+    # containerd 1.6.23+ sorts matching entries by revision (matchComparer.Less): with the 2025 entry
+    # first in the index, 1.7/2.x agree on it but 1.6 takes the 2022 entry's higher revision
+    prof = profile_from_dict({"nodePools": [{"name": "w25", "os": "windows", "windowsBuild": "10.0.26100",
+                                             "containerRuntime": "containerd://1.6.39"}]}, "test")
+    high_rev_2022 = Platform("windows", "amd64", os_version="10.0.20348.3000")
+    (f,) = [f for f in lint([P2025, high_rev_2022], profile=prof) if f.rule == "image-index-selection"]
+    assert "1.6.23+ picks 10.0.20348.3000" in f.message
+    assert "this pool's containerd://1.6.39 picks 10.0.20348.3000" in f.message

@@ -478,3 +478,15 @@ def test_engine_routes_nodes_to_node_rules():
     findings = engine.check_object(win_node(taints=None, **WS2019_OLD))
     assert {f.rule for f in findings} >= {"node-windows-version-unsupported", "node-windows-taint-missing"}
     assert [f for f in engine.check_object(linux_node()) if f.rule.startswith("node-")] == []
+
+
+def test_first_match_rule_on_1_6_names_the_revision_order():
+    # containerd 1.6.23+ (matchComparer.Less, platforms/defaults_windows.go): highest revision first
+    path, msg, _ = one(win_node(build="26100", runtime="containerd://1.6.39"), "node-containerd-first-match")
+    assert msg.startswith("containerd 1.6.39 takes the matching entry with the highest revision: on this Windows Server 2025")
+
+
+def test_first_match_on_2_2_pre_release():
+    # 2.2.0-beta.0 .. rc.1 vendor containerd/platforms v1.0.0-rc.1 (first match), 2.2.0 rc.2 (newest)
+    assert len(hits(win_node(build="26100", runtime="containerd://2.2.0-rc.1"), "node-containerd-first-match")) == 1
+    assert hits(win_node(build="26100", runtime="containerd://2.2.0"), "node-containerd-first-match") == []

@@ -10,36 +10,14 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..cluster import Cluster, ClusterError
-
-
-@dataclass(frozen=True)
-class Resource:
-    kind: str
-    group: str  # "" = core
-    version: str
-    plural: str
-    namespaced: bool
-
-    def path(self, namespace: str | None = None) -> str:
-        base = f"/api/{self.version}" if not self.group else f"/apis/{self.group}/{self.version}"
-        if self.namespaced and namespace:
-            return f"{base}/namespaces/{namespace}/{self.plural}"
-        return f"{base}/{self.plural}"
+from ..k8s.workloads import CLUSTER_WORKLOAD_KINDS
+from ..k8s.workloads import RESOURCES as API_RESOURCES
+from ..k8s.workloads import Resource
 
 
 # What audit reads, in the order it reads it: owners before pods (pods are streamed and dropped).
-RESOURCES: tuple[Resource, ...] = (
-    Resource("Node", "", "v1", "nodes", False),
-    Resource("RuntimeClass", "node.k8s.io", "v1", "runtimeclasses", False),
-    Resource("Deployment", "apps", "v1", "deployments", True),
-    Resource("StatefulSet", "apps", "v1", "statefulsets", True),
-    Resource("DaemonSet", "apps", "v1", "daemonsets", True),
-    Resource("ReplicaSet", "apps", "v1", "replicasets", True),
-    Resource("CronJob", "batch", "v1", "cronjobs", True),
-    Resource("Job", "batch", "v1", "jobs", True),
-    Resource("Pod", "", "v1", "pods", True),
-    Resource("Event", "", "v1", "events", True),
-)
+RESOURCES: tuple[Resource, ...] = tuple(
+    API_RESOURCES[k] for k in ("Node", "RuntimeClass", *(w for w in CLUSTER_WORKLOAD_KINDS if w != "Pod"), "Pod", "Event"))
 BY_KIND = {r.kind: r for r in RESOURCES}
 
 
@@ -67,12 +45,6 @@ class Progress:
         if self.enabled and (n - self._last >= 500 or n < self._last):
             self._last = n
             self.stream.write(f"\r\x1b[Kreading {what}… {n:,}")
-            self.stream.flush()
-
-    def note(self, text: str) -> None:
-        if self.enabled:
-            self._last = 0
-            self.stream.write(f"\r\x1b[K{text}")
             self.stream.flush()
 
     def done(self) -> None:

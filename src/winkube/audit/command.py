@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..k8s import releases
+
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -30,12 +32,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-A", "--all-namespaces", action="store_true", help="every namespace (the default)")
     p.add_argument("-f", "--filename", action="append", default=[], metavar="PATH",
                    help="read a kubectl dump (`kubectl get … -o json|yaml`, files or directories) instead of a live cluster; repeatable")
-    p.add_argument("-o", "--output", default="text", choices=["text", "json", "html"], help="output format (default: text)")
-    p.add_argument("--kube-version", metavar="X.Y", help="Kubernetes release whose rules apply (default: the server's, else 1.37)")
+    p.add_argument("-o", "--output", default="text", choices=["text", "json", "yaml", "html"], help="output format (default: text)")
+    p.add_argument("--kube-version", metavar="X.Y", help=f"Kubernetes release whose rules apply ({releases.range_text()}; "
+                   f"default: the server's, else {releases.text(releases.newest())})")
     p.add_argument("--profile", metavar="FILE", help="judge workloads against this cluster profile instead of the cluster's Nodes")
     p.add_argument("--fail-on", choices=["error", "warning", "info", "none"], default="error",
                    help="lowest finding severity that makes the exit code 1 (default: error)")
-    p.add_argument("--request-timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default: 30)")
+    p.add_argument("--request-timeout", type=float, default=30.0, metavar="SECONDS", help="deadline of each request, its retries and its whole body (default: 30)")
     p.add_argument("--chunk-size", type=int, default=500, metavar="N", help="list page size (default: 500, like kubectl)")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour (default: only on a terminal)")
     p.add_argument("--config", metavar="FILE", help="configuration file (default: .winkube.yaml found upward; its rules: apply)")
@@ -56,7 +59,8 @@ def run(args) -> int:
         from .rbac import render
         render(sys.stdout, subject=args.subject)
         return EXIT_OK
-    from ..model.profile import OLDEST_KUBE, SUPPORTED_KUBE, ProfileError, load_profile, parse_kube_version
+    from ..k8s import releases
+    from ..model.profile import ProfileError, load_profile, parse_kube_version
     from .collect import DumpSource, LiveSource, Progress
     from .core import Auditor
 
@@ -96,10 +100,10 @@ def run(args) -> int:
         if kube_version is None:
             try:
                 kv = parse_kube_version(version.get("gitVersion") or f"{version.get('major')}.{version.get('minor')}")
-                kube_version = min(max(kv, OLDEST_KUBE), SUPPORTED_KUBE)
+                kube_version = releases.clamp(kv)
                 if kv != kube_version:
                     read_errors.append(f"the server runs {kv[0]}.{kv[1]}; winkube's rules cover "
-                                       f"{OLDEST_KUBE[0]}.{OLDEST_KUBE[1]}–{SUPPORTED_KUBE[0]}.{SUPPORTED_KUBE[1]}, "
+                                       f"{releases.range_text()}, "
                                        f"so the rules of {kube_version[0]}.{kube_version[1]} apply")
             except ProfileError:
                 pass
@@ -117,15 +121,9 @@ def run(args) -> int:
     result.errors[:0] = read_errors
     if args.filename and read_errors and not any(result.counts.values()):
         return _fail("cannot read the dump: " + "; ".join(read_errors[:5]))
-    from .report import render_json, render_text
-    if args.output == "json":
-        render_json(result, sys.stdout)
-    elif args.output == "html":
-        from .html import render_html
-        render_html(result, sys.stdout)
-    else:
-        from ..report import use_color
-        render_text(result, sys.stdout, color=use_color(args.color, sys.stdout))
+    from ..report import use_color
+    from ..report.registry import render
+    render("audit", args.output, result, sys.stdout, color=use_color(args.color, sys.stdout))
     if result.partial or result.errors:
         return EXIT_ERROR  # like lint: input that could not be read or checked (or a partial cluster read) is exit 2
     from ..engine import severity_at_least

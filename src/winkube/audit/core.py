@@ -1,7 +1,7 @@
 """The audit itself: objects in, the ONE engine per object, failures matched against the catalogue.
 
 Nothing about Windows lives here: Node objects reach the node rules, RuntimeClasses theirs,
-workloads every pod rule (winkube.engine.Engine.check_object); failure messages are matched by
+workloads every pod rule (winkube.engine.Engine.evaluate: the Answer); failure messages are matched by
 winkube.failures against knowledge/failures.yaml.
 
 Scale (bench/audit_bench.py: 5,000 nodes, 150,000 pods):
@@ -20,15 +20,60 @@ from ..k8s.keys import node_signature, pod_key
 from ..k8s.stages import STAGE_RANK, worst
 from ..k8s.workloads import CLUSTER_WORKLOAD_KINDS as WORKLOAD_KINDS
 from ..model.finding import Finding, ObjectRef, Stage
-from ..model.podview import pod_view
+from ..model.podview import as_dict, as_list, pod_view
 from ..model.profile import NodePool, Profile, default_profile, with_cluster_objects
 from .collect import Missing
 
 
 
 def _ref(obj: dict) -> ObjectRef:
-    m = obj.get("metadata") or {}
-    return ObjectRef(obj.get("apiVersion"), obj.get("kind"), m.get("namespace"), m.get("name"))
+    return ObjectRef.of(obj)
+
+
+_EVENT_OBJECTS = ("involvedObject", "regarding", "source", "deprecatedSource")
+
+
+def _malformed(obj: dict) -> str | None:
+    """What is wrong with the fields audit reads from every object before the engine sees it
+    (metadata, owner references, spec, status; an Event's references and count), or None."""
+    meta = obj.get("metadata")
+    if meta is not None and not isinstance(meta, dict):
+        return "metadata is not an object"
+    meta = meta or {}
+    for key in ("name", "namespace", "uid"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            return f"metadata.{key} is not a string"
+    for key in ("labels", "annotations"):
+        if meta.get(key) is not None and not isinstance(meta[key], dict):
+            return f"metadata.{key} is not an object"
+    refs = meta.get("ownerReferences")
+    if refs is not None and not (isinstance(refs, list) and all(isinstance(r, dict) for r in refs)):
+        return "metadata.ownerReferences is not a list of objects"
+    for key in ("spec", "status", *(_EVENT_OBJECTS if obj.get("kind") == "Event" else ())):
+        if obj.get(key) is not None and not isinstance(obj[key], dict):
+            return f"{key} is not an object"
+    if obj.get("kind") == "Event":
+        for key in ("count", "deprecatedCount"):
+            if obj.get(key) is not None and (not isinstance(obj[key], int) or isinstance(obj[key], bool)):
+                return f"{key} is not an integer"
+        for key in _EVENT_OBJECTS[:2]:
+            for field in ("kind", "namespace", "name"):
+                if isinstance(obj.get(key), dict) and obj[key].get(field) is not None and not isinstance(obj[key][field], str):
+                    return f"{key}.{field} is not a string"
+    return None
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _safe_name(obj: dict) -> str:
+    meta = obj.get("metadata")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    ns = meta.get("namespace") if isinstance(meta, dict) else None
+    if not isinstance(name, str):
+        return "<unnamed>"
+    return f"{ns}/{name}" if isinstance(ns, str) and ns else name
 
 
 def ref_str(ref: ObjectRef) -> str:
@@ -41,9 +86,10 @@ class Cell:
     """One pool × workload square of the matrix."""
 
     stage: Stage | None  # worst stage that bites there; None: fine
-    lands: bool  # the scheduler can place the workload's pods on this pool
+    lands: bool  # the scheduler can place the workload's pods on this pool (never when the API server rejects them)
     notes: list[str] = field(default_factory=list)
     now: bool = False  # a failure is happening now on this pool
+    starts: bool = False  # ...and the kubelet admits them and every image runs there
 
 
 @dataclass
@@ -170,36 +216,43 @@ class Auditor:
             if kind not in counts:
                 continue
             counts[kind] += 1
-            if kind == "Pod":
-                meta = obj.get("metadata") or {}
-                key = (meta.get("namespace") or "", meta.get("name") or "")
-                owner = _controller(obj)
-                node = (obj.get("spec") or {}).get("nodeName")
-                pod_index[key] = (owner, node)
-                if owner is None:
-                    records.append(("Pod", _ref(obj), None, self._rep(reps, obj)))
-                elif owner[1] not in by_uid and owner[1] not in orphan_pods:
-                    orphan_pods[owner[1]] = obj
-                hits = matcher.pod(obj)
-                if hits:
-                    pod_hits.append((key, owner, node, hits))
-            elif kind == "Event":
-                hits = matcher.event(obj)
-                if hits:
-                    inv = obj.get("involvedObject") or obj.get("regarding") or {}
-                    host = (obj.get("source") or {}).get("host") or (obj.get("deprecatedSource") or {}).get("host")
-                    event_hits.append((inv, host, int(obj.get("count") or obj.get("deprecatedCount") or 1), hits))
-            elif kind == "Node":
-                nodes.append(obj)
-            elif kind == "RuntimeClass":
-                rcs.append(obj)
-            else:
-                ref = _ref(obj)
-                owner = _controller(obj)
-                uid = (obj.get("metadata") or {}).get("uid")
-                if uid:
-                    by_uid[uid] = (ref, owner)
-                records.append((kind, ref, owner, self._rep(reps, obj)))
+            bad = _malformed(obj)
+            if bad:  # an API server or dump can send anything: an error for this object, the audit goes on
+                self.errors.append(f"{kind} {_safe_name(obj)}: not a valid {kind}: {bad}")
+                continue
+            try:
+                if kind == "Pod":
+                    meta = obj.get("metadata") or {}
+                    key = (meta.get("namespace") or "", meta.get("name") or "")
+                    owner = _controller(obj)
+                    node = (obj.get("spec") or {}).get("nodeName")
+                    pod_index[key] = (owner, node)
+                    if owner is None:
+                        records.append(("Pod", _ref(obj), None, self._rep(reps, obj)))
+                    elif owner[1] not in by_uid and owner[1] not in orphan_pods:
+                        orphan_pods[owner[1]] = obj
+                    hits = matcher.pod(obj)
+                    if hits:
+                        pod_hits.append((key, owner, node, hits))
+                elif kind == "Event":
+                    hits = matcher.event(obj)
+                    if hits:
+                        inv = obj.get("involvedObject") or obj.get("regarding") or {}
+                        host = _text((obj.get("source") or {}).get("host")) or _text((obj.get("deprecatedSource") or {}).get("host"))
+                        event_hits.append((inv, host, int(obj.get("count") or obj.get("deprecatedCount") or 1), hits))
+                elif kind == "Node":
+                    nodes.append(obj)
+                elif kind == "RuntimeClass":
+                    rcs.append(obj)
+                else:
+                    ref = _ref(obj)
+                    owner = _controller(obj)
+                    uid = (obj.get("metadata") or {}).get("uid")
+                    if uid:
+                        by_uid[uid] = (ref, owner)
+                    records.append((kind, ref, owner, self._rep(reps, obj)))
+            except (AttributeError, TypeError, ValueError, KeyError) as e:  # a shape _malformed does not check
+                self.errors.append(f"{kind} {_safe_name(obj)}: could not be read ({type(e).__name__}: {e})")
 
         nodes_missing = any(m.kind == "Node" for m in src.partial)
         profile = self._profile(nodes, rcs, nodes_missing)
@@ -218,7 +271,7 @@ class Auditor:
             if hit is None:
                 hit = cache[key] = self._check_workload(engine, profile, reps[key])
             wr = WorkloadResult(ref, [_with_ref(f, ref) for f in hit[0]],
-                                {k: Cell(c.stage, c.lands, list(c.notes)) for k, c in hit[1].items()}, key)
+                                {k: Cell(c.stage, c.lands, list(c.notes), c.now, c.starts) for k, c in hit[1].items()}, key)
             results[ref_str(ref)] = wr
             return wr
 
@@ -349,34 +402,29 @@ class Auditor:
         return out
 
     def _check(self, engine: Engine, obj: dict) -> list[Finding]:
+        return self._answer(engine, obj)[0]
+
+    def _answer(self, engine: Engine, obj: dict):
         from ..model.finding import InputError
         errors: list[InputError] = []
-        # keep the PodContext: the matrix reads the targeting the rules already computed
-        findings = engine.check_object(obj, None, errors, on_pod=self._keep_context)
+        answer = engine.evaluate(obj, None, errors)
         for e in errors:
             self.errors.append(f"{ref_str(_ref(obj))}: {e.message}")
         ref = _ref(obj)
-        return [_with_ref(f, ref) for f in findings]
-
-    def _keep_context(self, ctx) -> None:
-        self._last_ctx = ctx
+        return [_with_ref(f, ref) for f in answer.findings], answer
 
     def _check_workload(self, engine: Engine, profile: Profile, obj: dict) -> tuple[list[Finding], dict[str, Cell]]:
-        self._last_ctx = None
-        findings = self._check(engine, obj)
+        findings, answer = self._answer(engine, obj)
         cells: dict[str, Cell] = {}
+        if not answer.workload:  # the engine could not decode it (shape errors, reported): no matrix
+            return findings, cells
         try:
-            ctx = self._last_ctx
-            if ctx is not None:
-                t = ctx.targeting
-            else:  # the engine refused the object (shape errors): resolve for the matrix anyway
-                from ..targeting import resolve
-                t = resolve(pod_view(obj), profile)
+            t = answer.targeting
         except Exception as e:  # errors are values: the findings above stand without the matrix
             self.errors.append(f"{ref_str(_ref(obj))}: targeting failed: {type(e).__name__}: {e}")
             return findings, cells
-        everywhere = worst(f.stage for f in findings if f.stage is Stage.ADMISSION)
-        lands_nowhere = not t.landing
+        everywhere = Stage.ADMISSION if answer.rejected else None
+        lands_nowhere = not answer.schedulable
         # Findings that are not per-pool facts of the targeting (a scheduling finding such as "can
         # land on X too", an ignored setting, a practice): they colour the pools they name, else the
         # pools of the OS the pod is meant for, else every pool it lands on.
@@ -411,7 +459,9 @@ class Auditor:
             if fit.runtime:
                 stages.append(Stage.RUNTIME)
                 notes.extend(f"{img.container}: {why}" for img, why in fit.runtime[:2])
-            cells[fit.pool.name] = Cell(worst(stages), True, notes)
+            admitted = not answer.rejected
+            cells[fit.pool.name] = Cell(worst(stages), admitted, notes,
+                                        starts=admitted and not fit.kubelet and not fit.runtime)
         return findings, cells
 
     def _group(self, groups, ms, wref, pool, where, reason, message, example, count: int = 1) -> None:
@@ -453,36 +503,37 @@ class _Matcher:
                 out.append((where, reason, message, ms))
 
     def pod(self, pod: dict) -> list:
-        status = pod.get("status")
+        # a status is whatever the server or dump says: read it tolerantly (wrong types say nothing)
+        status = as_dict(pod.get("status"))
         if not status:
             return []
         out: list = []
-        if status.get("reason") or status.get("message"):
-            self._hits("status", status.get("reason") or "", status.get("message") or "", out)
-        for c in status.get("conditions") or ():
-            if c.get("message") and c.get("status") != "True":
-                self._hits(f"conditions[{c.get('type')}]", c.get("reason") or "", c["message"], out)
+        if _text(status.get("reason")) or _text(status.get("message")):
+            self._hits("status", _text(status.get("reason")), _text(status.get("message")), out)
+        for c in map(as_dict, as_list(status.get("conditions"))):
+            if _text(c.get("message")) and c.get("status") != "True":
+                self._hits(f"conditions[{_text(c.get('type'))}]", _text(c.get("reason")), _text(c.get("message")), out)
         for list_name in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"):
-            for cs in status.get(list_name) or ():
-                name = cs.get("name")
+            for cs in map(as_dict, as_list(status.get(list_name))):
+                name = _text(cs.get("name"))
                 for state_name in ("state", "lastState"):
-                    state = cs.get(state_name) or {}
+                    state = as_dict(cs.get(state_name))
                     for sub in ("waiting", "terminated"):
-                        s = state.get(sub)
+                        s = as_dict(state.get(sub))
                         if not s:
                             continue
-                        msg = s.get("message") or ""
+                        msg = _text(s.get("message"))
                         code = s.get("exitCode")
                         if sub == "terminated" and code not in (None, 0):
                             msg = f"{msg} (exit code {code})" if msg else f"exit code {code}"
-                        if msg or s.get("reason"):
-                            self._hits(f"{list_name}[{name}].{state_name}.{sub}", s.get("reason") or "", msg, out)
+                        if msg or _text(s.get("reason")):
+                            self._hits(f"{list_name}[{name}].{state_name}.{sub}", _text(s.get("reason")), msg, out)
         return out
 
     def event(self, ev: dict) -> list:
         out: list = []
-        reason = ev.get("reason") or ""
-        message = ev.get("message") or ev.get("note") or ""
+        reason = _text(ev.get("reason"))
+        message = _text(ev.get("message")) or _text(ev.get("note"))
         if message or reason:
             self._hits(f"Event {reason}", reason, message, out)
         return out

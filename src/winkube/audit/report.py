@@ -1,12 +1,13 @@
 """audit output: text (terminals, CI logs), json (programs), html (one self-contained file)."""
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from ..model.finding import Finding, Severity
 from ..report.text import clean
 from ..k8s.stages import STAGE_ORDER, STAGE_RANK
+from ..report.jsonout import finding_dict
+from ..report.registry import Reporter
 from .core import AuditResult, FailureGroup, ref_str
 
 VERSION = 1
@@ -118,10 +119,7 @@ def _failure(w, g: FailureGroup, c) -> None:
 
 
 def _fd(f: Finding) -> dict:
-    o = f.object
-    return {"rule": f.rule, "stage": f.stage.value, "severity": f.severity.value, "errorType": f.error_type,
-            "object": {"apiVersion": o.api_version, "kind": o.kind, "namespace": o.namespace, "name": o.name} if o else None,
-            "path": f.path_str, "message": f.message, "fix": f.fix or ""}
+    return finding_dict(f)  # one Finding serialisation for every JSON output (report/jsonout.py)
 
 
 def _gd(g: FailureGroup) -> dict:
@@ -133,6 +131,7 @@ def _gd(g: FailureGroup) -> dict:
 
 
 def to_dict(result: AuditResult) -> dict:
+    """The body of the AuditReport document (the registry adds apiVersion and kind)."""
     return {
         "version": VERSION,
         "source": result.source,
@@ -149,7 +148,7 @@ def to_dict(result: AuditResult) -> dict:
         "workloads": [{"kind": w.ref.kind, "namespace": w.ref.namespace, "name": w.ref.name,
                        "worstStage": w.worst.value if w.worst else None,
                        "findings": [_fd(f) for f in _sorted(w.findings)],
-                       "pools": {k: {"stage": c.stage.value if c.stage else None, "lands": c.lands, "now": c.now,
+                       "pools": {k: {"stage": c.stage.value if c.stage else None, "lands": c.lands, "starts": c.starts, "now": c.now,
                                      "notes": c.notes} for k, c in w.cells.items()},
                        "failures": [_gd(g) for g in w.failures]} for w in result.workloads],
         "failures": [_gd(g) for g in result.failures],
@@ -157,20 +156,9 @@ def to_dict(result: AuditResult) -> dict:
     }
 
 
-def render_json(result: AuditResult, out: TextIO) -> None:
-    """Indented at the top level, one line per pool / workload / failure: readable, and written by
-    json's C encoder (indent= falls back to the pure-Python one: 3 s on 15,000 workloads)."""
-    data = to_dict(result)
-    enc = json.JSONEncoder(ensure_ascii=True, separators=(", ", ": "))
-    out.write("{\n")
-    for i, (key, value) in enumerate(data.items()):
-        out.write(f"  {json.dumps(key)}: ")
-        if isinstance(value, list) and value:
-            out.write("[\n")
-            for j, item in enumerate(value):
-                out.write("    " + enc.encode(item) + (",\n" if j < len(value) - 1 else "\n"))
-            out.write("  ]")
-        else:
-            out.write(enc.encode(value))
-        out.write(",\n" if i < len(data) - 1 else "\n")
-    out.write("}\n")
+def _html(result: AuditResult, out: TextIO, *, color: bool = False) -> None:
+    from .html import render_html
+    render_html(result, out)
+
+
+AUDIT = Reporter("AuditReport", to_dict, {"text": render_text, "html": _html})

@@ -10,8 +10,9 @@ Why not a client library:
 - lightkube (15 MB) fails kubeconfigs whose exec credential plugin uses
   ``client.authentication.k8s.io/v1`` (it knows only v1alpha1/v1beta1), which is what current
   cloud plugins (kubelogin, gke-gcloud-auth-plugin, aws eks get-token) write;
-- winkube needs only GET, paginated LIST and WATCH of raw JSON, which is ~750 lines on httpx
-  (already a dependency for the registry client). Measurements: ../shared/reference/dependencies.md.
+- winkube needs only GET, paginated LIST and WATCH of raw JSON, which is ~1,100 lines on httpx
+  (already a dependency for the registry client), deadlines and caps included. Measurements:
+  ../shared/reference/dependencies.md.
 
 API (stable; plan and the webhook code against it)::
 
@@ -24,7 +25,10 @@ API (stable; plan and the webhook code against it)::
     load_dump(["nodes.yaml", "all.json"])      # offline: objects by kind
 
 Every failure is a ClusterError whose message says what failed; a 403 also carries
-``.permission`` (verb, resource, API group, namespace).
+``.permission`` (verb, resource, API group, namespace). Every request ends within ``timeout``
+(connecting, retries, Retry-After waits and the whole body), a watch within timeout_seconds +
+``timeout``; bodies, watch lines and page counts are capped (``max_response_bytes``,
+``max_watch_line``, ``max_pages``).
 """
 from __future__ import annotations
 

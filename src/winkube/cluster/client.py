@@ -14,13 +14,19 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..errors import WinkubeError
-
+from . import deadline as _deadline
 from .config import (ClusterConfig, KubeconfigError, CredentialSource, ClusterCredentials, from_in_cluster, from_kubeconfig,
                      in_cluster_available, kubeconfig_paths, SERVICE_ACCOUNT_DIR)
 
 _RETRY_STATUS = (429, 503, 504)
 _MAX_RETRIES = 3
 _GONE_RESTARTS = 3
+# Bounds against a broken or hostile server (issue 10). A page of 500 large objects is a few tens
+# of MiB; the API server itself refuses objects over ~3 MiB, so one watch line holds at most one.
+MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+MAX_ERROR_BODY = 64 * 1024  # error bodies are only quoted (300 characters)
+MAX_WATCH_LINE = 16 * 1024 * 1024
+MAX_PAGES = 10_000  # 5 million objects at kubectl's 500 per page: more than any cluster holds
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,10 @@ class Cluster:
         self.server = config.server
         self.context = config.context
         self.namespace = config.namespace
-        self.timeout = timeout
+        self.timeout = timeout  # the deadline of each request: connect, retries, waits and the whole body
+        self.max_response_bytes = MAX_RESPONSE_BYTES
+        self.max_watch_line = MAX_WATCH_LINE
+        self.max_pages = MAX_PAGES
         self._creds = CredentialSource(config, timeout=max(timeout, 10.0))
         self._clients: dict[tuple, httpx.Client] = {}  # by client certificate (exec plugins may rotate it)
         self._clients_lock = threading.Lock()
@@ -180,10 +189,17 @@ class Cluster:
         3 times; then ClusterError."""
         return self._list(path, limit=limit, params=params, sink=None)
 
-    def list_with_version(self, path: str, *, limit: int = 500, params: dict | None = None) -> tuple[list[dict], str]:
-        """All items plus the list's resourceVersion (start a watch from it)."""
+    def list_with_version(self, path: str, *, limit: int = 500, params: dict | None = None,
+                          max_items: int = 1_000_000) -> tuple[list[dict], str]:
+        """All items plus the list's resourceVersion (start a watch from it); more than max_items
+        is a ClusterError (the items are held in memory)."""
         box: dict = {}
-        items = list(self._list(path, limit=limit, params=params, sink=box))
+        items = []
+        for item in self._list(path, limit=limit, params=params, sink=box):
+            if len(items) >= max_items:
+                raise ClusterError(f"list {path}: more than {max_items} items", verb="list",
+                                   resource=parse_path(path), path=path)
+            items.append(item)
         return items, box.get("resourceVersion", "")
 
     def watch(self, path: str, resource_version: str, *, timeout_seconds: int = 300,
@@ -205,9 +221,15 @@ class Cluster:
 
         def gen() -> Iterator[dict]:
             seen: set[str] = set()
+            tokens: set[int] = set()  # hashes of the continue tokens followed: a server that loops is stopped
             restarts = 0
+            pages = 0
             cont = None
             while True:
+                pages += 1
+                if pages > self.max_pages:
+                    raise ClusterError(f"list {path}: the server kept sending continue tokens past {self.max_pages} "
+                                       f"pages; stopped", verb="list", resource=parse_path(path), path=path)
                 q = dict(params or {})
                 if limit:
                     q["limit"] = str(int(limit))
@@ -228,48 +250,86 @@ class Cluster:
                             sink.pop("resourceVersion", None)  # the restarted list has its own
                         continue
                     raise
-                meta = page.get("metadata") or {}
+                meta, items = _page_shape(page, path)
                 if sink is not None and "resourceVersion" not in sink:
                     sink["resourceVersion"] = str(meta.get("resourceVersion") or "")
-                more = bool(meta.get("continue"))
-                for item in page.get("items") or ():
-                    uid = (item.get("metadata") or {}).get("uid") if (more or restarts) else None
+                cont = meta.get("continue")
+                more = bool(cont)
+                for item in items:
+                    uid = item["metadata"].get("uid") if (more or restarts) and isinstance(item.get("metadata"), dict) else None
                     if uid:
                         if restarts and uid in seen:
                             continue
                         seen.add(uid)
                     yield item
-                cont = meta.get("continue")
                 if not cont:
                     return
+                if hash(cont) in tokens:
+                    raise ClusterError(f"list {path}: the server sent a continue token it had sent before (a loop); stopped",
+                                       verb="list", resource=parse_path(path), path=path)
+                tokens.add(hash(cont))
         return gen()
 
     def _watch(self, path: str, q: dict, timeout_seconds: int) -> Iterator[dict]:
+        # The server ends the watch after timeout_seconds; the whole stream gets that plus one
+        # request timeout, and every line is bounded (an endless line is an error, not memory).
+        end = time.monotonic() + timeout_seconds + self.timeout
         client, headers, ext = self._prepared()
         timeout = httpx.Timeout(self.timeout, read=timeout_seconds + max(self.timeout, 30.0))
         try:
-            with client.stream("GET", path, params=q, headers=headers, timeout=timeout, extensions=ext) as resp:
+            with _deadline.deadline_at(end):
+                req = client.build_request("GET", path, params=q, headers=headers, timeout=timeout, extensions=ext)
+                resp = client.send(req, stream=True)
+            try:
                 if resp.status_code >= 400:
-                    resp.read()
-                    raise self._error(resp, "watch", path)
-                for line in resp.iter_lines():
-                    if not line.strip():
-                        continue
-                    try:
-                        event = json.loads(line)
-                    except ValueError:
-                        raise ClusterError(f"watch {path}: the server sent something that is not JSON: {line[:200]!r}",
-                                           path=path) from None
-                    if event.get("type") == "ERROR":
-                        obj = event.get("object") or {}
-                        code = obj.get("code")
-                        raise ClusterError(f"watch {path}: {obj.get('message') or 'error'}"
-                                           + (" (list again and watch from the new resourceVersion)" if code == 410 else ""),
-                                           status=code, reason=obj.get("reason"), verb="watch",
-                                           resource=parse_path(path), path=path)
-                    yield event
+                    body = self._read_capped(resp, MAX_ERROR_BODY, end, path, truncate=True)
+                    raise self._error(_with_body(resp, body), "watch", path)
+                chunks = resp.iter_bytes()
+                buf = bytearray()
+                while True:
+                    with _deadline.deadline_at(end):
+                        chunk = next(chunks, None)
+                    if chunk is None:
+                        break
+                    start_at = 0
+                    scan = len(buf)  # what is already buffered holds no newline: look only at the new bytes
+                    buf += chunk
+                    while True:
+                        nl = buf.find(b"\n", max(start_at, scan))
+                        if nl < 0:
+                            break
+                        line = bytes(buf[start_at:nl])
+                        start_at = nl + 1
+                        if line.strip():
+                            yield self._event(line, path)
+                    del buf[:start_at]
+                    if len(buf) > self.max_watch_line:
+                        raise ClusterError(f"watch {path}: the server sent a line longer than {self.max_watch_line} bytes; "
+                                           f"stopped reading it", verb="watch", resource=parse_path(path), path=path)
+                if buf.strip():
+                    yield self._event(bytes(buf), path)
+            finally:
+                resp.close()
         except httpx.HTTPError as e:
-            raise self._transport_error(e, "watch", path) from None
+            raise self._transport_error(e, "watch", path, timeout_seconds + self.timeout) from None
+
+    def _event(self, line: bytes, path: str) -> dict:
+        try:
+            event = json.loads(line)
+        except (ValueError, RecursionError):
+            raise ClusterError(f"watch {path}: the server sent a line that is not JSON ({len(line)} bytes)",
+                               path=path) from None
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str) or not isinstance(event.get("object"), dict):
+            raise ClusterError(f"watch {path}: the server sent an event that is not {{\"type\": …, \"object\": {{…}}}}",
+                               path=path)
+        if event["type"] == "ERROR":
+            obj = event["object"]
+            code = obj.get("code") if isinstance(obj.get("code"), int) else None
+            raise ClusterError(f"watch {path}: {self._redact(str(obj.get('message') or 'error')[:1000])}"
+                               + (" (list again and watch from the new resourceVersion)" if code == 410 else ""),
+                               status=code, reason=obj.get("reason") if isinstance(obj.get("reason"), str) else None,
+                               verb="watch", resource=parse_path(path), path=path)
+        return event
 
     def _client_for(self, creds: ClusterCredentials) -> httpx.Client:
         key = (creds.cert_pem, creds.key_pem)
@@ -287,6 +347,7 @@ class Cluster:
             client = httpx.Client(base_url=self.server, verify=verify, timeout=self.timeout,
                                   headers=self._default_headers, proxy=self.config.proxy,
                                   limits=httpx.Limits(max_connections=16, max_keepalive_connections=16))
+            _deadline.install(client)
             self._clients[key] = client
         return client
 
@@ -328,14 +389,31 @@ class Cluster:
         return self._client_for(creds), headers, ext
 
     def _request(self, method: str, path: str, *, params: dict | None = None, verb: str) -> httpx.Response:
+        """One request, answered in full within self.timeout — connecting, a refreshed credential,
+        retries and their Retry-After waits, and reading the whole body (at most
+        max_response_bytes) — however slowly the server sends it."""
+        end = None
         refreshed = False
         attempt = 0
         while True:
             client, headers, ext = self._prepared(force_refresh=refreshed)
+            if end is None or (refreshed and attempt == 0):
+                # from when the credentials are ready (an exec plugin has its own timeout); a
+                # refreshed credential starts the request anew, once
+                end = time.monotonic() + self.timeout
             try:
-                resp = client.request(method, path, params=params, headers=headers, extensions=ext)
+                with _deadline.deadline_at(end):
+                    req = client.build_request(method, path, params=params, headers=headers, extensions=ext)
+                    resp = client.send(req, stream=True)
+                try:
+                    ok = resp.status_code < 400
+                    body = self._read_capped(resp, self.max_response_bytes if ok else MAX_ERROR_BODY, end, path,
+                                             truncate=not ok)
+                finally:
+                    resp.close()
             except httpx.HTTPError as e:
                 raise self._transport_error(e, verb, path) from None
+            resp = _with_body(resp, body)
             if resp.status_code == 401 and not refreshed and (self.config.exec or self.config.token_file):
                 refreshed = True  # an expired exec / rotated token: get a fresh one once
                 continue
@@ -345,24 +423,63 @@ class Cluster:
                     wait = float(resp.headers.get("Retry-After", "1"))
                 except ValueError:
                     wait = 1.0
-                time.sleep(min(max(wait, 0.1), 5.0))
+                wait = min(max(wait, 0.1), 5.0)
+                if time.monotonic() + wait >= end:
+                    raise ClusterError(f"{verb} {path}: the server answered {resp.status_code} and asked to retry after "
+                                       f"{resp.headers.get('Retry-After', '1')}s, past the {self.timeout:g}s request "
+                                       f"timeout", status=resp.status_code, verb=verb, resource=parse_path(path), path=path)
+                time.sleep(wait)
                 continue
             if resp.status_code >= 400:
                 raise self._error(resp, verb, path)
             return resp
 
+    def _read_capped(self, resp: httpx.Response, limit: int, end: float, path: str, *, truncate: bool) -> bytes:
+        """The body, read before the deadline; over `limit` bytes is a ClusterError (or, for an
+        error page that is only quoted, the first `limit` bytes)."""
+        chunks = []
+        total = 0
+        it = resp.iter_bytes()
+        while True:
+            with _deadline.deadline_at(end):
+                chunk = next(it, None)
+            if chunk is None:
+                break
+            total += len(chunk)
+            if total > limit:
+                if truncate:
+                    chunks.append(chunk[: limit - (total - len(chunk))])
+                    break
+                raise ClusterError(f"GET {path}: the response is over {limit // (1024 * 1024)} MiB; stopped reading "
+                                   f"(a smaller --chunk-size gives smaller pages)", status=resp.status_code, path=path)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
     def _json(self, resp: httpx.Response, path: str) -> dict:
         try:
             data = json.loads(resp.content)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ClusterError(f"GET {path}: the server answered {resp.status_code} with something that is not JSON "
                                f"(is {self.server} a Kubernetes API server?)", status=resp.status_code, path=path) from None
         if not isinstance(data, dict):
             raise ClusterError(f"GET {path}: expected a JSON object", path=path)
         return data
 
+    def _redact(self, text: str) -> str:
+        """A server's own words, without any credential of ours it may echo back."""
+        cfg = self.config
+        secrets = [cfg.token, cfg.password, self._creds.last_token()]
+        if cfg.username and cfg.password:
+            import base64
+            secrets.append(base64.b64encode(f"{cfg.username}:{cfg.password}".encode()).decode())
+        for secret in secrets:
+            if secret and len(secret) >= 4:
+                text = text.replace(secret, "<redacted>")
+        return text
+
     def _error(self, resp: httpx.Response, verb: str, path: str) -> ClusterError:
         message, reason = _status_message(resp)
+        message = self._redact(message)
         ref = parse_path(path)
         code = resp.status_code
         if code == 401:
@@ -381,9 +498,9 @@ class Cluster:
             text = f"{verb} {path}: the server answered {code}: {message}"
         return ClusterError(text, status=code, reason=reason, verb=verb, resource=ref, path=path)
 
-    def _transport_error(self, e: httpx.HTTPError, verb: str, path: str) -> ClusterError:
+    def _transport_error(self, e: httpx.HTTPError, verb: str, path: str, limit: float | None = None) -> ClusterError:
         if isinstance(e, httpx.TimeoutException):
-            what = f"timed out after {self.timeout:g}s ({type(e).__name__})"
+            what = f"timed out after {limit or self.timeout:g}s ({type(e).__name__})"
         elif isinstance(e, httpx.ConnectError):
             text = str(e)
             if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
@@ -394,3 +511,38 @@ class Cluster:
             what = f"{type(e).__name__}: {e}"
         return ClusterError(f"{self.server} ({self.config.source}): {verb} {path}: {what}", verb=verb,
                             resource=parse_path(path), path=path)
+
+
+def _with_body(resp: httpx.Response, body: bytes) -> httpx.Response:
+    """A read response with its (capped) body, for the JSON and error helpers."""
+    headers = [(k, v) for k, v in resp.headers.multi_items()
+               if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]  # body already decoded
+    return httpx.Response(resp.status_code, headers=headers, content=body, request=resp.request)
+
+
+def _page_shape(page: dict, path: str) -> tuple[dict, list[dict]]:
+    """metadata and items of a list page, or a ClusterError naming what is malformed."""
+    meta = page.get("metadata")
+    if meta is None:
+        meta = {}
+    items = page.get("items")
+    if items is None:
+        items = []
+
+    def bad(what: str) -> ClusterError:
+        return ClusterError(f"list {path}: the server's answer is not a Kubernetes list: {what}", verb="list",
+                            resource=parse_path(path), path=path)
+
+    if not isinstance(meta, dict):
+        raise bad("metadata is not an object")
+    for key in ("continue", "resourceVersion"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            raise bad(f"metadata.{key} is not a string")
+    if not isinstance(items, list):
+        raise bad("items is not an array")
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise bad(f"items[{i}] is not an object")
+        if item.get("metadata") is not None and not isinstance(item["metadata"], dict):
+            raise bad(f"items[{i}].metadata is not an object")
+    return meta, items

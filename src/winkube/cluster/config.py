@@ -19,15 +19,18 @@ import base64
 import datetime as _dt
 import json
 import os
+import selectors
 import shlex
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from ..boundedio import OutputTooLarge, read_at_most
 from ..errors import ConfigError
 
 SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
@@ -98,9 +101,17 @@ def kubeconfig_paths(explicit: str | None = None) -> list[Path]:
     return [home] if home.is_file() else []
 
 
+MAX_KUBECONFIG = 16 * 1024 * 1024  # kubeconfigs with many embedded certificates are a few hundred KiB
+
+
 def _read_yaml(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_at_most(path, MAX_KUBECONFIG)
+        if raw is None:
+            raise KubeconfigError(f"kubeconfig {path} is over {MAX_KUBECONFIG // (1024 * 1024)} MiB: not a kubeconfig")
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise KubeconfigError(f"kubeconfig {path} is not UTF-8 text") from None
     except OSError as e:
         raise KubeconfigError(f"cannot read kubeconfig {path}: {e.strerror}") from None
     try:
@@ -261,6 +272,9 @@ def from_in_cluster(sa_dir: str = SERVICE_ACCOUNT_DIR) -> ClusterConfig:
 # --------------------------------------------------------------------------------- credentials
 
 
+MAX_TOKEN_FILE = 64 * 1024  # a bound service-account token is ~1 KiB
+
+
 def _parse_time(value: str) -> _dt.datetime:
     v = value.strip().replace("Z", "+00:00")
     t = _dt.datetime.fromisoformat(v)
@@ -295,14 +309,65 @@ class CredentialSource:
             token = self._read_token_file(cfg.token_file)
         return ClusterCredentials(token=token, cert_pem=cfg.cert_pem, key_pem=cfg.key_pem)
 
+    def last_token(self) -> str | None:
+        """The token last handed out (exec plugin or token file), for redaction."""
+        c = self._exec_creds
+        if c is not None and c.token:
+            return c.token
+        return self._file_token[1] if self._file_token else None
+
     def _read_token_file(self, path: str) -> str:
         try:
             mtime = os.stat(path).st_mtime
             if self._file_token is None or self._file_token[0] != mtime:
-                self._file_token = (mtime, Path(path).read_text().strip())
+                data = read_at_most(path, MAX_TOKEN_FILE)
+                if data is None:
+                    raise KubeconfigError(f"the token file {path} is over {MAX_TOKEN_FILE // 1024} KiB: not a token")
+                self._file_token = (mtime, data.decode("utf-8", errors="replace").strip())
             return self._file_token[1]
         except OSError as e:
             raise KubeconfigError(f"cannot read the token file {path}: {e.strerror}") from None
+
+
+MAX_EXEC_STDOUT = 1024 * 1024  # an ExecCredential with a client certificate and key is a few KiB
+MAX_EXEC_STDERR = 64 * 1024  # only its tail is quoted
+
+
+def _run_bounded(argv: list[str], env: dict, stdin, timeout: float) -> tuple[int, bytes, bytes]:
+    """Run a plugin with a wall-clock timeout, keeping at most MAX_EXEC_STDOUT bytes of stdout
+    (more is OutputTooLarge) and the last MAX_EXEC_STDERR bytes of stderr; the process is killed
+    on either bound."""
+    deadline = time.monotonic() + timeout
+    proc = subprocess.Popen(argv, env=env, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = bytearray(), bytearray()
+    try:
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ, out)
+            sel.register(proc.stderr, selectors.EVENT_READ, err)
+            while sel.get_map():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise subprocess.TimeoutExpired(argv, timeout)
+                for key, _ in sel.select(left):
+                    data = os.read(key.fd, 65536)
+                    if not data:
+                        sel.unregister(key.fileobj)
+                        continue
+                    buf = key.data
+                    buf += data
+                    if buf is out and len(out) > MAX_EXEC_STDOUT:
+                        raise OutputTooLarge()
+                    if buf is err and len(err) > MAX_EXEC_STDERR:
+                        del err[:-MAX_EXEC_STDERR]
+        returncode = proc.wait(max(0.0, deadline - time.monotonic()))
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        proc.stdout.close()
+        proc.stderr.close()
+    return returncode, bytes(out), bytes(err)
 
 
 def run_exec(ex: ExecConfig, cluster_info: dict, timeout: float = 60.0) -> ClusterCredentials:
@@ -322,23 +387,30 @@ def run_exec(ex: ExecConfig, cluster_info: dict, timeout: float = 60.0) -> Clust
     argv = [command, *ex.args]
     hint = f"\n{ex.install_hint}" if ex.install_hint else ""
     try:
-        proc = subprocess.run(argv, env=env, capture_output=True, timeout=timeout,
-                              stdin=None if interactive else subprocess.DEVNULL)
+        returncode, stdout, stderr = _run_bounded(argv, env, None if interactive else subprocess.DEVNULL, timeout)
     except FileNotFoundError:
         raise KubeconfigError(f"exec credential plugin {ex.command!r} not found{hint}") from None
     except PermissionError:
         raise KubeconfigError(f"exec credential plugin {ex.command!r} is not executable{hint}") from None
+    except OSError as e:  # e.g. ENOEXEC: not a program this system can run
+        raise KubeconfigError(f"exec credential plugin {ex.command!r} cannot be run: {e.strerror or type(e).__name__}{hint}") from None
     except subprocess.TimeoutExpired:
         raise KubeconfigError(f"exec credential plugin {shlex.join(argv)} did not finish within {timeout:.0f}s") from None
-    if proc.returncode != 0:
-        err = proc.stderr.decode(errors="replace").strip()[-1000:]
-        raise KubeconfigError(f"exec credential plugin {shlex.join(argv)} failed with exit code {proc.returncode}"
+    except OutputTooLarge:
+        raise KubeconfigError(f"exec credential plugin {ex.command} printed more than {MAX_EXEC_STDOUT // 1024} KiB; "
+                          f"stopped it (an ExecCredential is a few KiB)") from None
+    if returncode != 0:
+        # stderr is the plugin's message to the user (client-go shows it too); stdout, which
+        # holds the credential, is never quoted
+        err = stderr.decode(errors="replace").strip()[-1000:]
+        raise KubeconfigError(f"exec credential plugin {shlex.join(argv)} failed with exit code {returncode}"
                           f"{': ' + err if err else ''}")
     try:
-        out = json.loads(proc.stdout)
-    except ValueError:
-        raise KubeconfigError(f"exec credential plugin {ex.command} did not print an ExecCredential (not JSON): "
-                          f"{proc.stdout[:200]!r}") from None
+        out = json.loads(stdout)
+    except (ValueError, RecursionError) as e:
+        where = f" ({e.msg} at line {e.lineno} column {e.colno})" if isinstance(e, json.JSONDecodeError) else ""
+        raise KubeconfigError(f"exec credential plugin {ex.command} did not print one ExecCredential JSON object{where}; "
+                          f"its output is not shown because it may hold a credential") from None
     if not isinstance(out, dict) or out.get("kind") != "ExecCredential":
         raise KubeconfigError(f"exec credential plugin {ex.command} printed something other than an ExecCredential")
     if out.get("apiVersion") != ex.api_version:

@@ -14,7 +14,6 @@ PER_NODE_LABELS = frozenset({LABEL_HOSTNAME})
 # Labels cloud providers put on every node of a node pool, most specific first.
 POOL_NAME_LABELS = ("agentpool", "kubernetes.azure.com/agentpool", "eks.amazonaws.com/nodegroup",
                     "cloud.google.com/gke-nodepool")
-OS_NAMES = ("windows", "linux")  # spec.os.name values the API server accepts
 
 
 def standard_labels(os_: str, arch: str, build: int | None) -> dict:
@@ -23,15 +22,6 @@ def standard_labels(os_: str, arch: str, build: int | None) -> dict:
     if os_ == "windows" and build:
         labels[LABEL_BUILD] = f"10.0.{build}"
     return labels
-
-
-def labelled_os(labels: dict) -> str | None:
-    """The OS a set of labels (a node's, or a nodeSelector) names, the GA label first."""
-    for key in OS_LABELS:
-        value = labels.get(key)
-        if value is not None:
-            return str(value)
-    return None
 
 
 def is_control_plane(labels: dict) -> bool:

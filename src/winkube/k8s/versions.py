@@ -7,7 +7,7 @@ import re
 
 _KUBE = re.compile(r"v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?")
 _LOOSE = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?")
-_CONTAINERD = re.compile(r"^(?:containerd://)?v?(\d+)\.(\d+)(?:\.(\d+))?")
+_CONTAINERD = re.compile(r"^(?:containerd://)?v?(\d+)\.(\d+)(?:\.(\d+))?(?:-(alpha|beta|rc)\.?(\d+)?)?", re.I)
 
 
 def parse_kube_version(value) -> tuple[int, int] | None:
@@ -31,13 +31,33 @@ def parse_containerd_version(version: str | None) -> tuple[int, int, int] | None
     """``"containerd://1.7.20"`` / ``"v2.1.4"`` / ``"2.2.0-rc.1"`` -> ``(major, minor, patch)``.
 
     Also accepts a node's ``status.nodeInfo.containerRuntimeVersion``; other runtimes
-    (``docker://``) and empty strings give None."""
-    if not version:
+    (``docker://``) and empty strings give None. Pre-release tags are dropped here;
+    :func:`containerd_version_key` keeps them."""
+    key = containerd_version_key(version)
+    return key[:3] if key else None
+
+
+def containerd_version_key(version: str | None) -> tuple | None:
+    """A sort key that orders containerd releases as semver does: ``2.2.0-beta.0 < 2.2.0-rc.1 < 2.2.0``.
+
+    Only containerd's own pre-release tags (``-alpha``/``-beta``/``-rc`` with a number) count as
+    pre-releases; a distribution's suffix (``1.7.20-1``, ``1.7.15+azure``, ``1.6.9-k3s1``) names
+    the release it packages. None when the text names no containerd version."""
+    if not version or not isinstance(version, str):
         return None
     m = _CONTAINERD.match(version.strip())
     if not m:
         return None
-    return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+    core = (int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
+    if m.group(4):
+        return core + (0, m.group(4).lower(), int(m.group(5) or 0))
+    return core + (1, "", 0)
+
+
+def format_containerd_version(key: tuple) -> str:
+    """The text of a :func:`containerd_version_key`: ``(2, 2, 0, 0, "beta", 0)`` -> ``"2.2.0-beta.0"``."""
+    text = ".".join(str(x) for x in key[:3])
+    return text + (f"-{key[4]}.{key[5]}" if len(key) > 3 and key[3] == 0 else "")
 
 
 def version_text(v: tuple) -> str:

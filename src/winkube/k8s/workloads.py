@@ -1,6 +1,8 @@
 """Where the pod spec sits in each workload kind, and the container lists of a pod spec."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # kind -> path from the object root to the pod spec (ValidatePodTemplateSpec's prefixes)
 POD_SPEC_PATHS: dict[str, tuple] = {
     "Pod": ("spec",),
@@ -44,3 +46,40 @@ def as_dict(value) -> dict:
 
 def as_list(value) -> list:
     return value if isinstance(value, list) else []
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A kind's REST resource: where the API server serves it."""
+
+    kind: str
+    group: str  # "" = core
+    version: str
+    plural: str
+    namespaced: bool
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    def path(self, namespace: str | None = None) -> str:
+        base = f"/api/{self.version}" if not self.group else f"/apis/{self.group}/{self.version}"
+        if self.namespaced and namespace:
+            return f"{base}/namespaces/{namespace}/{self.plural}"
+        return f"{base}/{self.plural}"
+
+
+RESOURCES: dict[str, Resource] = {r.kind: r for r in (
+    Resource("Node", "", "v1", "nodes", False),
+    Resource("RuntimeClass", "node.k8s.io", "v1", "runtimeclasses", False),
+    Resource("Deployment", "apps", "v1", "deployments", True),
+    Resource("StatefulSet", "apps", "v1", "statefulsets", True),
+    Resource("DaemonSet", "apps", "v1", "daemonsets", True),
+    Resource("ReplicaSet", "apps", "v1", "replicasets", True),
+    Resource("CronJob", "batch", "v1", "cronjobs", True),
+    Resource("Job", "batch", "v1", "jobs", True),
+    Resource("ReplicationController", "", "v1", "replicationcontrollers", True),
+    Resource("PodTemplate", "", "v1", "podtemplates", True),
+    Resource("Pod", "", "v1", "pods", True),
+    Resource("Event", "", "v1", "events", True),
+)}

@@ -10,7 +10,6 @@ from typing import Callable
 
 from .finding import ObjectRef
 from .paths import Path
-from .podview import as_dict
 
 
 @dataclass(slots=True)
@@ -24,7 +23,4 @@ class Document:
 
     @property
     def ref(self) -> ObjectRef:
-        obj = self.obj if isinstance(self.obj, dict) else {}
-        meta = as_dict(obj.get("metadata"))
-        s = lambda v: v if isinstance(v, str) else (None if v is None else str(v))  # noqa: E731
-        return ObjectRef(s(obj.get("apiVersion")), s(obj.get("kind")), s(meta.get("namespace")), s(meta.get("name")))
+        return ObjectRef.of(self.obj)

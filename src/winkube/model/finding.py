@@ -32,6 +32,16 @@ class ObjectRef:
         ns = f"{self.namespace}/" if self.namespace else ""
         return f"{self.kind or '?'} {ns}{self.name or '<unnamed>'}"
 
+    @classmethod
+    def of(cls, obj) -> "ObjectRef":
+        """The reference of any object (values that are not strings are shown as text)."""
+        obj = obj if isinstance(obj, dict) else {}
+        meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+
+        def s(v):
+            return v if isinstance(v, str) else (None if v is None else str(v))
+        return cls(s(obj.get("apiVersion")), s(obj.get("kind")), s(meta.get("namespace")), s(meta.get("name")))
+
 
 @dataclass(slots=True)
 class Finding:

@@ -12,7 +12,7 @@ from functools import lru_cache
 import yaml
 
 from ..errors import ConfigError
-from ..k8s import versions
+from ..k8s import releases, versions
 from ..k8s.keys import node_pool_signature
 from ..k8s.labels import (LABEL_ARCH, LABEL_BUILD, LABEL_OS, PER_NODE_LABELS, POOL_NAME_LABELS, is_control_plane,
                           standard_labels)
@@ -23,8 +23,6 @@ __all__ = ["LABEL_ARCH", "LABEL_BUILD", "LABEL_OS", "NodePool", "Profile", "Prof
            "default_profile", "load_profile", "parse_build", "parse_kube_version", "pools_from_nodes",
            "profile_from_dict", "profile_to_dict", "runtime_class_info", "standard_labels", "supported_kube_version",
            "with_cluster_objects"]
-SUPPORTED_KUBE = (1, 37)  # newest release whose rules winkube encodes (the default --kube-version)
-OLDEST_KUBE = (1, 30)
 
 
 class ProfileError(ConfigError):
@@ -72,7 +70,7 @@ class RuntimeClassInfo:
 @dataclass(slots=True)
 class Profile:
     name: str
-    kube_version: tuple[int, int] = SUPPORTED_KUBE
+    kube_version: tuple[int, int] = field(default_factory=releases.newest)  # knowledge/api_validation.yaml
     pools: list[NodePool] = field(default_factory=list)
     runtime_classes: dict[str, RuntimeClassInfo] = field(default_factory=dict)
     allow_privileged: bool = True
@@ -85,7 +83,7 @@ class Profile:
 
 
 def parse_kube_version(value) -> tuple[int, int]:
-    """'1.37', 'v1.37.2', 1.37 → (1, 37); ProfileError for anything else."""
+    """'1.37', 'v1.37.2' → (1, 37); ProfileError for anything else."""
     version = versions.parse_kube_version(value)
     if version is None:
         raise ProfileError(f"not a Kubernetes version: {value!r} (expected e.g. 1.37)")
@@ -95,9 +93,9 @@ def parse_kube_version(value) -> tuple[int, int]:
 def supported_kube_version(value) -> tuple[int, int]:
     """parse_kube_version, limited to the releases whose rules winkube encodes."""
     version = parse_kube_version(value)
-    if not OLDEST_KUBE <= version <= SUPPORTED_KUBE:
-        raise ProfileError(f"Kubernetes {version[0]}.{version[1]} is not one winkube knows: its rules cover "
-                           f"{OLDEST_KUBE[0]}.{OLDEST_KUBE[1]} to {SUPPORTED_KUBE[0]}.{SUPPORTED_KUBE[1]}")
+    if not releases.supported(version):
+        raise ProfileError(f"Kubernetes {releases.text(version)} is not one winkube knows: its rules cover "
+                           f"{releases.text(releases.oldest())} to {releases.text(releases.newest())}")
     return version
 
 
@@ -172,7 +170,7 @@ def profile_from_dict(data, source: str) -> Profile:
         rcs[rc.name] = rc
     return Profile(
         name=str(data.get("name") or source),
-        kube_version=_profile_kube_version(data.get("kubernetesVersion", "1.37"), source),
+        kube_version=_profile_kube_version(data.get("kubernetesVersion", releases.text(releases.newest())), source),
         pools=pools, runtime_classes=rcs,
         allow_privileged=bool(data.get("allowPrivileged", True)), source=source,
     )
@@ -310,7 +308,7 @@ def profile_to_dict(p: Profile) -> dict:
         return d
 
     return {
-        "apiVersion": "winkube.io/v1alpha1", "kind": "ClusterProfile", "name": p.name,
+        "apiVersion": "winkube.io/v1", "kind": "ClusterProfile", "name": p.name,
         "kubernetesVersion": f"{p.kube_version[0]}.{p.kube_version[1]}", "allowPrivileged": p.allow_privileged,
         "nodePools": [pool(x) for x in p.pools], "runtimeClasses": [rc(x) for x in p.runtime_classes.values()],
     }

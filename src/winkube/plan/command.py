@@ -8,6 +8,9 @@ lands on and, for the others, the first filter that excludes them: NodeName, Nod
 NodeAffinity (nodeSelector, required node affinity, RuntimeClass scheduling merged in),
 TaintToleration, NodeResourcesFit (allocatable minus what bound pods already request, RuntimeClass
 overhead included), then the kubelet's OS admission, then the image's OS and Windows build.
+A pod the API server rejects (any admission-stage error of the engine) lands nowhere; a DaemonSet
+runs one pod on every node of every pool it is scheduled on. Every finding `winkube lint` reports
+on the workload is listed with it, and the exit code follows --fail-on as lint's does.
 """
 from __future__ import annotations
 
@@ -23,25 +26,33 @@ examples:
   winkube plan --live -n shop                        the live cluster's own workloads in namespace shop
   winkube plan -o json k8s/                          machine-readable (docs/plan-output.md)
 
-exit codes: 0 every workload can land and start somewhere, 1 some cannot, 2 usage or input errors.
+exit codes: 0 nothing at or above --fail-on, 1 findings (as `winkube lint` reports them: a workload
+that lands nowhere has one), 2 usage or input errors.
 """
 
-EXIT_OK, EXIT_NOWHERE, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.epilog = EPILOG
     p.add_argument("paths", nargs="*", metavar="PATH", help="files, directories, or - for stdin (manifests and dumps)")
     p.add_argument("-f", "--filename", action="append", default=[], metavar="PATH", help="like kubectl: a file or directory (repeatable)")
-    p.add_argument("-o", "--output", default="text", choices=["text", "json"], help="output format (default: text)")
+    p.add_argument("-o", "--output", default="text", choices=["text", "json", "yaml"], help="output format (default: text; json and yaml: docs/plan-output.md)")
     p.add_argument("--profile", metavar="FILE", help="cluster profile (docs/profile.md); Node / RuntimeClass objects in the input or the live cluster replace its pools")
     p.add_argument("--live", action="store_true", help="read nodes, RuntimeClasses and pods from the cluster of the kubeconfig (and its workloads when no PATH is given)")
     p.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig of the live cluster (implies --live; default $KUBECONFIG, ~/.kube/config)")
     p.add_argument("--context", metavar="NAME", help="kubeconfig context (implies --live)")
+    p.add_argument("--request-timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="with --live: deadline of each request, its retries and its whole body (default: 30)")
     p.add_argument("-n", "--namespace", metavar="NS", help="with --live and no PATH: plan only this namespace's workloads")
     p.add_argument("-A", "--all-namespaces", action="store_true", help="with --live and no PATH: every namespace (the default)")
     p.add_argument("--resolve-images", action="store_true", help="read image platforms from their registries instead of tag conventions")
     p.add_argument("--insecure-registry", action="append", default=[], metavar="HOST", help="with --resolve-images: plain HTTP / unverified TLS for this registry")
+    p.add_argument("--fail-on", choices=["error", "warning", "info", "none"], default="error",
+                   help="lowest finding severity that makes the exit code 1 (default: error)")
+    p.add_argument("--config", metavar="FILE", help="configuration file (default: .winkube.yaml found upward; its rules: apply)")
+    p.add_argument("--no-config", action="store_true", help="ignore .winkube.yaml")
+    p.add_argument("--disable", action="append", default=[], metavar="RULE", help="turn a rule off (repeatable)")
 
 
 def _fail(message: str) -> int:
@@ -57,7 +68,8 @@ def run(args) -> int:
     from ..model.profile import ProfileError, default_profile, load_profile, with_cluster_objects
     from .inputs import PlanInput, read_live, read_sources
     from .planner import Planner, WorkloadError
-    from .render import render_json, render_text
+    from ..report.registry import render
+    from .render import PlanOutput
     from .usage import node_usage
 
     paths = list(args.paths) + list(args.filename)
@@ -68,9 +80,11 @@ def run(args) -> int:
         paths = ["-"]
     if args.namespace and args.all_namespaces:
         return _fail("--namespace and --all-namespaces exclude each other")
+    from ..config import ConfigError, config_for, rule_filter
     try:
+        config = config_for(args.config, args.no_config)
         base = load_profile(args.profile) if args.profile else default_profile()
-    except ProfileError as e:
+    except (ConfigError, ProfileError) as e:
         return _fail(str(e))
 
     data = PlanInput()
@@ -79,7 +93,7 @@ def run(args) -> int:
     if live:
         from ..cluster import Cluster, ClusterError
         try:
-            with Cluster.connect(args.kubeconfig, args.context) as cluster:
+            with Cluster.connect(args.kubeconfig, args.context, timeout=args.request_timeout) as cluster:
                 read_live(cluster, data, workloads=not paths, namespace=args.namespace)
         except ClusterError as e:
             return _fail(f"cannot read the cluster: {e}")
@@ -96,7 +110,7 @@ def run(args) -> int:
         images = resolve_for_lint(sources, args, data.errors)
     usage_known = live or bool(data.pods)
     usage = node_usage(data.pods)
-    planner = Planner(profile, usage, images)
+    planner = Planner(profile, usage, images, rule_filter=rule_filter(config, args.disable))
     plans = []
     for w in data.workloads:
         try:
@@ -109,15 +123,15 @@ def run(args) -> int:
                 except (KeyError, IndexError, TypeError):
                     pass
             data.errors.append(InputError(w.file or "<cluster>", str(e), line))
-    if args.output == "json":
-        render_json(plans, profile, data.errors, sys.stdout, usage_known=usage_known)
-    else:
-        bound = sum(u.get("pods", 0) for u in usage.values())
-        render_text(plans, profile, sys.stdout, usage_known=usage_known,
-                    load=f"{bound} bound pod(s) on {len(usage)} node(s), their requests subtracted from allocatable")
+    bound = sum(u.get("pods", 0) for u in usage.values())
+    render("plan", args.output, PlanOutput(plans, profile, data.errors, usage_known,
+                                           f"{bound} bound pod(s) on {len(usage)} node(s), their requests subtracted from allocatable"),
+           sys.stdout)
+    if args.output == "text":
         for e in data.errors:
             where = f"{e.file}:{e.line}" if e.line else e.file
             print(f"winkube: {where}: {e.message}", file=sys.stderr)
     if data.errors:
         return EXIT_ERROR
-    return EXIT_OK if all(p.lands for p in plans) else EXIT_NOWHERE
+    from ..engine import severity_at_least
+    return EXIT_FINDINGS if any(severity_at_least(f, args.fail_on) for p in plans for f in p.findings) else EXIT_OK

@@ -15,6 +15,7 @@ from ..engine import expand
 from ..k8s.workloads import is_kubernetes_object, missing_api_version
 from ..load.documents import read_text
 from ..model.finding import InputError
+from ..k8s.workloads import CLUSTER_WORKLOAD_KINDS, RESOURCES
 from ..model.podview import WORKLOAD_KINDS, as_dict, as_list
 from .usage import bound_node
 
@@ -91,35 +92,25 @@ def read_sources(sources, into: PlanInput, locate: bool = True) -> None:
 
 
 # Workload collections read from a live cluster when no manifests are given.
-LIVE_WORKLOADS = (
-    ("Deployment", "apps/v1", "/apis/apps/v1", "deployments"),
-    ("StatefulSet", "apps/v1", "/apis/apps/v1", "statefulsets"),
-    ("DaemonSet", "apps/v1", "/apis/apps/v1", "daemonsets"),
-    ("ReplicaSet", "apps/v1", "/apis/apps/v1", "replicasets"),
-    ("CronJob", "batch/v1", "/apis/batch/v1", "cronjobs"),
-    ("Job", "batch/v1", "/apis/batch/v1", "jobs"),
-)
-
-
-def _collection(base: str, plural: str, namespace: str | None) -> str:
-    return f"{base}/namespaces/{namespace}/{plural}" if namespace else f"{base}/{plural}"
+LIVE_WORKLOADS = tuple(RESOURCES[k] for k in CLUSTER_WORKLOAD_KINDS if k != "Pod")
 
 
 def read_live(cluster, into: PlanInput, *, workloads: bool, namespace: str | None) -> None:
     """Nodes, RuntimeClasses and every pod (the load) from the cluster; its workloads too when asked.
     Raises winkube.cluster.ClusterError."""
-    for node in cluster.list("/api/v1/nodes"):
-        into.add({**node, "kind": "Node", "apiVersion": "v1"})
-    for rc in cluster.list("/apis/node.k8s.io/v1/runtimeclasses"):
-        into.add({**rc, "kind": "RuntimeClass", "apiVersion": "node.k8s.io/v1"})
-    for pod in cluster.list("/api/v1/pods"):  # the load counts in every namespace
-        pod = {**pod, "kind": "Pod", "apiVersion": "v1"}
+    nodes, rcs, pods = RESOURCES["Node"], RESOURCES["RuntimeClass"], RESOURCES["Pod"]
+    for node in cluster.list(nodes.path()):
+        into.add({**node, "kind": "Node", "apiVersion": nodes.api_version})
+    for rc in cluster.list(rcs.path()):
+        into.add({**rc, "kind": "RuntimeClass", "apiVersion": rcs.api_version})
+    for pod in cluster.list(pods.path()):  # the load counts in every namespace
+        pod = {**pod, "kind": "Pod", "apiVersion": pods.api_version}
         ns = as_dict(pod.get("metadata")).get("namespace")
         if workloads and (namespace is None or ns == namespace):
             into.add(pod)
         else:
             into.pods.append(pod)
     if workloads:
-        for kind, api_version, base, plural in LIVE_WORKLOADS:
-            for obj in cluster.list(_collection(base, plural, namespace)):
-                into.add({**obj, "kind": kind, "apiVersion": api_version})
+        for res in LIVE_WORKLOADS:
+            for obj in cluster.list(res.path(namespace)):
+                into.add({**obj, "kind": res.kind, "apiVersion": res.api_version})

@@ -1,18 +1,20 @@
-"""Where each workload can land: targeting.resolve per workload, rendered pool by pool.
+"""Where each workload can land: the engine's answer per workload, rendered pool by pool.
 
-Every answer comes from winkube.targeting.resolve (DESIGN.md: targeting is computed once); this
-module only merges the answers of a pool's load sub-pools (plan/usage.py) and orders them.
+Every answer is Engine.evaluate's (winkube/answer.py) — the same findings lint reports, the
+targeting its rules read, and "the API server rejects it, so it lands nowhere"; this module only
+merges the answers of a pool's load sub-pools (plan/usage.py) and orders them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..engine import shape_errors
+from ..answer import Answer
+from ..engine import Engine, Options
 from ..errors import InvalidInput
-from ..model.finding import ObjectRef
-from ..model.podview import as_dict, pod_view
+from ..model.finding import Finding, ObjectRef
+from ..model.podview import WORKLOAD_KINDS
 from ..model.profile import NodePool, Profile
-from ..targeting import ImageUse, PoolFit, Targeting, resolve
+from ..targeting import ImageUse, PoolFit, Targeting
 from .usage import split_by_load
 
 # The scheduler's filter plugins in the order targeting applies them.
@@ -66,9 +68,15 @@ class WorkloadPlan:
     kind: str
     targeting: Targeting | None
     pools: list[PoolVerdict]
-    admission: list[str] = field(default_factory=list)  # why the API server rejects its pods
+    admission: list[str] = field(default_factory=list)  # why the API server rejects its pods ("rule: message")
     file: str | None = None
     line: int | None = None
+    findings: list[Finding] = field(default_factory=list)  # every finding, admission first (the engine's)
+
+    @property
+    def daemon(self) -> bool:
+        """A DaemonSet: one pod on every node of every pool it can be scheduled on."""
+        return self.kind == "DaemonSet"
 
     @property
     def landing(self) -> list[NodePool]:
@@ -81,8 +89,19 @@ class WorkloadPlan:
         return [v.pool for v in self.pools if v.lands] if not self.admission else []
 
     @property
+    def fails_on(self) -> list[PoolVerdict]:
+        """Pools it is scheduled on but where the kubelet or the runtime stops it."""
+        return [v for v in self.pools if v.schedulable and not v.lands] if not self.admission else []
+
+    @property
     def lands(self) -> bool:
+        """Its pods start: somewhere (a placement), or on every node it is scheduled to (a DaemonSet)."""
+        if self.daemon:
+            return bool(self.starts_on) and not self.fails_on
         return bool(self.starts_on)
+
+    def daemon_pods(self, pools: list[NodePool]) -> int:
+        return sum(p.count for p in pools)
 
     def verdict(self, pool_name: str) -> PoolVerdict:
         return next(v for v in self.pools if v.pool.name == pool_name)
@@ -105,36 +124,37 @@ class WorkloadError(InvalidInput):
 
 
 class Planner:
-    """plan(obj) for many workloads against one profile and one known load."""
+    """plan(obj) for many workloads against one profile and one known load: one engine (the load's
+    sub-pools as its profile), its answer per workload."""
 
-    def __init__(self, profile: Profile, usage: dict[str, dict[str, int]] | None = None, images: dict | None = None):
+    def __init__(self, profile: Profile, usage: dict[str, dict[str, int]] | None = None, images: dict | None = None,
+                 rule_filter=None, kube_version: tuple[int, int] | None = None):
         self.profile = profile
         self.usage = usage or {}
         self.images = images or {}
         self.judged, self.owner = split_by_load(profile, self.usage)
+        self.engine = Engine(Options(profile=self.judged, kube_version=kube_version, rule_filter=rule_filter,
+                                     images=self.images, locate=False))
 
     def plan(self, obj: dict, file: str | None = None, line: int | None = None) -> WorkloadPlan:
         """Raises WorkloadError (with the field path) when the object cannot be decoded as a workload."""
-        view = pod_view(obj)
-        if view is None:
+        if obj.get("kind") not in WORKLOAD_KINDS:
             raise WorkloadError(f"{obj.get('kind')!r} is not a workload kind")
-        problems = shape_errors(view)
-        if problems:
-            raise WorkloadError(problems[0][1], tuple(problems[0][0]))
-        meta = as_dict(obj.get("metadata"))
-        ref = ObjectRef(obj.get("apiVersion") if isinstance(obj.get("apiVersion"), str) else None, view.kind,
-                        meta.get("namespace") if isinstance(meta.get("namespace"), str) else None,
-                        meta.get("name") if isinstance(meta.get("name"), str) else None)
         try:
-            t = resolve(view, self.judged, self.images)
+            answer = self.engine.evaluate(obj)
+            if answer.shape_errors:
+                path, message = answer.shape_errors[0]
+                raise WorkloadError(message, tuple(path))
+            return self.render(answer, file, line)
         except (TypeError, AttributeError, ValueError) as e:  # a shape targeting cannot read
-            raise WorkloadError(f"cannot read the pod spec: {e}", tuple(view.prefix)) from None
-        admission = list(t.conflicts)
-        if t.runtime_class_missing:
-            admission.append(f"RuntimeClass {t.runtime_class_name!r} does not exist in {self.profile.source}; "
-                             f"the API server rejects the pod (RuntimeClass admission: not found)")
+            if isinstance(e, WorkloadError):
+                raise
+            raise WorkloadError(f"cannot read the pod spec: {e}") from None
+
+    def render(self, answer: Answer, file: str | None = None, line: int | None = None) -> WorkloadPlan:
+        t = answer.targeting
         merged: dict[str, list[PoolFit]] = {}
-        for fit in t.fits:
+        for fit in answer.fits:
             merged.setdefault(self.owner[fit.pool.name].name, []).append(fit)
         verdicts = []
         for pool in self.profile.pools:
@@ -144,4 +164,4 @@ class Planner:
             best = max(fits, key=_rank)
             nodes = [n for f in fits if f.schedulable for n in f.pool.node_names]
             verdicts.append(PoolVerdict(pool, list(best.failures), list(best.kubelet), list(best.runtime), nodes))
-        return WorkloadPlan(ref, view.kind, t, verdicts, admission, file, line)
+        return WorkloadPlan(answer.ref, answer.kind, t, verdicts, list(answer.rejected), file, line, answer.by_stage())

@@ -2,13 +2,14 @@
 (docs/plan-output.md)."""
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 
 from ..model.profile import NodePool, Profile
+from ..report.jsonout import finding_dict
+from ..report.registry import Reporter
 from .planner import WorkloadPlan
 
 OK, NO = "✓", "✗"
-SCHEMA = "winkube.io/v1alpha1"
 
 
 def workload_name(w: WorkloadPlan) -> str:
@@ -32,6 +33,24 @@ def pool_title(p: NodePool) -> str:
     return f"{p.name} ({what}, {p.count} node{'s' if p.count != 1 else ''})"
 
 
+def result_text(w: WorkloadPlan) -> str:
+    """The RESULT column: where its pods start. A DaemonSet runs one pod per node of every pool
+    it is scheduled on, so the pools where those pods fail are named too."""
+    if w.admission:
+        return "rejected by the API server"
+    if w.daemon:
+        if not w.landing:
+            return "no node"
+        parts = []
+        if w.starts_on:
+            parts.append(f"{w.daemon_pods(w.starts_on)} pod(s) on " + ", ".join(p.name for p in w.starts_on))
+        if w.fails_on:
+            parts.append("fails on " + ", ".join(f"{v.pool.name} ({v.pool.count} node{'s' if v.pool.count != 1 else ''}, {v.first[0]})"
+                                                 for v in w.fails_on))
+        return "daemon: " + "; ".join(parts)
+    return "lands: " + ", ".join(p.name for p in w.starts_on) if w.lands else "no pool"
+
+
 def _table(rows: list[list[str]], out) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
@@ -53,8 +72,7 @@ def render_text(plans: list[WorkloadPlan], profile: Profile, out, *, usage_known
     out.write("\n")
     rows = [["WORKLOAD"] + [p.name for p in pools] + ["RESULT"]]
     for w in plans:
-        result = "lands: " + ", ".join(p.name for p in w.starts_on) if w.lands else "no pool"
-        rows.append([workload_name(w)] + [cell(w, p) for p in pools] + [result])
+        rows.append([workload_name(w)] + [cell(w, p) for p in pools] + [result_text(w)])
     _table(rows, out)
     for w in plans:
         out.write("\n")
@@ -68,21 +86,30 @@ def render_text(plans: list[WorkloadPlan], profile: Profile, out, *, usage_known
                 out.write(f"  runtimeClassName: {t.runtime_class_name}" +
                           (" (not in the profile)" if t.runtime_class_missing else "") + "\n")
         for msg in w.admission:
-            out.write(f"  admission: {msg}\n")
+            out.write(f"  admission: {msg} — the API server rejects it: it lands nowhere\n")
         for v in w.pools:
             head = f"  {pool_title(v.pool)}: "
-            if v.lands:
+            if v.lands and not w.admission:
                 nodes = f" on {', '.join(v.nodes)}" if v.nodes and len(v.nodes) < len(v.pool.node_names) else ""
                 out.write(head + f"{OK} schedulable{nodes}, admitted by the kubelet, images run\n")
                 continue
-            out.write(head + f"{NO} stops at {v.stage}\n")
+            out.write(head + (f"{NO} stops at admission (the API server rejects the pod)\n" if w.admission else f"{NO} stops at {v.stage}\n"))
             for plugin, why in v.failures:
                 out.write(f"      scheduler {plugin}: {why}\n")
             for reason, why in v.kubelet:
                 out.write(f"      kubelet {reason}: {why}\n")
             for use, why in v.runtime:
                 out.write(f"      runtime {use.container}: {why}\n")
-        if not w.lands:
+        others = [f for f in w.findings if f.stage != "admission" or not w.admission]
+        if others:
+            out.write("  findings:\n")
+            for f in others:
+                out.write(f"      {f.stage!s:<10} {f.severity!s:<7} {f.rule} {f.path_str}: {f.message}\n")
+        if w.admission:
+            out.write("  => rejected by the API server: lands nowhere\n")
+        elif w.daemon:
+            out.write(f"  => {result_text(w)}\n")
+        elif not w.lands:
             out.write("  => can land and start on no pool\n")
         else:
             out.write(f"  => lands on {', '.join(p.name for p in w.starts_on)}\n")
@@ -113,6 +140,9 @@ def plan_to_dict(plans: list[WorkloadPlan], profile: Profile, errors, *, usage_k
             "landingPools": [p.name for p in w.landing],
             "startsOn": [p.name for p in w.starts_on],
             "admission": list(w.admission),
+            "daemon": w.daemon,
+            "pods": ({v.pool.name: v.pool.count for v in w.pools if v.schedulable} if w.daemon and not w.admission else None),
+            "findings": [finding_dict(f) for f in w.findings],
             "osIntent": t.os_intent if t else None,
             "evidence": list(t.evidence) if t else [],
             "runtimeClassName": t.runtime_class_name if t else None,
@@ -120,16 +150,29 @@ def plan_to_dict(plans: list[WorkloadPlan], profile: Profile, errors, *, usage_k
         }
 
     return {
-        "apiVersion": SCHEMA, "kind": "Plan",
         "profile": {"name": profile.name, "source": profile.source, "assumed": profile.assumed,
+                    "kubernetesVersion": f"{profile.kube_version[0]}.{profile.kube_version[1]}",
                     "loadKnown": usage_known, "pools": [pool(p) for p in profile.pools]},
         "workloads": [workload(w) for w in plans],
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in errors],
         "summary": {"workloads": len(plans), "landing": sum(1 for w in plans if w.lands),
-                    "nowhere": sum(1 for w in plans if not w.lands), "errors": len(errors)},
+                    "nowhere": sum(1 for w in plans if not w.lands), "errors": len(errors),
+                    "findings": sum(len(w.findings) for w in plans)},
     }
 
 
-def render_json(plans, profile, errors, out, *, usage_known: bool) -> None:
-    json.dump(plan_to_dict(plans, profile, errors, usage_known=usage_known), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+@dataclass
+class PlanOutput:
+    plans: list[WorkloadPlan]
+    profile: Profile
+    errors: list
+    usage_known: bool
+    load: str | None = None
+
+
+def _text(o: PlanOutput, out, *, color: bool = False) -> None:
+    render_text(o.plans, o.profile, out, usage_known=o.usage_known, load=o.load)
+
+
+PLAN = Reporter("Plan", lambda o: plan_to_dict(o.plans, o.profile, o.errors, usage_known=o.usage_known), {"text": _text})
+

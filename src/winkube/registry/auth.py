@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
+from winkube.boundedio import OutputTooLarge, read_at_most
 from winkube.registry.errors import ErrorKind, ResolveFailure
 from winkube.registry.reference import DOCKER_HUB
 
@@ -107,6 +108,9 @@ def _host_matches(pattern: str, host: str) -> bool:
     return all(fnmatch.fnmatchcase(h, p) for p, h in zip(p_labels, h_labels))
 
 
+MAX_DOCKER_CONFIG = 16 * 1024 * 1024
+
+
 class CredentialStore:
     """Looks up credentials for ``(registry, repository)``."""
 
@@ -147,15 +151,24 @@ class CredentialStore:
 
     def _load_docker_config(self, path: Path, *, explicit: bool) -> None:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            if path.exists() and not path.is_file():
+                raise ResolveFailure(ErrorKind.CREDENTIALS, f"docker config file {path} is not a regular file")
+            raw = read_at_most(path, MAX_DOCKER_CONFIG)
+            if raw is None:
+                raise ResolveFailure(ErrorKind.CREDENTIALS, f"docker config file {path} is over "
+                                     f"{MAX_DOCKER_CONFIG // (1024 * 1024)} MiB")
+            data = json.loads(raw.decode("utf-8"))
         except FileNotFoundError:
             if explicit:
                 raise ResolveFailure(ErrorKind.CREDENTIALS, f"docker config file {path} does not exist")
             return
-        except (OSError, ValueError) as e:
+        except (OSError, ValueError, RecursionError) as e:
             raise ResolveFailure(ErrorKind.CREDENTIALS, f"cannot read docker config file {path}: {type(e).__name__}")
         if not isinstance(data, dict):
             raise ResolveFailure(ErrorKind.CREDENTIALS, f"docker config file {path} is not a JSON object")
+        for section in ("auths", "credHelpers"):
+            if data.get(section) is not None and not isinstance(data[section], dict):
+                raise ResolveFailure(ErrorKind.CREDENTIALS, f"docker config file {path}: {section} is not an object")
         for key, entry in (data.get("auths") or {}).items():
             cred = _decode_auth_entry(entry)
             if cred is None:
@@ -255,6 +268,7 @@ class CredentialStore:
         if exe is None:
             self.warnings.append(f"credential helper docker-credential-{helper} not found on PATH")
         else:
+            proc = None
             try:
                 proc = await asyncio.create_subprocess_exec(
                     exe, "get",
@@ -262,9 +276,12 @@ class CredentialStore:
                     stdout=asyncio.subprocess.PIPE,
                     stderr=asyncio.subprocess.DEVNULL,
                 )
-                out, _ = await asyncio.wait_for(proc.communicate(server.encode()), timeout=30)
+                out = await asyncio.wait_for(_talk(proc, server.encode()), timeout=30)
             except (OSError, asyncio.TimeoutError):
                 self.warnings.append(f"credential helper docker-credential-{helper} failed to run")
+            except OutputTooLarge:
+                self.warnings.append(f"credential helper docker-credential-{helper} printed more than "
+                                     f"{MAX_HELPER_OUTPUT // 1024} KiB; stopped it")
             else:
                 if proc.returncode == 0:
                     try:
@@ -277,8 +294,45 @@ class CredentialStore:
                     except (ValueError, AttributeError):
                         self.warnings.append(f"credential helper docker-credential-{helper} returned invalid JSON")
                 # non-zero: "credentials not found" -> anonymous
+            finally:
+                if proc is not None and proc.returncode is None:  # timed out, too much output, or cancelled
+                    proc.kill()
+                    await asyncio.shield(_reap(proc))
         self._helper_cache[key] = cred
         return cred
+
+
+MAX_HELPER_OUTPUT = 1024 * 1024  # {"ServerURL", "Username", "Secret"} is well under a KiB
+
+
+async def _reap(proc: asyncio.subprocess.Process) -> None:
+    """Drain what is left in a killed helper's pipe (at most a pipe buffer), then wait for it:
+    asyncio's wait() returns only once every pipe is closed."""
+    if proc.stdout is not None:
+        await proc.stdout.read()
+    await proc.wait()
+
+
+async def _talk(proc: asyncio.subprocess.Process, data: bytes) -> bytes:
+    """Write the server URL, read at most MAX_HELPER_OUTPUT bytes of the helper's answer."""
+    if proc.stdin is None or proc.stdout is None:  # created with PIPE: cannot happen
+        raise OutputTooLarge("credential helper pipes missing")
+    try:
+        proc.stdin.write(data)
+        await proc.stdin.drain()
+        proc.stdin.close()
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    out = bytearray()
+    while True:
+        chunk = await proc.stdout.read(65536)
+        if not chunk:
+            break
+        out += chunk
+        if len(out) > MAX_HELPER_OUTPUT:
+            raise OutputTooLarge()
+    await proc.wait()
+    return bytes(out)
 
 
 # ----------------------------------------------------------------------------- challenges

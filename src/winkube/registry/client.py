@@ -10,7 +10,9 @@ Credentials never reach an error message.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import email.utils
+import functools
 import ipaddress
 import json
 import random
@@ -35,6 +37,11 @@ DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 MANIFEST_ACCEPT = ", ".join([OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST])
 
+# The loop time by which the current image must be resolved (set per image by the resolver, as
+# --timeout): a Retry-After that would end past it fails the image at once instead of waiting.
+DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("winkube_registry_deadline", default=None)
+MAX_TOKEN_RESPONSE = 1024 * 1024
+
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 _REDIRECT_STATUS = {301, 302, 303, 307, 308}
 
@@ -52,6 +59,22 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(h).is_loopback
     except ValueError:
         return False
+
+
+def _hostname(netloc: str) -> str:
+    """``[::1]:5000`` -> ``::1``; ``Reg.Example:443`` -> ``reg.example``; userinfo dropped."""
+    h = netloc.rpartition("@")[2].lower()
+    if h.startswith("["):
+        return h[1:h.find("]")] if "]" in h else h[1:]
+    return h.split(":", 1)[0] if h.count(":") == 1 else h
+
+
+@functools.lru_cache(maxsize=1)
+def _token_hosts() -> dict[tuple[str, str], tuple[str, ...]]:
+    from winkube.knowledge import load
+
+    return {(row["registry"], row["api_host"]): tuple(row["token_hosts"])
+            for row in load("registry_token_services")["services"]}
 
 
 def _safe_url(url: str) -> str:
@@ -206,21 +229,44 @@ class RegistryClient:
             self._tokens[key] = _Token(value, time.monotonic() + max(0.0, ttl - 10))
             return f"Bearer {value}"
 
+    def _realm_allowed(self, ref: Reference, realm: Any) -> bool:
+        """May this realm (a urlsplit result) be asked at all? HTTPS always; plain HTTP only on
+        the very loopback host of an allowed --insecure-registry (any port): a token request over
+        HTTP to any other host could be read on the way."""
+        if realm.scheme == "https":
+            return True
+        return (realm.scheme == "http" and self._is_insecure(ref.api_host) and is_loopback(realm.netloc)
+                and _hostname(realm.netloc) == _hostname(ref.api_host))
+
+    @staticmethod
+    def _realm_gets_credentials(ref: Reference, realm: Any) -> bool:
+        """Are the registry's credentials sent to this realm? Only when it is on the registry's own
+        host name or a token service listed for it (knowledge/registry_token_services.yaml).
+        Stricter than Docker, which sends them to whatever realm a registry names."""
+        host = _hostname(realm.netloc)
+        if host == _hostname(ref.api_host):
+            return True
+        return host in _token_hosts().get((ref.registry, _hostname(ref.api_host)), ())
+
     async def _fetch_token(self, ref: Reference, ch: Challenge, scope: str) -> tuple[str, float]:
         if not ch.realm:
             raise ResolveFailure(ErrorKind.UNAUTHORIZED, "registry sent a bearer challenge without a realm")
         realm = urlsplit(ch.realm)
-        if realm.scheme not in ("https", "http"):
+        if realm.scheme not in ("https", "http") or not realm.netloc:
             raise ResolveFailure(ErrorKind.UNAUTHORIZED, f"bearer realm {_safe_url(ch.realm)} is not an http(s) URL")
         realm_host = realm.netloc
-        if realm.scheme == "http" and not (self._is_insecure(realm_host) or self._is_insecure(ref.api_host)):
-            raise ResolveFailure(ErrorKind.INSECURE, f"token realm {_safe_url(ch.realm)} is plain HTTP; refusing to send credentials")
+        if not self._realm_allowed(ref, realm):
+            raise ResolveFailure(ErrorKind.INSECURE, f"token realm {_safe_url(ch.realm)} is plain HTTP and not on the "
+                                 f"registry's own loopback host; refusing to ask it for a token")
         params = {"scope": scope}
         if ch.service:
             params["service"] = ch.service
         sep = "&" if realm.query else "?"
         url = ch.realm + sep + urlencode(params)
         cred = await self._creds(ref)
+        withheld = cred is not None and not self._realm_gets_credentials(ref, realm)
+        if withheld:
+            cred = None  # ask anonymously: public images still resolve
         headers = {}
         if cred is not None and cred.identity_token is None:
             headers["Authorization"] = cred.basic_header()
@@ -236,6 +282,9 @@ class RegistryClient:
         if resp.status_code in (401, 403):
             kind = ErrorKind.UNAUTHORIZED if resp.status_code == 401 else ErrorKind.FORBIDDEN
             who = "with the configured credentials" if cred else "anonymously"
+            if withheld:
+                who += (f" (the credentials for {ref.registry} were not sent: the token server is on another host, "
+                        f"{_hostname(realm_host)}, which winkube does not trust with them)")
             raise ResolveFailure(kind, f"token server {_safe_url(ch.realm)} refused a pull token {who} (HTTP {resp.status_code})", resp.status_code)
         if resp.status_code != 200:
             raise ResolveFailure(ErrorKind.UNAUTHORIZED, f"token server {_safe_url(ch.realm)} answered HTTP {resp.status_code}", resp.status_code)
@@ -382,6 +431,15 @@ class RegistryClient:
                 if attempt == self.retries:
                     return resp
             delay = self._retry_delay(attempt, resp)
+            end = DEADLINE.get()
+            if delay is not None and end is not None and attempt < self.retries \
+                    and asyncio.get_running_loop().time() + delay >= end:
+                ra = resp.headers.get("retry-after") if resp is not None else None
+                status = resp.status_code if resp is not None else None
+                raise ResolveFailure(ErrorKind.RATE_LIMITED if status == 429 else ErrorKind.SERVER if status else ErrorKind.TIMEOUT,
+                                     f"{what}: {urlsplit(url).netloc} " + (f"answered HTTP {status} and " if status else "failed and ")
+                                     + (f"asked to retry after {ra}" if ra else f"the next retry is in {delay:.1f}s")
+                                     + ", past the --timeout for this image", status)
             if delay is None:
                 ra = resp.headers.get("retry-after") if resp is not None else ""
                 raise ResolveFailure(ErrorKind.RATE_LIMITED if resp is not None and resp.status_code == 429 else ErrorKind.SERVER,
@@ -400,7 +458,7 @@ class RegistryClient:
             cl = resp.headers.get("content-length")
             if cl and cl.isdigit() and int(cl) > max_bytes:
                 raise ResolveFailure(ErrorKind.TOO_LARGE, f"{what} is {int(cl)} bytes, over the {max_bytes}-byte limit")
-        limit = max_bytes if max_bytes is not None else 16 * 1024 * 1024
+        limit = max_bytes if max_bytes is not None else MAX_TOKEN_RESPONSE
         chunks = []
         total = 0
         async for chunk in resp.aiter_bytes():

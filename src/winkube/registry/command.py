@@ -9,12 +9,12 @@ resolved, 2 when any failed. Credentials are never printed.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from typing import Any, TextIO
 
 from winkube import compat
+from winkube.report.registry import Reporter
 from winkube.compat import Platform
 
 __all__ = ["add_arguments", "run"]
@@ -54,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("refs", nargs="+", metavar="REF",
                         help="image reference (registry/repo:tag[@digest]), oci:DIR[:TAG] for an OCI layout, "
                              "or file:PATH for saved `crane manifest` / `docker manifest inspect` JSON")
-    parser.add_argument("-o", "--output", choices=("table", "json"), default="table", help="output format (default table)")
+    parser.add_argument("-o", "--output", choices=("table", "json", "yaml"), default="table", help="output format (default table)")
     parser.add_argument("--insecure-registry", action="append", default=[], metavar="HOST[:PORT]",
                         help="allow plain HTTP / unverified TLS for this registry (loopback addresses only); repeatable")
     parser.add_argument("--ca-file", metavar="FILE", help="PEM CA bundle to trust in addition to the system roots")
@@ -63,7 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pull-secret", action="append", default=[], metavar="FILE",
                         help="kubernetes.io/dockerconfigjson Secret (YAML or JSON, a List is fine); repeatable")
     parser.add_argument("--timeout", type=_duration, default=30.0, metavar="DURATION",
-                        help="per-request timeout (default 30s)")
+                        help="time allowed per image: every request, retry and Retry-After wait for it (default 30s)")
     parser.add_argument("--concurrency", type=_positive_int, default=16, metavar="N",
                         help="images resolved at once (default 16)")
     parser.add_argument("--cache-dir", metavar="DIR", help="on-disk cache (default ~/.cache/winkube/registry)")
@@ -93,13 +93,20 @@ def _load_secrets(paths: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
     return secrets, errors
 
 
-def _range_label(lo: tuple[int, int, int], hi: tuple[int, int, int]) -> str:
-    los = ".".join(map(str, lo))
-    if lo == (0, 0, 0):
-        return f"<{'.'.join(map(str, hi))}"
+def _range_label(lo: tuple, hi: tuple) -> str:
+    los, his = compat.format_containerd_version(lo), compat.format_containerd_version(hi)
+    if lo[:3] == (0, 0, 0):
+        return f"<{his}"
     if hi[0] >= 999:
         return f"{los}+"
-    return f"{los}–<{'.'.join(map(str, hi))}"
+    return f"{los}–<{his}"
+
+
+ORDERING = {
+    "first_match": "first matching entry in the index",
+    "os_version_desc": "newest os.version first",
+    "revision_desc": "highest revision first",
+}
 
 
 def _era_label(era: compat.Era, version: str | None = None) -> str:
@@ -109,14 +116,11 @@ def _era_label(era: compat.Era, version: str | None = None) -> str:
 
 
 def _eras(containerd: str | None) -> list[tuple[str | None, compat.Era]]:
-    """(a containerd version that selects the era, era) pairs to judge against."""
+    """(a containerd version that selects the era, era) pairs to judge against; eras no containerd
+    release has (a containerd/platforms release nobody vendors) are left out."""
     if containerd:
         return [(containerd, compat.era_for(containerd))]
-    out = []
-    for era in compat.eras():
-        lo = era.ranges[0][0]
-        out.append((".".join(map(str, lo)), era))
-    return out
+    return [(compat.format_containerd_version(era.ranges[0][0]), era) for era in compat.eras() if era.ranges]
 
 
 def analyse(image: Any, containerd: str | None, arch: str) -> dict[str, Any]:
@@ -132,14 +136,55 @@ def analyse(image: Any, containerd: str | None, arch: str) -> dict[str, Any]:
         entries.append(e)
     windows_same_arch = [p for p in plats if p.os == "windows" and compat.norm_arch(p.architecture) == compat.norm_arch(arch)]
     selection: dict[str, dict[str, str | None]] = {}
+    downloads: dict[str, list[str]] = {}
     if len(windows_same_arch) > 1:
+        transfer = [v for v, _ in eras if compat.transfer_pull(v)]
         for build in compat.known_builds():
             row = {}
             for v, era in eras:
                 pick = compat.select(build, plats, v, architecture=arch)
                 row[era.id] = (pick.os_version or "(no os.version)") if pick else None
             selection[str(build)] = row
-    return {**image.to_json(), "platforms": entries, "selection": selection}
+            got = compat.fetched(build, plats, transfer[-1], architecture=arch) if transfer else []
+            if len(got) > 1:  # the transfer service downloads every matching entry
+                downloads[str(build)] = [p.os_version or "(no os.version)" for p in got]
+    return {**image.to_json(), "platforms": entries, "selection": selection, "transfer_downloads": downloads}
+
+
+def _write_selection(out: TextIO, selection: dict[str, dict[str, str | None]], eras: list, containerd: str | None) -> None:
+    """Host x containerd table; eras that pick alike on every host share a column."""
+    builds = [b for b, row in selection.items() if any(v is not None for v in row.values())]
+    columns: dict[tuple, list] = {}
+    for _, era in eras:
+        columns.setdefault(tuple(selection[b][era.id] for b in builds), []).append(era)
+    groups = list(columns.items())
+    header = ["HOST"] + [f"[{i + 1}]" for i in range(len(groups))]
+    trows = [header] + [[compat.build_name(int(b))] + [col[k] or "-" for col, _ in groups] for k, b in enumerate(builds)]
+    w = [max(len(r[i]) for r in trows) for i in range(len(header))]
+    for r in trows:
+        out.write("    " + "  ".join(c.ljust(w[i]) for i, c in enumerate(r)).rstrip() + "\n")
+    for i, (_, group) in enumerate(groups):
+        if containerd:
+            labels = "; ".join(f"{_era_label(era, containerd)}: {ORDERING[era.ordering]}" for era in group)
+        else:
+            labels = "; ".join(f"containerd {ranges}: {ORDERING[ordering]}" for ordering, ranges in _merged(group))
+        out.write(f"    [{i + 1}] {labels}\n")
+
+
+def _merged(group: list) -> list[tuple[str, str]]:
+    """(ordering, "1.6.23–<1.7.0-beta.0, 1.7.6+ (current)") per ordering, adjacent ranges joined."""
+    out = []
+    for ordering in dict.fromkeys(era.ordering for era in group):
+        ranges = sorted(r for era in group if era.ordering == ordering for r in era.ranges)
+        joined: list[list] = []
+        for lo, hi in ranges:
+            if joined and joined[-1][1] == lo:
+                joined[-1][1] = hi
+            else:
+                joined.append([lo, hi])
+        current = " (current)" if any(era.current for era in group if era.ordering == ordering) else ""
+        out.append((ordering, ", ".join(_range_label(lo, hi) for lo, hi in joined) + current))
+    return out
 
 
 def _write_table(out: TextIO, results: dict[str, Any], containerd: str | None, arch: str) -> None:
@@ -172,30 +217,21 @@ def _write_table(out: TextIO, results: dict[str, Any], containerd: str | None, a
         for e in wins:
             label = f"{e['os']}/{e['architecture']} {e.get('os.version') or '(no os.version)'}"
             out.write(f"    {label}:\n")
-            if not e.get("os.version"):
-                out.write("      no os.version: containerd accepts it on every Windows host; it cannot be checked\n")
-                continue
             groups: dict[tuple[int, ...], list[str]] = {}
             for _, era in eras:
                 groups.setdefault(tuple(e["hosts"][era.id]), []).append(_era_label(era, containerd))
             for hosts, labels in groups.items():
                 names = ", ".join(compat.build_name(b) for b in hosts) or "none"
+                if not e.get("os.version") and hosts:
+                    names = "every Windows host (no os.version: it cannot be checked)"
                 out.write(f"      {'; '.join(labels)}: {names}\n")
         if a["selection"]:
             out.write(f"  Entry containerd picks on each Windows host ({arch}):\n")
-            cols = [era.id for _, era in eras]
-            header = ["HOST"] + [f"[{i + 1}]" for i in range(len(cols))]
-            trows = [header]
-            for build, row in a["selection"].items():
-                if all(v is None for v in row.values()):
-                    continue
-                trows.append([compat.build_name(int(build))] + [row[c] or "-" for c in cols])
-            w = [max(len(r[i]) for r in trows) for i in range(len(header))]
-            for r in trows:
-                out.write("    " + "  ".join(c.ljust(w[i]) for i, c in enumerate(r)).rstrip() + "\n")
-            for i, (_, era) in enumerate(eras):
-                order = "first matching entry in the index" if era.ordering == "first_match" else "newest os.version first"
-                out.write(f"    [{i + 1}] {_era_label(era, containerd)}: {order}\n")
+            _write_selection(out, a["selection"], eras, containerd)
+        if a["transfer_downloads"]:
+            out.write("  containerd 2.1+ pulls through the transfer service and downloads every matching entry, not only its pick:\n")
+            for build, versions in a["transfer_downloads"].items():
+                out.write(f"    {compat.build_name(int(build))}: {', '.join(versions)}\n")
 
 
 def run(args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -221,18 +257,17 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO |
     arch = getattr(args, "arch", "amd64") or "amd64"
     results = resolve_many_sync(args.refs, opts)
     failed = any(isinstance(r, ImageError) for r in results.values()) or bool(secret_errors)
-    if args.output == "json":
+    if args.output != "table":
         doc = {
             "images": [analyse(r, containerd, arch) for r in results.values() if not isinstance(r, ImageError)],
             "errors": [r.to_json() for r in results.values() if isinstance(r, ImageError)],
             "containerd": [
                 {"id": era.id, "containerd": [_range_label(lo, hi) for lo, hi in era.ranges], "ordering": era.ordering,
-                 "description": era.description, "source": era.source}
+                 "platforms": era.platforms, "description": era.description, "source": era.source}
                 for _, era in _eras(containerd)
             ],
         }
-        json.dump(doc, out, indent=2)
-        out.write("\n")
+        IMAGES.render(args.output, doc, out)
     else:
         _write_table(out, results, containerd, arch)
         for r in results.values():
@@ -249,3 +284,7 @@ def main(argv: list[str] | None = None) -> int:  # for `python -m winkube.regist
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
+
+
+# The images document is built above (it needs the resolution's options); the table is written there too.
+IMAGES = Reporter("ImageList", lambda doc: doc)

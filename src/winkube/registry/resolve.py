@@ -38,7 +38,7 @@ CONFIG_TYPES = {"application/vnd.oci.image.config.v1+json", "application/vnd.doc
 
 @dataclass
 class ResolveOptions:
-    timeout: float = 30.0  # seconds, per request
+    timeout: float = 30.0  # seconds per image: every request, retry and wait for it (a deadline, not per read)
     concurrency: int = 16
     retries: int = 3
     backoff: float = 0.5  # first retry delay (doubles each time, with jitter)
@@ -323,7 +323,18 @@ class _Resolver:
         if hit is not None:
             return hit
         async with self._sem:
-            return await self._fetch(ref_str, ref)
+            from winkube.registry.client import DEADLINE
+
+            # one deadline for everything this image needs (scheme probe, token, manifest, config
+            # blob, retries and Retry-After waits): a server that trickles bytes or asks to wait
+            # cannot hold it longer (httpx's own timeouts bound each read only)
+            DEADLINE.set(asyncio.get_running_loop().time() + self.opts.timeout)
+            try:
+                async with asyncio.timeout(self.opts.timeout):
+                    return await self._fetch(ref_str, ref)
+            except TimeoutError:
+                raise ResolveFailure(ErrorKind.TIMEOUT, f"not resolved within the {self.opts.timeout:g}s --timeout "
+                                     f"(every request, retry and wait for this image counts)") from None
 
     async def _fetch(self, ref_str: str, ref: Reference) -> ImagePlatforms:
         client = self.client()

@@ -7,16 +7,17 @@ reach a terminal unescaped.
 """
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..model.finding import Finding, InputError, Result, Severity, Stage
 from . import counts_by_severity, counts_by_stage, object_dict, sorted_errors, sorted_findings
+from .registry import envelope, write_json
 
 if TYPE_CHECKING:
     from ..rules.base import Rule
 
 VERSION = 1
+KIND = "LintReport"
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -60,5 +61,4 @@ def to_dict(result: Result) -> dict[str, Any]:
 
 
 def render(result: Result, rules: dict[str, Rule], out: TextIO, *, color: bool = False) -> None:
-    json.dump(to_dict(result), out, indent=2, ensure_ascii=True)
-    out.write("\n")
+    write_json(envelope(KIND, to_dict(result)), out)

@@ -78,3 +78,24 @@ def explain(rule: Rule, out: TextIO) -> None:
     out.write(_wrap(rule.fix) + "\n")
     out.write("\nSource:\n")
     out.write(_wrap(rule.source) + "\n")
+
+
+def rule_dict(r: Rule) -> dict:
+    return {"id": r.id, "stage": Stage(r.stage).value, "severity": Severity(r.severity).value, "scope": r.scope,
+            "summary": r.summary, "explanation": r.explanation, "fix": r.fix, "source": r.source}
+
+
+def _text(rules: dict, out: TextIO, *, color: bool = False) -> None:
+    list_rules(rules, out)
+
+
+def _document(rules: dict) -> dict:
+    return {"rules": [rule_dict(r) for r in ordered(rules.values())]}
+
+
+def _reporter():
+    from .registry import Reporter
+    return Reporter("RuleList", _document, {"text": _text})
+
+
+RULES = _reporter()

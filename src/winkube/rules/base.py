@@ -7,6 +7,7 @@ object, and — only for what is reported — file, line and column.
 """
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -40,14 +41,22 @@ class Rule:
     # A cheap precondition shared by a family (e.g. "the pod is bound for Windows"): the engine
     # evaluates each distinct one once per object and skips the rules whose precondition is false.
     applies: Callable[..., bool] | None = None
+    # Executable examples (as ruff's rule docs have): a manifest the rule reports and one it does
+    # not. docs/rules.md shows them; tests/rules/test_rule_examples.py runs them, one test per rule
+    # id. Node / RuntimeClass objects in an example shape its profile, as on the command line.
+    fails: str = ""
+    passes: str = ""
+    no_example: str = ""  # why no offline manifest can trigger it (then fails/passes stay empty)
 
 
 _REGISTRY: dict[str, Rule] = {}
 
 
 def rule(*, id: str, stage: Stage, severity: Severity, scope: str, summary: str, explanation: str,
-         fix: str, source: str, applies: Callable[..., bool] | None = None):
-    """Register the decorated check function as a rule (applies: see Rule.applies)."""
+         fix: str, source: str, applies: Callable[..., bool] | None = None, fails: str = "", passes: str = "",
+         no_example: str = ""):
+    """Register the decorated check function as a rule (applies: see Rule.applies; fails / passes:
+    example manifests the rule reports / does not report)."""
     if scope not in SCOPES:
         raise ValueError(f"rule {id}: unknown scope {scope!r}")
 
@@ -55,7 +64,8 @@ def rule(*, id: str, stage: Stage, severity: Severity, scope: str, summary: str,
         if id in _REGISTRY and _REGISTRY[id].module != check.__module__:
             raise ValueError(f"rule id {id!r} is registered twice ({_REGISTRY[id].module}, {check.__module__})")
         _REGISTRY[id] = Rule(id, stage, severity, scope, summary.strip(), " ".join(explanation.split()),
-                             " ".join(fix.split()), source.strip(), check, check.__module__, applies)
+                             " ".join(fix.split()), source.strip(), check, check.__module__, applies,
+                             textwrap.dedent(fails).strip("\n"), textwrap.dedent(passes).strip("\n"), " ".join(no_example.split()))
         return check
 
     return register

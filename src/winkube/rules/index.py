@@ -37,7 +37,7 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     'no-schedulable-pool': ('winkube.rules.scheduling.no_schedulable_pool', 'scheduling', 'error', "the pod fits none of the cluster profile's node pools and would stay Pending"),
     'node-containerd-below-recommended': ('winkube.rules.nodes.node_containerd_below_recommended', 'practice', 'warning', "the node's containerd is older than the versions containerd recommends for the target release"),
     'node-containerd-exact-build-match': ('winkube.rules.nodes.node_containerd_exact_build_match', 'runtime', 'info', "the node's containerd predates the stable-ABI relaxation and runs only images of the host's exact build"),
-    'node-containerd-first-match': ('winkube.rules.nodes.node_containerd_first_match', 'runtime', 'info', "the node's containerd picks the first compatible image index entry, not the newest"),
+    'node-containerd-first-match': ('winkube.rules.nodes.node_containerd_first_match', 'runtime', 'info', "the node's containerd does not pick the newest compatible image index entry"),
     'node-containerd-no-cri-v1': ('winkube.rules.nodes.node_containerd_no_cri_v1', 'kubelet', 'error', "the node's containerd does not serve CRI v1, the only CRI version the target kubelet speaks"),
     'node-docker-via-cri-dockerd': ('winkube.rules.nodes.node_docker_via_cri_dockerd', 'practice', 'warning', 'the Windows node runs Docker through cri-dockerd instead of containerd'),
     'node-dockershim-removed': ('winkube.rules.nodes.node_dockershim_removed', 'kubelet', 'error', 'the Windows node runs Docker through dockershim, which the kubelet lost in Kubernetes 1.24'),

@@ -155,7 +155,7 @@ def certain_failure(obj: dict, profile, images: dict, targeting=None) -> list[st
     """Why the pod fails on every node pool it can land on (kubelet refusal or an image that cannot
     run there), one reason per pool; [] when it can run somewhere, or when the profile is only the
     embedded default's guess. Pending pods are not 'certain': an autoscaler may add the pool.
-    `targeting`: the one the engine's rules computed (Engine.check_object's on_pod), if at hand."""
+    `targeting`: the one the engine's rules computed (Answer.targeting), if at hand."""
     if profile is None or profile.assumed:
         return []
     t = targeting if targeting is not None else resolve(pod_view(obj), profile, images)
@@ -200,7 +200,7 @@ class DecisionCache:
         if raw is None:
             return None
         imgs = tuple(sorted((r, v.os, v.build, tuple(v.os_versions), v.evidence) for r, v in images.items()))
-        return (getattr(engine, "generation", 0), _SA_VOLUME.sub(_PLACEHOLDER, raw), imgs)
+        return (engine.generation, _SA_VOLUME.sub(_PLACEHOLDER, raw), imgs)  # a new profile is a new engine
 
     def get(self, key):
         if key is None:
@@ -229,14 +229,10 @@ def check(knowledge, obj: dict, images: dict):
     hit = cache.get(key) if cache is not None else None
     if hit is not None:
         return hit
-    engine.options.images = images
-    seen = []
-    try:
-        findings = engine.check_object(obj, None, [], on_pod=seen.append)
-        # the engine's own profile, and the targeting its rules already computed
-        certain = certain_failure(obj, engine.options.profile, images, seen[0].targeting if seen else None) if findings else []
-    finally:
-        engine.options.images = {}
+    answer = engine.evaluate(obj, None, [], images)
+    findings = answer.findings
+    # the engine's own profile, and the targeting its rules already computed
+    certain = certain_failure(obj, engine.options.profile, images, answer.targeting) if findings and answer.workload else []
     if cache is not None:
         cache.put(key, (findings, certain), findings)
     return findings, certain

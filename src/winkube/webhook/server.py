@@ -18,6 +18,11 @@ from .tls import ReloadingContext
 
 log = logging.getLogger("winkube.webhook")
 
+# What one list page and one watch line of the live profile may hold: etcd refuses objects over
+# 1.5 MiB, so a watch line is at most one such object; a page of 500 Nodes is ~25 MiB.
+WEBHOOK_MAX_RESPONSE = 64 * 1024 * 1024
+WEBHOOK_MAX_WATCH_LINE = 4 * 1024 * 1024
+
 
 def build(args) -> tuple[WebhookApp, Knowledge, LiveProfile | None]:
     policy = load_policy(args.config) if args.config else Policy()
@@ -38,6 +43,9 @@ def build(args) -> tuple[WebhookApp, Knowledge, LiveProfile | None]:
 
         knowledge = Knowledge(policy)
         cluster = Cluster.connect(args.kubeconfig, args.context)
+        # the webhook runs in 256Mi (deploy/): smaller caps than the CLI's
+        cluster.max_response_bytes = WEBHOOK_MAX_RESPONSE
+        cluster.max_watch_line = WEBHOOK_MAX_WATCH_LINE
         live = LiveProfile(knowledge, cluster, watch_timeout=args.watch_timeout)
     if policy.resolve_images:
         from ..registry.resolve import ResolveOptions

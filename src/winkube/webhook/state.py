@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..engine import Engine, Options
 from ..k8s.keys import freeze, node_pool_signature
+from ..k8s.workloads import RESOURCES
 from ..model.finding import Stage
 from ..model.profile import Profile
 from ..rules import all_rules
@@ -47,7 +48,6 @@ class Knowledge:
         from .review import DecisionCache
         self.decisions = DecisionCache()  # findings by pod spec
         self.plans = DecisionCache()  # mutation plans by pod spec
-        self._generation = 0
         if profile is not None:
             self.set_profile(profile)
 
@@ -68,8 +68,6 @@ class Knowledge:
         engine = Engine(Options(profile=profile, locate=False, rule_filter=self.policy.rule_filter), self.active_rules())
         admission = Engine(Options(profile=profile, locate=False),
                            {k: r for k, r in self.rules.items() if r.stage is Stage.ADMISSION})
-        self._generation += 1
-        engine.generation = admission.generation = self._generation  # in every cache key: a new profile never hits old answers
         with self._lock:  # readers take the three references without the lock: each is consistent
             self.profile, self.engine, self.admission_engine = profile, engine, admission
             self.health.ready = True
@@ -178,8 +176,8 @@ class ImageCache:
 
 # --- the live profile --------------------------------------------------------------------------
 
-NODES = "/api/v1/nodes"
-RUNTIME_CLASSES = "/apis/node.k8s.io/v1/runtimeclasses"
+NODES = RESOURCES["Node"].path()
+RUNTIME_CLASSES = RESOURCES["RuntimeClass"].path()
 
 
 class LiveProfile:
@@ -284,12 +282,10 @@ class LiveProfile:
                 delay = min(delay * 2, self.max_backoff)
 
     def _version(self) -> None:
-        from ..model.profile import OLDEST_KUBE, SUPPORTED_KUBE, ProfileError, parse_kube_version
-        try:
-            v = parse_kube_version(self.cluster.version().get("gitVersion", ""))
-        except ProfileError:
-            v = SUPPORTED_KUBE
-        self.kube_version = min(max(v, OLDEST_KUBE), SUPPORTED_KUBE)
+        from ..k8s import releases
+        from ..k8s.versions import parse_kube_version
+        v = parse_kube_version(self.cluster.version().get("gitVersion", ""))
+        self.kube_version = releases.clamp(v) if v is not None else releases.newest()
 
     def _ok(self, path: str) -> None:
         if path in self._failing:
@@ -316,7 +312,10 @@ class LiveProfile:
                 return
             self._dirty.clear()
             if self._synced >= {NODES, RUNTIME_CLASSES}:
-                self.rebuild()
+                try:
+                    self.rebuild()
+                except Exception as e:  # noqa: BLE001 - whatever the server sent, this thread must live on
+                    log.warning("profile rebuild failed, keeping the last profile: %s: %s", type(e).__name__, e)
             self.stop.wait(self.min_rebuild)
 
     def rebuild(self) -> None:
@@ -331,8 +330,8 @@ class LiveProfile:
             except ProfileError:
                 continue
             rcs[rc.name] = rc
-        from ..model.profile import SUPPORTED_KUBE
-        profile = Profile(name="live", kube_version=self.kube_version or SUPPORTED_KUBE, pools=pools_from_nodes(nodes),
+        from ..k8s import releases
+        profile = Profile(name="live", kube_version=self.kube_version or releases.newest(), pools=pools_from_nodes(nodes),
                           runtime_classes=rcs, source=f"live cluster {getattr(self.cluster, 'server', '')} "
                           f"({len(nodes)} nodes, {len(rcs)} RuntimeClasses)")
         self.k.set_profile(profile)

@@ -13,6 +13,7 @@ from typing import Any, Iterator
 
 
 from ...k8s import versions
+from ...knowledge import load
 from ...model.podview import ContainerRef, PodView, as_dict
 
 DATA_FILE = "api_validation.yaml"
@@ -24,8 +25,6 @@ SRC_UTIL = "kubernetes/kubernetes pkg/api/pod/util.go"
 
 def facts() -> dict:
     """knowledge/api_validation.yaml, parsed once (read-only)."""
-    from ...knowledge import load
-
     return load(DATA_FILE.removesuffix(".yaml"))
 
 

@@ -17,6 +17,28 @@ from ._common import SRC_VALIDATION, opt_str, validate_gmsa_credential_spec, win
     Validated on every pod, whatever its OS.""",
     fix="Reference a GMSACredentialSpec resource with gmsaCredentialSpecName instead, or fix the inline spec.",
     source=f"{SRC_VALIDATION} validateWindowsSecurityContextOptions",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      securityContext: {windowsOptions: {gmsaCredentialSpec: ""}}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      securityContext: {windowsOptions: {gmsaCredentialSpecName: webapp1}}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     for path, wo in windows_options(ctx.view):

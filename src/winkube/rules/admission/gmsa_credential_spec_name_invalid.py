@@ -18,6 +18,28 @@ from ._common import SRC_VALIDATION, is_dns1123_subdomain, opt_str, windows_opti
     fix="Use the metadata.name of the GMSACredentialSpec resource (lower case, digits, '-' and '.').",
     source=f"{SRC_VALIDATION} validateWindowsSecurityContextOptions; "
     "k8s.io/apimachinery pkg/util/validation IsDNS1123Subdomain",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      securityContext: {windowsOptions: {gmsaCredentialSpecName: Web_App}}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      securityContext: {windowsOptions: {gmsaCredentialSpecName: webapp1}}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     for path, wo in windows_options(ctx.view):

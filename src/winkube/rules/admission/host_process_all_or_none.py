@@ -17,6 +17,33 @@ from ._common import SRC_VALIDATION, host_process_counts
     this at the pod spec itself. Runs for every pod, whatever its spec.os.""",
     fix="Set hostProcess: true at pod level and drop the per-container overrides, or make none HostProcess.",
     source=f"{SRC_VALIDATION} validateWindowsHostProcessPod (called from ValidatePodSpec)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      hostNetwork: true
+      containers:
+      - {name: agent, image: "mcr.microsoft.com/windows/servercore:ltsc2022", securityContext: {windowsOptions: {hostProcess: true, runAsUserName: "NT AUTHORITY\\SYSTEM"}}}
+      - {name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      hostNetwork: true
+      securityContext: {windowsOptions: {hostProcess: true, runAsUserName: "NT AUTHORITY\\SYSTEM"}}
+      containers:
+      - {name: agent, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}
+      - {name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}
+    """,
 )
 def check(ctx):
     total, hp = host_process_counts(ctx.view)

@@ -17,6 +17,42 @@ from ._common import SRC_VALIDATION, host_process_counts
     cluster profile's allowPrivileged.""",
     fix="Run the workload on a cluster that allows privileged pods, or do without HostProcess.",
     source=f"{SRC_VALIDATION} validateWindowsHostProcessPod (capabilities.Get().AllowPrivileged)",
+    fails=r"""
+    apiVersion: winkube.io/v1
+    kind: ClusterProfile
+    name: restricted
+    allowPrivileged: false
+    nodePools:
+    - {name: windows-2022, os: windows, windowsBuild: 10.0.20348, taints: [{key: os, value: windows, effect: NoSchedule}]}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      hostNetwork: true
+      securityContext: {windowsOptions: {hostProcess: true, runAsUserName: "NT AUTHORITY\\SYSTEM"}}
+      containers: [{name: agent, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: winkube.io/v1
+    kind: ClusterProfile
+    name: restricted
+    allowPrivileged: false
+    nodePools:
+    - {name: windows-2022, os: windows, windowsBuild: 10.0.20348, taints: [{key: os, value: windows, effect: NoSchedule}]}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     if ctx.allow_privileged:

@@ -16,6 +16,29 @@ from ._common import SRC_VALIDATION, host_process_counts
     HostProcess container must set spec.hostNetwork: true. Runs for every pod, whatever its spec.os.""",
     fix="Add spec.hostNetwork: true.",
     source=f"{SRC_VALIDATION} validateWindowsHostProcessPod (called from ValidatePodSpec)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      securityContext: {windowsOptions: {hostProcess: true, runAsUserName: "NT AUTHORITY\\SYSTEM"}}
+      containers: [{name: agent, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      hostNetwork: true
+      securityContext: {windowsOptions: {hostProcess: true, runAsUserName: "NT AUTHORITY\\SYSTEM"}}
+      containers: [{name: agent, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     view = ctx.view

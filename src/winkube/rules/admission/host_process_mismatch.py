@@ -17,6 +17,30 @@ from ._common import SRC_VALIDATION, container_host_process, pod_host_process
     This runs for every pod, whatever its spec.os.""",
     fix="Set hostProcess once at pod level and remove it from the containers (they inherit it).",
     source=f"{SRC_VALIDATION} validateWindowsHostProcessPod (called from ValidatePodSpec)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      hostNetwork: true
+      securityContext: {windowsOptions: {hostProcess: true, runAsUserName: "NT AUTHORITY\\SYSTEM"}}
+      containers: [{name: agent, image: "mcr.microsoft.com/windows/servercore:ltsc2022", securityContext: {windowsOptions: {hostProcess: false}}}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      hostNetwork: true
+      securityContext: {windowsOptions: {hostProcess: true, runAsUserName: "NT AUTHORITY\\SYSTEM"}}
+      containers: [{name: agent, image: "mcr.microsoft.com/windows/servercore:ltsc2022", securityContext: {windowsOptions: {hostProcess: true}}}]
+    """,
 )
 def check(ctx):
     view = ctx.view

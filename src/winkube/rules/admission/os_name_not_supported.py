@@ -19,6 +19,24 @@ SUPPORTED = ("linux", "windows")  # validOS, listed sorted by sets.List
     Windows-specific checks run.""",
     fix="Write spec.os.name: windows (lower case).",
     source=f"{SRC_VALIDATION} validateOS (called from ValidatePodSpec)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: Windows}
+      containers: [{name: web, image: nginx:1.27}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     view = ctx.view

@@ -16,6 +16,23 @@ from ._common import SRC_VALIDATION, os_name_required_detail, os_spec
     empty name is rejected with Required at spec.os.name, and no Linux- or Windows-specific checks run.""",
     fix="Set spec.os.name to windows (or linux), or remove spec.os.",
     source=f"{SRC_VALIDATION} validateOS (called from ValidatePodSpec)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {}
+      containers: [{name: web, image: nginx:1.27}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: linux}
+      nodeSelector: {kubernetes.io/os: linux}
+      containers: [{name: web, image: nginx:1.27}]
+    """,
 )
 def check(ctx):
     view = ctx.view

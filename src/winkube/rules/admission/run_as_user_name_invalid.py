@@ -19,6 +19,28 @@ from ._common import SRC_VALIDATION, opt_str, validate_run_as_user_name, windows
     fix="Use a name such as ContainerUser, ContainerAdministrator or DOMAIN\\user.",
     source=f"{SRC_VALIDATION} validateWindowsSecurityContextOptions (via validatePodSpecSecurityContext and "
     "ValidateSecurityContext)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      securityContext: {windowsOptions: {runAsUserName: "DOMAIN\\user\\extra"}}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      securityContext: {windowsOptions: {runAsUserName: ContainerUser}}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     for path, wo in windows_options(ctx.view):

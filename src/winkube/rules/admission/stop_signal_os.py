@@ -22,6 +22,7 @@ from ._common import SRC_UTIL, SRC_VALIDATION, as_dict, check_active, facts, os_
     SIGTERM). The gate is alpha and off by default through v1.37, where the field is silently dropped.""",
     fix="Set spec.os.name and use SIGTERM or SIGKILL on Windows.",
     source=f"{SRC_VALIDATION} validateStopSignal (via validateLifecycle); {SRC_UTIL} dropContainerStopSignals",
+    no_example="the API server drops lifecycle.stopSignal before validating it while the alpha gate ContainerStopSignals is off, as it is by default in every release winkube encodes.",
 )
 def check(ctx):
     if not check_active("stop_signal", ctx.kube_version):

@@ -33,6 +33,26 @@ def _rows(kube_version: tuple[int, int]) -> tuple[tuple, tuple]:
     including false, 0 and {}. Gated fields count only in releases where the gate is on by default.""",
     fix="Remove the field; on Windows use securityContext.windowsOptions (runAsUserName, gMSA, hostProcess).",
     source=f"{SRC_VALIDATION} validateWindows (called from ValidatePodSpec); {SRC_UTIL} dropDisabledFields",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", securityContext: {privileged: true}}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", securityContext: {windowsOptions: {runAsUserName: ContainerUser}}}]
+    """,
 )
 def check(ctx):
     view = ctx.view

@@ -18,6 +18,26 @@ DETAIL = "windows options cannot be set for a linux pod"
     pod level or in any container (even an empty {}). The content is still validated separately.""",
     fix="Remove windowsOptions, or set spec.os.name: windows if this is a Windows workload.",
     source=f"{SRC_VALIDATION} validateLinux (called from ValidatePodSpec)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: linux}
+      nodeSelector: {kubernetes.io/os: linux}
+      securityContext: {windowsOptions: {runAsUserName: ContainerUser}}
+      containers: [{name: web, image: nginx:1.27}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: linux}
+      nodeSelector: {kubernetes.io/os: linux}
+      securityContext: {runAsUser: 1000}
+      containers: [{name: web, image: nginx:1.27}]
+    """,
 )
 def check(ctx):
     view = ctx.view

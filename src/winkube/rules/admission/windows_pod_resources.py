@@ -19,6 +19,27 @@ from ._common import SRC_UTIL, SRC_VALIDATION, check_active, facts, os_spec
     fix="Remove spec.resources and set requests/limits on each container instead.",
     source=f"{SRC_VALIDATION} validatePodResources (called from ValidatePodSpec when PodLevelResources is on); "
     f"{SRC_UTIL} dropDisabledPodLevelResources",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      resources: {limits: {cpu: "1", memory: 1Gi}}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", resources: {limits: {cpu: "1", memory: 1Gi}}}]
+    """,
 )
 def check(ctx):
     view = ctx.view

@@ -16,6 +16,24 @@ from ..base import Hit, rule
     image on a Linux node likewise.""",
     fix="Use an image built for the pod's OS (or a multi-arch image that has it).",
     source="failure catalogue E4, E5 (kaito-project/kaito#2065, Azure/aad-pod-identity#146)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: linux}
+      nodeSelector: {kubernetes.io/os: linux}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: linux}
+      nodeSelector: {kubernetes.io/os: linux}
+      containers: [{name: web, image: nginx:1.27}]
+    """,
 )
 def check(ctx):
     t = ctx.targeting

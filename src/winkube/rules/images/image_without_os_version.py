@@ -1,4 +1,4 @@
-"""Windows image entries without os.version: containerd accepts them on any build."""
+"""Windows image entries without os.version: containerd 1.6.18+ / 1.7 accepts them on any build."""
 from __future__ import annotations
 
 from ...model.finding import Severity, Stage
@@ -11,11 +11,13 @@ from ..base import Hit, rule
     severity=Severity.INFO,
     scope="pod",
     summary="a Windows image entry has no os.version, so its build cannot be checked before it runs",
-    explanation="""containerd matches a Windows entry without os.version on every host (HostProcess images
-    and buildx-made indexes often lack it), so a build mismatch shows only when the container starts.
-    Needs --resolve-images (the registry's real platforms).""",
+    explanation="""containerd 1.6.18+ and 1.7.0+ match a Windows entry without os.version on every host
+    (HostProcess images and buildx-made indexes often lack it), so a build mismatch shows only when the
+    container starts; containerd 1.6.0-1.6.17 never matches such an entry. Needs --resolve-images (the
+    registry's real platforms).""",
     fix="Build the image with its os.version set (docker buildx --platform windows/amd64 with a versioned base, or crane/oras annotations), or ignore this for HostProcess images.",
-    source="containerd/platforms commits a51ed70, 983ba15 (reference windows-facts.md §1.4.2)",
+    source="containerd/containerd#8106 (1.6.18), #8101 (1.7.0-beta.4); containerd/platforms commits a51ed70, 983ba15; knowledge/containerd.yaml",
+    no_example="it judges an image index read from a registry (`--resolve-images`); tests/rules/test_images_resolved.py feeds it registry platforms.",
 )
 def check(ctx):
     t = ctx.targeting

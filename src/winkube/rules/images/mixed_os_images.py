@@ -15,6 +15,30 @@ from ..base import Hit, rule
     the images of the other OS cannot be pulled or started.""",
     fix="Split the pod: Windows containers and Linux containers belong in different pods.",
     source="kubernetes/website: content/en/docs/concepts/windows/intro.md (a pod runs on one node)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers:
+      - {name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}
+      - {name: proxy, image: "registry.k8s.io/pause:3.10-linux-amd64"}
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers:
+      - {name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}
+      - {name: proxy, image: "registry.k8s.io/pause:3.10-windows-amd64"}
+    """,
 )
 def check(ctx):
     images = [u for u in ctx.targeting.images if u.os]

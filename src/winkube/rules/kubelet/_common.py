@@ -9,7 +9,6 @@ from ...knowledge import load
 
 API_GROUP = "kubelet.config.k8s.io/"
 KIND = "KubeletConfiguration"
-SRC_KUBELET = "knowledge/kubelet_windows.yaml"
 _DRIVE_PATH = re.compile(r"^[A-Za-z]:[\\/]")
 _ENDPOINTS = ("containerRuntimeEndpoint", "imageServiceEndpoint")
 

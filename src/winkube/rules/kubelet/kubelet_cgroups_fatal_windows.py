@@ -22,6 +22,7 @@ from ._common import data, suffix, version, windows_reason
     uses a unix:// endpoint — when the cluster profile has Windows node pools.""",
     fix="Set cgroupsPerQOS: false and enforceNodeAllocatable: [] in the Windows kubelet configuration.",
     source="kubernetes/kubernetes:pkg/kubelet/apis/config/validation/validation_windows.go; kubernetes/kubernetes#78925, #123137; kubernetes/kubeadm#2967; knowledge/kubelet_windows.yaml",
+    no_example="the Windows kubelet exits on these settings only up to Kubernetes 1.29, older than the releases winkube encodes.",
 )
 def check(ctx):
     reason = windows_reason(ctx)

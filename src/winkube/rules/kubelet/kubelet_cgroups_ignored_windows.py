@@ -21,6 +21,23 @@ from ._common import data, suffix, version, windows_reason
     for kubelet-cgroups-fatal-windows.""",
     fix="Set cgroupsPerQOS: false and enforceNodeAllocatable: [] for Windows nodes, and keep reservations and container limits to protect the node.",
     source="kubernetes/kubernetes:pkg/kubelet/apis/config/validation/validation_windows.go; kubernetes/kubernetes#123137; pkg/kubelet/cm/container_manager_windows.go; knowledge/kubelet_windows.yaml",
+    fails=r"""
+    apiVersion: kubelet.config.k8s.io/v1beta1
+    kind: KubeletConfiguration
+    containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
+    enforceNodeAllocatable: [pods]
+    systemReserved: {memory: 1Gi}
+    kubeReserved: {memory: 1Gi}
+    """,
+    passes=r"""
+    apiVersion: kubelet.config.k8s.io/v1beta1
+    kind: KubeletConfiguration
+    containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
+    cgroupsPerQOS: false
+    enforceNodeAllocatable: []
+    systemReserved: {memory: 1Gi}
+    kubeReserved: {memory: 1Gi}
+    """,
 )
 def check(ctx):
     reason = windows_reason(ctx)

@@ -30,6 +30,22 @@ def _fmt(q: Fraction) -> str:
     fix="Reserve at least 2Gi of memory (systemReserved.memory and/or kubeReserved.memory) on Windows nodes.",
     source=("kubernetes/website:content/en/docs/concepts/configuration/windows-resource-management.md; "
             "kubernetes/kubernetes:pkg/kubelet/cm/container_manager_windows.go (GetNodeAllocatableReservation); knowledge/kubelet_windows.yaml"),
+    fails=r"""
+    apiVersion: kubelet.config.k8s.io/v1beta1
+    kind: KubeletConfiguration
+    containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
+    cgroupsPerQOS: false
+    enforceNodeAllocatable: []
+    """,
+    passes=r"""
+    apiVersion: kubelet.config.k8s.io/v1beta1
+    kind: KubeletConfiguration
+    containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
+    cgroupsPerQOS: false
+    enforceNodeAllocatable: []
+    systemReserved: {memory: 1Gi}
+    kubeReserved: {memory: 1Gi}
+    """,
 )
 def check(ctx):
     reason = windows_reason(ctx)

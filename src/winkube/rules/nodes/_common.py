@@ -170,5 +170,5 @@ def windows_containerd_above_2022(node: dict):
     host = host_build(node)
     if rt is None or rt.name != "containerd" or rt.version is None or host is None or host.build <= 20348:  # Windows Server 2022: the first build of the stable-ABI rule
         return None
-    version = vtext(rt.version)
+    version = rt.version_text.strip()  # with its pre-release tag: 2.2.0-rc.1 is not 2.2.0's era
     return version, era_for(version), host

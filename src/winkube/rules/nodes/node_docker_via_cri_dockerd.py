@@ -20,6 +20,28 @@ from ._common import P_RUNTIME, is_windows, node_info, parse_version, releases, 
     fix="Prefer containerd on Windows node pools.",
     source=("kubernetes/website:content/en/docs/concepts/windows/intro.md (container runtimes; TerminationGracePeriod); "
             "content/en/docs/concepts/storage/windows-storage.md; moby/moby#25982"),
+    fails=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "docker://24.0.7", kernelVersion: "10.0.20348.2113"}
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
+    """,
 )
 def check(ctx):
     node = ctx.obj

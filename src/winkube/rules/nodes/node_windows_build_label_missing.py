@@ -20,6 +20,28 @@ from ._common import LABEL_BUILD, P_LABELS, SRC_NODE_INFO, is_windows, kernel_bu
     by a stock kubelet.""",
     fix="Let the kubelet set the label (or label the node with its build, e.g. node.kubernetes.io/windows-build=10.0.20348).",
     source=f"kubernetes/website:content/en/docs/concepts/windows/user-guide.md; content/en/docs/reference/labels-annotations-taints; {SRC_NODE_INFO}",
+    fails=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
+    """,
 )
 def check(ctx):
     node = ctx.obj

@@ -20,6 +20,28 @@ from ._common import CONTROL_PLANE_LABELS, P_LABELS, is_windows, labels
     node.""",
     fix="Remove the control-plane role label from the Windows node and run the control plane on Linux nodes.",
     source="kubernetes/website:content/en/docs/concepts/windows/intro.md (Windows nodes in Kubernetes; release-1.36 and kubernetes.io)",
+    fails=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348", node-role.kubernetes.io/control-plane: ""}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
+    """,
 )
 def check(ctx):
     node = ctx.obj

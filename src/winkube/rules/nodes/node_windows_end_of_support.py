@@ -22,6 +22,28 @@ from ._common import as_date, build_row, host_build, is_windows
     source=("MicrosoftDocs/Virtualization-Documentation:virtualization/windowscontainers/deploy-containers/"
             "base-image-lifecycle.md; endoflife-date/endoflife.date:products/windows-server.md; "
             "knowledge/windows_builds.yaml"),
+    fails=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.16299"}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.16299.1087"}
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
+    """,
 )
 def check(ctx):
     node = ctx.obj

@@ -28,6 +28,28 @@ def _os_taint(t: dict) -> bool:
     accepted.""",
     fix="Register Windows nodes with --register-with-taints='os=windows:NoSchedule' (or taint the pool) and add the toleration to Windows workloads.",
     source="kubernetes/website:content/en/docs/concepts/windows/user-guide.md (Ensuring OS-specific workloads land on the appropriate container host)",
+    fails=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
+    spec:
+      taints: []
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
+    """,
 )
 def check(ctx):
     node = ctx.obj

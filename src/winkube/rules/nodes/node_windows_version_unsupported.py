@@ -23,6 +23,28 @@ from ._common import SRC_RELEASES, build_row, host_build, is_windows, kube_text,
     fix="Move the node pool to a Windows Server version the release supports (Windows Server 2022 or 2025 for current releases).",
     source=("kubernetes/website:content/en/docs/concepts/windows/intro.md (Windows OS version compatibility, "
             f"per release; kubernetes/website#44401, #53724); {SRC_RELEASES}"),
+    fails=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.17763"}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.17763.6054"}
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
+    """,
 )
 def check(ctx):
     node = ctx.obj

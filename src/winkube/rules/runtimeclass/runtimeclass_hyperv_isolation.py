@@ -24,6 +24,21 @@ HYPERV_HANDLERS = frozenset({"runhcs-wcow-hypervisor"})
     fix="Use the process-isolation handler (runhcs-wcow-process) and images built for the nodes' Windows build.",
     source=("kubernetes/website:content/en/docs/concepts/windows/intro.md; containerd/containerd:internal/cri/config/config_windows.go; "
             "kubernetes-sigs/windows-testing#557; microsoft/navcontainerhelper#1694"),
+    fails=r"""
+    apiVersion: node.k8s.io/v1
+    kind: RuntimeClass
+    metadata: {name: hyperv}
+    handler: runhcs-wcow-hypervisor
+    """,
+    passes=r"""
+    apiVersion: node.k8s.io/v1
+    kind: RuntimeClass
+    metadata: {name: win2022}
+    handler: runhcs-wcow-process
+    scheduling:
+      nodeSelector: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+    """,
 )
 def check(ctx):
     obj = ctx.obj

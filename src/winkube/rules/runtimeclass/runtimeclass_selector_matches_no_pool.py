@@ -18,6 +18,24 @@ from ._common import SRC_RUNTIMECLASS, is_runtime_class, matching_pools, node_se
     the cluster profile (the profile file, or the Node objects in the input).""",
     fix="Make scheduling.nodeSelector match the labels of the intended node pool (kubernetes.io/os, node.kubernetes.io/windows-build).",
     source=SRC_RUNTIMECLASS,
+    fails=r"""
+    apiVersion: node.k8s.io/v1
+    kind: RuntimeClass
+    metadata: {name: win2019}
+    handler: runhcs-wcow-process
+    scheduling:
+      nodeSelector: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.17763"}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+    """,
+    passes=r"""
+    apiVersion: node.k8s.io/v1
+    kind: RuntimeClass
+    metadata: {name: win2022}
+    handler: runhcs-wcow-process
+    scheduling:
+      nodeSelector: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+    """,
 )
 def check(ctx):
     obj = ctx.obj

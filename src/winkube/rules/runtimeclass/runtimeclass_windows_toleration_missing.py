@@ -22,6 +22,23 @@ from ._common import SRC_RUNTIMECLASS, is_runtime_class, matching_pools, node_se
     runtimeclass-selector-matches-no-pool reports that).""",
     fix="Add the toleration (key os, operator Equal, value windows, effect NoSchedule) to scheduling.tolerations.",
     source=SRC_RUNTIMECLASS,
+    fails=r"""
+    apiVersion: node.k8s.io/v1
+    kind: RuntimeClass
+    metadata: {name: win2022}
+    handler: runhcs-wcow-process
+    scheduling:
+      nodeSelector: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
+    """,
+    passes=r"""
+    apiVersion: node.k8s.io/v1
+    kind: RuntimeClass
+    metadata: {name: win2022}
+    handler: runhcs-wcow-process
+    scheduling:
+      nodeSelector: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+    """,
 )
 def check(ctx):
     obj = ctx.obj

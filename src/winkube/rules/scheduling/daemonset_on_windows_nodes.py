@@ -17,6 +17,31 @@ from ._common import GUIDE, pools_text
     monitoring agents) then fail on each Windows node: "network host not found", ImagePullBackOff.""",
     fix="Add nodeSelector kubernetes.io/os: linux to the DaemonSet's pod template.",
     source=f"{GUIDE}; failure catalogue E27 (microsoft/SDN#274, flannel-io/flannel#1459)",
+    fails=r"""
+    apiVersion: apps/v1
+    kind: DaemonSet
+    metadata: {name: log-agent}
+    spec:
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec:
+          tolerations: [{operator: Exists}]
+          containers: [{name: agent, image: fluent/fluent-bit:3.1}]
+    """,
+    passes=r"""
+    apiVersion: apps/v1
+    kind: DaemonSet
+    metadata: {name: log-agent}
+    spec:
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec:
+          nodeSelector: {kubernetes.io/os: linux}
+          tolerations: [{operator: Exists}]
+          containers: [{name: agent, image: fluent/fluent-bit:3.1}]
+    """,
 )
 def check(ctx):
     t = ctx.targeting

@@ -22,6 +22,33 @@ LEGACY_ANNOTATION = "experimental.windows.kubernetes.io/isolation-type"
     annotation experimental.windows.kubernetes.io/isolation-type has no effect with containerd.""",
     fix="Use process isolation with an image built for the node's Windows build.",
     source="kubernetes/website: content/en/docs/concepts/windows/intro.md; containerd internal/cri/config/config_windows.go; failure catalogue E9, E11",
+    fails=r"""
+    apiVersion: node.k8s.io/v1
+    kind: RuntimeClass
+    metadata: {name: hyperv}
+    handler: runhcs-wcow-hypervisor
+    scheduling: {nodeSelector: {kubernetes.io/os: windows}, tolerations: [{key: os, operator: Exists}]}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      runtimeClassName: hyperv
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     t = ctx.targeting

@@ -19,6 +19,26 @@ from ._common import PREDICATE
     onto a Windows pod.""",
     fix="Make spec.os.name, the pod's kubernetes.io/os label and the nodeSelector agree on one OS.",
     source=f"{PREDICATE} (rejectPodAdmissionBasedOnOSField, rejectPodAdmissionBasedOnOSSelector)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: linux}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Exists}]
+      containers: [{name: web, image: nginx:1.27}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     t = ctx.targeting

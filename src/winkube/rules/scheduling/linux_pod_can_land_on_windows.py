@@ -17,6 +17,25 @@ from ._common import GUIDE, pools_text
     ("image operating system "linux" cannot be used on this platform") and loops in ImagePullBackOff.""",
     fix="Add nodeSelector kubernetes.io/os: linux (and taint Windows nodes os=windows:NoSchedule).",
     source=f"{GUIDE}; failure catalogue E4, E5, E27",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: linux}
+      tolerations: [{operator: Exists}]
+      containers: [{name: web, image: nginx:1.27}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: linux}
+      nodeSelector: {kubernetes.io/os: linux}
+      tolerations: [{operator: Exists}]
+      containers: [{name: web, image: nginx:1.27}]
+    """,
 )
 def check(ctx):
     t = ctx.targeting

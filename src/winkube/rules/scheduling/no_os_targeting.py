@@ -17,6 +17,23 @@ from ._common import GUIDE, pools_text
     OS. Upstream guidance: put a nodeSelector on every pod in a mixed cluster.""",
     fix="Add nodeSelector kubernetes.io/os: linux (or windows) and spec.os.name.",
     source=GUIDE,
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      tolerations: [{key: os, operator: Exists}]
+      containers: [{name: web, image: nginx:1.27}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      nodeSelector: {kubernetes.io/os: linux}
+      tolerations: [{key: os, operator: Exists}]
+      containers: [{name: web, image: nginx:1.27}]
+    """,
 )
 def check(ctx):
     t = ctx.targeting

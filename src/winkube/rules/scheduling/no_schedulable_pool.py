@@ -18,6 +18,25 @@ from ._common import default_profile
     does not know your pools' labels: give --profile or your Node objects (kubectl get nodes -o yaml).""",
     fix="Match the selector and tolerations to a real pool, or lower the requests.",
     source="kubernetes/kubernetes: pkg/scheduler/framework/plugins (nodeaffinity, tainttoleration, nodeunschedulable, noderesources)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     t = ctx.targeting

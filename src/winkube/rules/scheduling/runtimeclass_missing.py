@@ -18,6 +18,40 @@ from ._common import RC_ADMISSION, default_profile
     objects or a --profile.""",
     fix="Create the RuntimeClass first, or fix the name.",
     source=RC_ADMISSION,
+    fails=r"""
+    apiVersion: node.k8s.io/v1
+    kind: RuntimeClass
+    metadata: {name: win2022}
+    handler: runhcs-wcow-process
+    scheduling:
+      nodeSelector: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      runtimeClassName: win2025
+      os: {name: windows}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: node.k8s.io/v1
+    kind: RuntimeClass
+    metadata: {name: win2022}
+    handler: runhcs-wcow-process
+    scheduling:
+      nodeSelector: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      runtimeClassName: win2022
+      os: {name: windows}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     t = ctx.targeting

@@ -18,6 +18,25 @@ from ._common import GUIDE, os_fix, pools_text
     Windows image ("no match for platform in manifest").""",
     fix="Add nodeSelector kubernetes.io/os: windows (and the toleration for your Windows taint), or a RuntimeClass that carries them.",
     source=f"{GUIDE}; failure catalogue E4/E5",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     t = ctx.targeting

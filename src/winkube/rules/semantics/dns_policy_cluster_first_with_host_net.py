@@ -16,6 +16,31 @@ from ._common import NETWORKING, windows_bound
     explanation="""Windows does not support the ClusterFirstWithHostNet DNS policy.""",
     fix="Use dnsPolicy: ClusterFirst (the default) for Windows pods.",
     source=f"{NETWORKING} (DNS limitations); content/en/docs/concepts/services-networking/dns-pod-service.md",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      hostNetwork: true
+      dnsPolicy: ClusterFirstWithHostNet
+      securityContext: {windowsOptions: {hostProcess: true, runAsUserName: "NT AUTHORITY\\SYSTEM"}}
+      containers: [{name: agent, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      hostNetwork: true
+      securityContext: {windowsOptions: {hostProcess: true, runAsUserName: "NT AUTHORITY\\SYSTEM"}}
+      containers: [{name: agent, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     if ctx.view.spec.get("dnsPolicy") == "ClusterFirstWithHostNet" and windows_bound(ctx):

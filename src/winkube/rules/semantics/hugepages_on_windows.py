@@ -18,6 +18,26 @@ from ._common import INTRO, windows_bound
     hugepages-1Gi fits no Windows node and stays Pending (Insufficient hugepages).""",
     fix="Remove hugepages requests and limits from the Windows workload.",
     source=f"{INTRO} (HugePages are not supported for Windows containers)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", resources: {limits: {hugepages-2Mi: 64Mi, memory: 1Gi}}}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", resources: {limits: {memory: 1Gi}}}]
+    """,
 )
 def check(ctx):
     if not windows_bound(ctx):

@@ -44,6 +44,25 @@ CONTAINER_FIELDS = {
     allowPrivilegeEscalation checks, so they can go.""",
     fix="Remove the field from the Windows workload (or split the manifest per OS), and set spec.os.name: windows.",
     source=f"{INTRO}; kubernetes/kubernetes: pkg/kubelet/kuberuntime/security_context_windows.go",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      securityContext: {fsGroup: 2000}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     if not windows_unannounced(ctx):

@@ -20,6 +20,26 @@ LINUX_SHELLS = frozenset({"/bin/sh", "/bin/bash", "/bin/ash", "/usr/bin/env", "/
     manifest was re-targeted at Windows without changing its command.""",
     fix="Use a Windows command (cmd /c …, powershell -Command …, or the image's .exe), or target Linux nodes.",
     source="containerd/containerd#6300 (failure catalogue E34 in the reference)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", command: [/bin/sh, -c, ./start.sh]}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", command: [powershell, -Command, ./start.ps1]}]
+    """,
 )
 def check(ctx):
     if not windows_bound(ctx) or host_process(ctx):

@@ -19,6 +19,24 @@ from ._common import INTRO, container_security_field, effective_windows_option, 
     fix="""Remove privileged; for host access use a HostProcess pod (securityContext.windowsOptions.hostProcess:
     true, hostNetwork: true, runAsUserName such as "NT AUTHORITY\\\\SYSTEM").""",
     source=f"{INTRO}; content/en/docs/tasks/configure-pod-container/create-hostprocess-pod.md",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", securityContext: {privileged: true}}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     if not windows_unannounced(ctx):

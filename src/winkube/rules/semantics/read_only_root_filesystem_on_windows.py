@@ -18,6 +18,24 @@ from ._common import INTRO, STORAGE, container_security_field, windows_bound, wi
     read-only (read-only volume mounts do work).""",
     fix="Remove readOnlyRootFilesystem from the Windows workload; mount data volumes readOnly instead.",
     source=f"{INTRO}; {STORAGE}",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", securityContext: {readOnlyRootFilesystem: true}}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     if not windows_unannounced(ctx):

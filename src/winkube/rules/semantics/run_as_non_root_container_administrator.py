@@ -21,6 +21,28 @@ ROOT = "containeradministrator"
     and the pod stays in CreateContainerConfigError.""",
     fix="Run as ContainerUser (windowsOptions.runAsUserName: ContainerUser), or drop runAsNonRoot.",
     source="kubernetes/kubernetes: pkg/kubelet/kuberuntime/security_context_windows.go (verifyRunAsNonRoot)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      securityContext: {runAsNonRoot: true, windowsOptions: {runAsUserName: ContainerAdministrator}}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      securityContext: {runAsNonRoot: true, windowsOptions: {runAsUserName: ContainerUser}}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     view = ctx.view

@@ -18,6 +18,26 @@ from ._common import INTRO, container_security_field, pod_security_field, window
     container runs as the image's default user (often ContainerAdministrator).""",
     fix="""Use securityContext.windowsOptions.runAsUserName (e.g. ContainerUser) instead of runAsUser.""",
     source=f"{INTRO}; kubernetes/kubernetes: pkg/kubelet/kuberuntime/security_context_windows.go (verifyRunAsNonRoot)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      securityContext: {runAsUser: 1000}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      securityContext: {windowsOptions: {runAsUserName: ContainerUser}}
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}]
+    """,
 )
 def check(ctx):
     if not windows_unannounced(ctx):

@@ -20,6 +20,28 @@ from ._common import STORAGE, windows_bound
     or run without what they asked for (e.g. "invalid bind mount spec …:rslave" in the past).""",
     fix="Use a disk-backed emptyDir, drop mountPropagation and volumeDevices, and use SMB/CSI storage instead of NFS.",
     source=f"{STORAGE} (limitations); kubernetes/kubernetes#60274 (mount propagation)",
+    fails=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      volumes: [{name: cache, emptyDir: {medium: Memory}}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", volumeMounts: [{name: cache, mountPath: 'C:\cache'}]}]
+    """,
+    passes=r"""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+      volumes: [{name: cache, emptyDir: {}}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2022", volumeMounts: [{name: cache, mountPath: 'C:\cache'}]}]
+    """,
 )
 def check(ctx):
     if not windows_bound(ctx):
