@@ -188,3 +188,12 @@ def test_make_demo_input_is_clean_of_input_errors():
     r = run("lint", "examples/")
     assert r.returncode == 1, r.stdout[-2000:] + r.stderr
     assert ": error: " not in r.stdout
+
+
+def test_version_matches_the_package_and_imports_no_command():
+    import winkube
+
+    assert run("--version").stdout == f"winkube {winkube.__version__}\n"
+    code = "import sys; from winkube.cli import main; main(['--version']); print(sorted(m for m in sys.modules if m.startswith('winkube.')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()[-1]
+    assert out == "['winkube.cli']"  # start-up: nothing but the command line module

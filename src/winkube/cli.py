@@ -141,6 +141,10 @@ def _command_in(argv: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--version"]:  # hooks and scripts ask this often; the parser (its help texts read data files) is not needed
+        from . import __version__
+        print(f"winkube {__version__}")
+        return EXIT_OK
     parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     if args.command is None:
