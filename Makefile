@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: helm kustomize shells dist platforms-oracle wine demo test install control-plane registry browser bench bench-images bench-webhook bench-audit fuzz attack clean
+.PHONY: helm kustomize shells dist platforms-oracle wine demo test install control-plane registry browser bench bench-images bench-webhook bench-webhook-attack bench-audit fuzz attack clean
 
 $(STAMP): pyproject.toml
 	@echo "==> [1/3] creating $(VENV) with $$($(PY) --version)"
@@ -89,6 +89,10 @@ bench-audit: $(STAMP)
 ## bench-webhook: the admission webhook over TLS on loopback: req/s and p50/p99 at 500/s, next to a parse-only floor
 bench-webhook: $(STAMP)
 	$(BIN)/python bench/webhook_bench.py
+
+## bench-webhook-attack: p50/p99 of ordinary reviews while each hostile client of tests/attack runs, next to no attack
+bench-webhook-attack: $(STAMP)
+	$(BIN)/python bench/webhook_attack_bench.py
 
 ## fuzz: long randomized differential passes against the real kube-apiserver and containerd/platforms (50,000 cases per release)
 fuzz: $(STAMP) control-plane wine platforms-oracle

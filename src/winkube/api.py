@@ -6,7 +6,7 @@ from .load.documents import read_text
 from .load.inputs import iter_sources
 from .model.finding import InputError, Stage
 from .model.paths import render
-from .model.profile import default_profile, parse_kube_version
+from .model.profile import default_profile, require_kube_version
 
 
 def admission_errors(obj: dict, kube_version: str | None = None, allow_privileged: bool = True) -> set[tuple[str, str]]:
@@ -15,7 +15,7 @@ def admission_errors(obj: dict, kube_version: str | None = None, allow_privilege
     ephemeralContainers, the answer is what the pods/ephemeralcontainers subresource would say."""
     profile = default_profile()
     profile.allow_privileged = allow_privileged
-    options = Options(profile=profile, kube_version=parse_kube_version(kube_version) if kube_version else None, locate=False)
+    options = Options(profile=profile, kube_version=require_kube_version(kube_version) if kube_version else None, locate=False)
     engine = Engine(options, {k: r for k, r in Engine(options).rules.items() if r.stage is Stage.ADMISSION})
     return {(render(f.path), f.error_type) for f in engine.check_object(obj) if f.error_type}
 

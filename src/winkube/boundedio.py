@@ -16,14 +16,20 @@ class OutputTooLarge(WinkubeError):
 
 def read_at_most(path: str | os.PathLike[str], limit: int) -> bytes | None:
     """The file's bytes, or None when it holds more than `limit` bytes. Raises OSError."""
+    with open(path, "rb") as fh:
+        return read_stream_at_most(fh, limit)
+
+
+def read_stream_at_most(fh, limit: int) -> bytes | None:
+    """An open binary stream's bytes to its end (a pipe, a FIFO, stdin), or None as soon as it
+    gives more than `limit` bytes. Raises OSError."""
     chunks = []
     total = 0
-    with open(path, "rb") as fh:
-        while True:
-            chunk = fh.read(min(_CHUNK, limit + 1 - total))
-            if not chunk:
-                return b"".join(chunks)
-            total += len(chunk)
-            if total > limit:
-                return None
-            chunks.append(chunk)
+    while True:
+        chunk = fh.read(min(_CHUNK, limit + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > limit:
+            return None
+        chunks.append(chunk)

@@ -6,11 +6,23 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 import threading
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-_STACK = 256 * 1024 * 1024  # libyaml's composer recurses in C; deep (but legal) input needs room
+
+EXPLAIN_EXAMPLES = """examples:
+  winkube explain windows-only-field-on-linux-pod        a rule: why, fix, source
+  winkube explain "Failed to create pod sandbox: rpc error: code = Unknown desc = ... does not match the host operating system."
+  winkube explain "exit code 3221225781"                  Windows codes are decoded (hex, decimal, int32)
+  winkube explain --pod shop/web-7d9c8-x2x4q              the pod's statuses and Events, with its node as context
+  winkube explain --pod shop/web-7d9c8-x2x4q "<message>"  one message, with that pod and node as context
+
+exit codes: 0 explained, 2 nothing in the catalogue matched (the decoded codes and what to collect
+next are still printed) or the cluster could not be read.
+"""
+_STACK = 256 * 1024 * 1024  # room for recursion in C extensions on deep input (the YAML reader itself no longer recurses)
 
 LINT_EPILOG = """\
 examples:
@@ -88,8 +100,19 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--stage", choices=["admission", "scheduling", "kubelet", "runtime", "ignored", "practice"])
     rules.add_argument("-o", "--output", default="text", choices=["text", "json", "yaml"], help="output format (default: text)")
-    explain = sub.add_parser("explain", help="explain a rule (why, fix, source) or a pasted failure message (cause, fix)")
-    explain.add_argument("rule", metavar="RULE|MESSAGE")
+    explain = sub.add_parser("explain", help="explain a rule (why, fix, source) or a pasted failure message (cause, fix)",
+                             formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXPLAIN_EXAMPLES)
+    explain.add_argument("rule", metavar="RULE|MESSAGE", nargs="?")
+    explain.add_argument("--pod", metavar="NS/NAME", help="read this pod, its node and Events from the cluster and explain its failures "
+                         "(with a MESSAGE: explain that message with the pod and node as context)")
+    explain.add_argument("--kubeconfig", metavar="FILE", help="with --pod: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, else in-cluster)")
+    explain.add_argument("--context", metavar="NAME", help="with --pod: kubeconfig context")
+    explain.add_argument("--request-timeout", type=float, default=30.0, metavar="SECONDS", help="with --pod: per request (default: 30)")
+    explain.add_argument("--resolve-images", action="store_true", help="with --pod: read the images' platforms from their registries")
+    explain.add_argument("--insecure-registry", action="append", default=[], metavar="HOST", help="with --resolve-images: plain HTTP for this loopback registry")
+    explain.add_argument("--ca-file", metavar="FILE", help="with --resolve-images: CA bundle for registries with a private CA")
+    explain.add_argument("--docker-config", metavar="PATH", help="with --resolve-images: Docker config (auths, credential helpers)")
+    explain.add_argument("-o", "--output", default="text", choices=["text", "json"], help="output format for messages (default: text)")
 
     profile = sub.add_parser("profile", help="cluster profiles")
     psub = profile.add_subparsers(dest="profile_command", metavar="SUBCOMMAND")
@@ -150,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
+    if sys.stdout is None:  # started with fd 1 closed (`winkube lint x >&-`): Python leaves sys.stdout None
+        return _fail("standard output is closed: nowhere to write the report")
     box: dict = {}
 
     def work():
@@ -189,18 +214,21 @@ def _dispatch(args, parser) -> int:
         render("rules", args.output, rules, sys.stdout)
         return EXIT_OK
     if args.command == "explain":
+        if args.pod:
+            from .failures.command import explain_pod_command
+            return explain_pod_command(args)
+        if not args.rule:
+            return _fail("give a rule id or a failure message in quotes, or --pod NS/NAME")
         from .report.rules import explain
         from .rules import one_rule
         rule = one_rule(args.rule)
         if rule is not None:
             explain(rule, sys.stdout)
             return EXIT_OK
-        try:  # not a rule id: perhaps a failure message pasted from kubectl describe / events
-            from .failures import explain_message
-        except ModuleNotFoundError:
-            explain_message = None
-        if explain_message is not None and " " in args.rule.strip():
-            return EXIT_OK if explain_message(args.rule, sys.stdout) else _fail("no known Windows failure matches that message")
+        if " " in args.rule.strip() or "(0x" in args.rule or re.fullmatch(r"-?\d{7,10}|0x[0-9a-fA-F]{1,8}", args.rule.strip()):
+            # not a rule id: a failure message pasted from kubectl describe / events / logs, or a bare Windows code
+            from .failures.command import explain_message_command
+            return explain_message_command(args.rule, args.output)
         return _fail(f"no rule {args.rule!r} (see `winkube rules`; or paste a failure message in quotes)")
     if args.command == "completion":
         from .completion import script

@@ -1,5 +1,6 @@
-"""The failure catalogue (knowledge/failures.yaml): every entry E1–E41 matches its real message as
-recorded in shared/reference/windows-facts.md §5, and a near-miss does not match it."""
+"""The reference's failure catalogue (knowledge/failures.yaml): every entry E1–E41 matches its real
+message as recorded in shared/reference/windows-facts.md §5, and a near-miss does not match it.
+(The catalogue grown from issue threads is tested in test_catalogue.py and test_realworld.py.)"""
 from __future__ import annotations
 
 import io
@@ -165,12 +166,13 @@ def reference_catalogue() -> str:
 
 def test_every_reference_entry_is_in_the_catalogue_with_every_field(reference_catalogue):
     ids = [e.id for e in catalogue()]
-    assert ids == [f"E{i}" for i in range(1, 42)]
-    assert set(CASES) == set(ids)
+    assert [i for i in ids if int(i[1:]) <= 41] == [f"E{i}" for i in range(1, 42)]  # the reference's ids are stable
+    assert set(CASES) == {f"E{i}" for i in range(1, 42)}
     for row in load("failures")["entries"]:
         for field in ("id", "title", "pattern", "stage", "cause", "fix", "source"):
             assert row.get(field), (row["id"], field)
-        assert f"**{row['id'].lower()}**" in reference_catalogue
+        if int(row["id"][1:]) <= 41:
+            assert f"**{row['id'].lower()}**" in reference_catalogue
 
 
 @pytest.mark.parametrize("entry_id", [f"E{i}" for i in range(1, 42)])
@@ -183,9 +185,12 @@ def test_real_message_matches_and_near_miss_does_not(entry_id, reference_catalog
 
 
 def test_specific_entries_rank_first():
+    # a sandbox that fails with "does not match the host" is the pause image, not the app image:
+    # E2 (app image) is ruled out by the sandbox phase, E10 (pause) ranks first
     sandbox = CASES["E10"][0]
     ids = [m.entry.id for m in match(sandbox)]
-    assert ids[0] == "E10" and "E2" in ids
+    assert ids[0] == "E10", ids
+    assert "E2" not in ids[:1]
     assert match("") == [] and match("all good") == []
 
 
@@ -193,20 +198,24 @@ def test_explain_message_prints_cause_fix_and_source():
     out = io.StringIO()
     assert explain_message(CASES["E16"][0], out)
     text = out.getvalue()
-    assert text.startswith("E16 ") and "[stage: kubelet]" in text
-    assert "cause:" in text and "fix:" in text and "predicate.go" in text
-    assert not explain_message("everything is fine here", io.StringIO())
+    assert text.startswith("E16 ") and "[stage: kubelet · layer: kubelet · confidence: high]" in text
+    assert "decided by:" in text and "cause:" in text and "fix:" in text and "predicate.go" in text
+    out = io.StringIO()
+    assert not explain_message("everything is fine here", out)
+    assert out.getvalue().startswith("no catalogue entry matches this message") and "collect next:" in out.getvalue()
 
 
 def test_cli_explain_a_pasted_message(capsys):
     assert main(["explain", CASES["E2"][0]]) == 0
     assert "E2 " in capsys.readouterr().out
     assert main(["explain", "nothing windows about this message"]) == 2
-    assert "no known Windows failure" in capsys.readouterr().err
+    out = capsys.readouterr()
+    assert "no known Windows failure" in out.err and "collect next:" in out.out
 
 
 def test_audit_matcher_reads_every_status_place():
     from winkube.audit.core import _Matcher
+    from winkube.failures import diagnose
     m = _Matcher()
     pod = {"status": {
         "phase": "Running",
@@ -216,11 +225,15 @@ def test_audit_matcher_reads_every_status_place():
                                # int32 as the kubelet reports 0xC0000139 (3221225785)
                                "lastState": {"terminated": {"reason": "Error", "exitCode": -1073741511}}}]}}
     hits = m.pod(pod)
-    assert [(where, ms[0].entry.id) for where, _, _, ms in hits] == [("containerStatuses[app].lastState.terminated", "E12")]
+    assert hits == [("containerStatuses[app].lastState.terminated", "Error", "exit code -1073741511")]
+    assert diagnose("Error: exit code -1073741511").top.entry.id == "E12"
     assert m.pod({"status": {"phase": "Running", "containerStatuses": [{"name": "a", "state": {"running": {}}}]}}) == []
-    # a kubelet pull error matches E4 (Linux image on a Windows node) first and E3 as the alternative
+    # a kubelet pull error of a Windows image: the Windows-build cause (E3) ranks first because the
+    # message names an mcr.microsoft.com/windows image; a Linux image on a Windows node (E4) is the alternative
     ev = {"reason": "Failed", "message": 'Failed to pull image "mcr.microsoft.com/windows/nanoserver:ltsc2022": rpc error: '
           'code = NotFound desc = failed to pull and unpack image "mcr.microsoft.com/windows/nanoserver:ltsc2022": '
           "no match for platform in manifest: not found"}
-    (where, reason, _, ms), = m.event(ev)
-    assert where == "Event Failed" and [x.entry.id for x in ms][:2] == ["E4", "E3"]
+    (where, reason, message), = m.event(ev)
+    assert where == "Event Failed"
+    d = diagnose(f"{reason}: {message}")
+    assert d.top.entry.diagnosis == "host-build-not-matched" and "E4" in [c.entry.id for c in d.candidates]

@@ -18,10 +18,10 @@ def test_parse_build_has_one_contract_value_or_none(text, build):
 
 
 def test_the_profile_refuses_what_the_one_parser_cannot_read():
-    from winkube.model.profile import ProfileError, parse_build
-    assert parse_build("10.0.20348") == 20348
+    from winkube.model.profile import ProfileError, profile_windows_build as parse_windows_build
+    assert parse_windows_build("10.0.20348") == 20348
     with pytest.raises(ProfileError, match="not a Windows build"):
-        parse_build("ltsc2022")
+        parse_windows_build("ltsc2022")
 
 
 @pytest.mark.parametrize("text, want", [

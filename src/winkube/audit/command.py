@@ -59,8 +59,8 @@ def run(args) -> int:
         from .rbac import render
         render(sys.stdout, subject=args.subject)
         return EXIT_OK
-    from ..k8s import releases
-    from ..model.profile import ProfileError, load_profile, parse_kube_version
+    from ..k8s.versions import parse_kube_version
+    from ..model.profile import ProfileError, load_profile, require_kube_version
     from .collect import DumpSource, LiveSource, Progress
     from .core import Auditor
 
@@ -78,7 +78,7 @@ def run(args) -> int:
     base = None
     try:
         if args.kube_version:
-            kube_version = parse_kube_version(args.kube_version)
+            kube_version = require_kube_version(args.kube_version)
         if args.profile:
             base = load_profile(args.profile)
     except ProfileError as e:
@@ -98,15 +98,13 @@ def run(args) -> int:
         source.server_version = version
         read_errors = []
         if kube_version is None:
-            try:
-                kv = parse_kube_version(version.get("gitVersion") or f"{version.get('major')}.{version.get('minor')}")
+            kv = parse_kube_version(version.get("gitVersion") or f"{version.get('major')}.{version.get('minor')}")
+            if kv is not None:  # a server that names no version: the profile's applies
                 kube_version = releases.clamp(kv)
                 if kv != kube_version:
                     read_errors.append(f"the server runs {kv[0]}.{kv[1]}; winkube's rules cover "
                                        f"{releases.range_text()}, "
                                        f"so the rules of {kube_version[0]}.{kube_version[1]} apply")
-            except ProfileError:
-                pass
     import gc
     gc_was_enabled = gc.isenabled()
     gc.disable()  # objects stream by and die by reference counting; collections only cost time (3× on 150k pods)

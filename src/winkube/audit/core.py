@@ -2,7 +2,8 @@
 
 Nothing about Windows lives here: Node objects reach the node rules, RuntimeClasses theirs,
 workloads every pod rule (winkube.engine.Engine.evaluate: the Answer); failure messages are matched by
-winkube.failures against knowledge/failures.yaml.
+winkube.failures (the catalogue in knowledge/failures*.yaml), with the pod, its images and its node as
+context that decides between causes.
 
 Scale (bench/audit_bench.py: 5,000 nodes, 150,000 pods):
 - nodes are checked once per *signature* (everything a node rule can read except per-node
@@ -14,13 +15,17 @@ Scale (bench/audit_bench.py: 5,000 nodes, 150,000 pods):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..engine import Engine, Options
+from ..failures import Facts, diagnose
+from ..failures.context import facts_from_node, facts_from_pod
+from ..failures.statuses import event_message, pod_messages
 from ..k8s.keys import node_signature, pod_key
 from ..k8s.stages import STAGE_RANK, worst
 from ..k8s.workloads import CLUSTER_WORKLOAD_KINDS as WORKLOAD_KINDS
 from ..model.finding import Finding, ObjectRef, Stage
-from ..model.podview import as_dict, as_list, pod_view
+from ..model.podview import pod_view
 from ..model.profile import NodePool, Profile, default_profile, with_cluster_objects
 from .collect import Missing
 
@@ -136,7 +141,10 @@ class FailureGroup:
     message: str  # one example message
     example: str  # one example object ("Pod ns/name")
     count: int = 1
-    also: tuple[str, ...] = ()  # other catalogue entries the same message matches (less specific)
+    also: tuple[str, ...] = ()  # other causes the same words allow (less likely here)
+    confidence: str = ""  # high / medium / low (winkube.failures)
+    because: tuple[str, ...] = ()  # the words and facts that decided
+    codes: tuple[str, ...] = ()  # Windows codes in the message, decoded ("0xC0000135 STATUS_DLL_NOT_FOUND")
 
 
 @dataclass
@@ -208,6 +216,7 @@ class Auditor:
         orphan_pods: dict[str, dict] = {}  # owner uid not (yet) read -> one of its pods
         pod_hits: list[tuple] = []
         event_hits: list[tuple] = []
+        pod_facts: dict[tuple[str, str], Facts] = {}  # pods that are not settled: context for their failures
         counts = self.counts
         for k in ("Node", "RuntimeClass", *WORKLOAD_KINDS, "Event"):
             counts[k] = 0
@@ -232,6 +241,8 @@ class Auditor:
                     elif owner[1] not in by_uid and owner[1] not in orphan_pods:
                         orphan_pods[owner[1]] = obj
                     hits = matcher.pod(obj)
+                    if hits or _unsettled(obj):
+                        pod_facts[key] = facts_from_pod(obj)
                     if hits:
                         pod_hits.append((key, owner, node, hits))
                 elif kind == "Event":
@@ -260,6 +271,7 @@ class Auditor:
         engine = Engine(Options(profile=profile, kube_version=kube_version, locate=False, rule_filter=self.rule_filter))
         pools = self._pools(engine, profile, nodes)
         node_pool = {name: p.name for p in profile.pools for name in p.node_names}
+        node_facts = {(n.get("metadata") or {}).get("name") or "": facts_from_node(n) for n in nodes}
         del nodes
         rc_results = [(_ref(rc), self._check(engine, rc)) for rc in rcs]
 
@@ -305,17 +317,25 @@ class Auditor:
             return top(owner) or stand_in.get(owner[1]) or fallback
 
         groups: dict[tuple, FailureGroup] = {}
+
+        def facts(key: tuple[str, str], node: str | None) -> Facts:
+            """What the pod and its node say: context that decides between causes."""
+            f = pod_facts.get(key) or Facts()
+            return (f.merged(node_facts[node]) if node in node_facts else f).anonymous()
+
         for (ns, name), owner, node, hits in pod_hits:
             pod_ref = ObjectRef("v1", "Pod", ns, name)
             wref = owner_ref(owner, pod_ref)
-            for where, reason, message, m in hits:
-                self._group(groups, m, wref, node_pool.get(node or ""), where, reason, message, f"Pod {ns}/{name}")
+            for where, reason, message in hits:
+                d = _diagnose(f"{reason}: {message}" if reason and message else (reason or message), facts((ns, name), node))
+                self._group(groups, d, wref, node_pool.get(node or ""), where, reason, message, f"Pod {ns}/{name}")
         for inv, host, count, hits in event_hits:
             wref, pool = None, node_pool.get(host or "")
             ikind, ins, iname = inv.get("kind"), inv.get("namespace") or "", inv.get("name") or ""
+            node = host
             if ikind == "Pod":
                 pod_ref = ObjectRef("v1", "Pod", ins or None, iname)
-                owner, node = pod_index.get((ins, iname), (None, None))
+                owner, node = pod_index.get((ins, iname), (None, host))
                 wref = owner_ref(owner, pod_ref)
                 pool = node_pool.get(node or "") or pool
             elif ikind == "Node":
@@ -323,8 +343,9 @@ class Auditor:
             elif ikind:
                 wref = ObjectRef(inv.get("apiVersion"), ikind, ins or None, iname)
             label = f"{ikind or 'object'} {ins + '/' if ins else ''}{iname}"
-            for where, reason, message, m in hits:
-                self._group(groups, m, wref, pool, where, reason, message, label, count=count)
+            for where, reason, message in hits:
+                d = _diagnose(f"{reason}: {message}" if reason and message else (reason or message), facts((ins, iname), node))
+                self._group(groups, d, wref, pool, where, reason, message, label, count=count)
         del pod_index
 
         failures = sorted(groups.values(), key=lambda g: (STAGE_RANK[g.entry_stage], g.entry_id,
@@ -464,13 +485,17 @@ class Auditor:
                                         starts=admitted and not fit.kubelet and not fit.runtime)
         return findings, cells
 
-    def _group(self, groups, ms, wref, pool, where, reason, message, example, count: int = 1) -> None:
-        e = ms[0].entry  # the most specific match; the others are named as alternatives
+    def _group(self, groups, d, wref, pool, where, reason, message, example, count: int = 1) -> None:
+        if d.top is None:  # the quick pre-filter matched, the catalogue (after unwrapping) did not
+            return
+        e = d.top.entry  # the best-ranked cause; other causes the words allow are named as alternatives
         key = (e.id, ref_str(wref) if wref else example, pool, where.split("[")[0])
         g = groups.get(key)
         if g is None:
+            also = tuple(m.entry.id for m in d.candidates[1:4] if m.entry.diagnosis != e.diagnosis)
+            codes = tuple(f"{c.hex} {c.name}" for c in d.codes)
             groups[key] = FailureGroup(e.id, e.stage, e.title, e.cause, e.fix, e.source, wref, pool, where,
-                                       reason, message, example, count, tuple(m.entry.id for m in ms[1:]))
+                                       reason, message, example, count, also, d.confidence, d.top.because, codes)
         else:
             g.count += count
 
@@ -479,61 +504,42 @@ def _with_ref(f: Finding, ref: ObjectRef) -> Finding:
     return Finding(f.rule, f.stage, f.severity, f.path, f.message, f.fix, f.error_type, ref)
 
 
+@lru_cache(maxsize=4096)
+def _diagnose(text: str, facts: Facts):
+    """winkube.failures.diagnose, once per distinct message and context (many pods fail alike)."""
+    return diagnose(text, facts)
+
+
+def _unsettled(pod: dict) -> bool:
+    """A pod whose failures may be reported by Events: not Running, or a container waiting/terminated."""
+    st = pod.get("status") or {}
+    if st.get("phase") not in ("Running", "Succeeded"):
+        return True
+    return any(not cs.get("ready") for cs in st.get("containerStatuses") or ())
+
+
 class _Matcher:
-    """Pod statuses and Events → catalogue matches; a combined regex skips the (common) clean case."""
+    """Pod statuses and Events → (where, reason, message) worth diagnosing; the catalogue's quick
+    pre-filter (winkube.failures.prefilter) skips the (common) clean case."""
 
     def __init__(self):
-        import re
-
-        from ..failures import catalogue, match
-        self._match = match
-        parts = []
-        for e in catalogue():
-            p = e.pattern.pattern
-            if p.startswith("(?s)"):
-                p = p[4:]
-            parts.append(f"(?:{p})")
-        self._any = re.compile("|".join(parts), re.IGNORECASE | re.DOTALL)
+        from ..failures.prefilter import may_match
+        self._may_match = may_match
 
     def _hits(self, where: str, reason: str, message: str, out: list) -> None:
         text = f"{reason}: {message}" if reason and message else (reason or message)
-        if text and self._any.search(text):
-            ms = self._match(text)
-            if ms:
-                out.append((where, reason, message, ms))
+        if text and self._may_match(text):
+            out.append((where, reason, message))
 
     def pod(self, pod: dict) -> list:
-        # a status is whatever the server or dump says: read it tolerantly (wrong types say nothing)
-        status = as_dict(pod.get("status"))
-        if not status:
-            return []
         out: list = []
-        if _text(status.get("reason")) or _text(status.get("message")):
-            self._hits("status", _text(status.get("reason")), _text(status.get("message")), out)
-        for c in map(as_dict, as_list(status.get("conditions"))):
-            if _text(c.get("message")) and c.get("status") != "True":
-                self._hits(f"conditions[{_text(c.get('type'))}]", _text(c.get("reason")), _text(c.get("message")), out)
-        for list_name in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"):
-            for cs in map(as_dict, as_list(status.get(list_name))):
-                name = _text(cs.get("name"))
-                for state_name in ("state", "lastState"):
-                    state = as_dict(cs.get(state_name))
-                    for sub in ("waiting", "terminated"):
-                        s = as_dict(state.get(sub))
-                        if not s:
-                            continue
-                        msg = _text(s.get("message"))
-                        code = s.get("exitCode")
-                        if sub == "terminated" and code not in (None, 0):
-                            msg = f"{msg} (exit code {code})" if msg else f"exit code {code}"
-                        if msg or _text(s.get("reason")):
-                            self._hits(f"{list_name}[{name}].{state_name}.{sub}", _text(s.get("reason")), msg, out)
+        for where, reason, message in pod_messages(pod):
+            self._hits(where, reason, message, out)
         return out
 
     def event(self, ev: dict) -> list:
         out: list = []
-        reason = _text(ev.get("reason"))
-        message = _text(ev.get("message")) or _text(ev.get("note"))
-        if message or reason:
-            self._hits(f"Event {reason}", reason, message, out)
+        m = event_message(ev)
+        if m:
+            self._hits(*m, out)
         return out

@@ -129,12 +129,14 @@ def render_html(result: AuditResult, out: TextIO) -> None:
     for g in result.failures:
         who = ref_str(g.workload) if g.workload else g.example
         w(f"<div class=\"f\" style=\"border-color:{COLORS[g.entry_stage.value]}\"><b><a href=\"#{e(g.entry_id)}\">{e(g.entry_id)}</a> "
-          f"{e(g.title)}</b> <small>[{e(g.entry_stage.value)}]</small>"
-          + (" <small>also matches " + ", ".join(f'<a href="#{e(x)}">{e(x)}</a>' for x in g.also) + "</small>" if g.also else "")
+          f"{e(g.title)}</b> <small>[{e(g.entry_stage.value)}{(' · confidence ' + e(g.confidence)) if g.confidence else ''}]</small>"
+          + (" <small>or " + ", ".join(f'<a href="#{e(x)}">{e(x)}</a>' for x in g.also) + "</small>" if g.also else "")
           + f"<br>{e(who)}"
           f"{(' on pool ' + e(g.pool)) if g.pool else ''} — {g.count} × <code>{e(g.where)}</code> "
           f"(e.g. {e(g.example)})<br><code>{e(((g.reason + ': ') if g.reason else '') + g.message)[:600]}</code>"
-          f"<br><b>cause:</b> {e(g.cause)}<br><b>fix:</b> {e(g.fix)}</div>\n")
+          + (f"<br><small>decided by: {e('; '.join(g.because))}</small>" if g.because else "")
+          + (f"<br><small>codes: {e(', '.join(g.codes))}</small>" if g.codes else "")
+          + f"<br><b>cause:</b> {e(g.cause)}<br><b>fix:</b> {e(g.fix)}</div>\n")
 
     # -- workloads
     w("<h2 id=\"workloads\">Workloads</h2>\n")

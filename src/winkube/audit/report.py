@@ -109,7 +109,12 @@ def _failure(w, g: FailureGroup, c) -> None:
     pool = f" on pool {g.pool}" if g.pool else ""
     count = f"{g.count} × " if g.count > 1 else ""
     w(f"  {c('1;31', g.entry_id)}  {g.entry_stage.value:<10} {clean(who)}{clean(pool)} — {count}{clean(g.where)}\n")
-    w(f"      {clean(g.title)}" + (f" (the message also matches {', '.join(g.also)})" if g.also else "") + "\n")
+    w(f"      {clean(g.title)}" + (f" [confidence: {g.confidence}]" if g.confidence else "")
+      + (f" (or: {', '.join(g.also)})" if g.also else "") + "\n")
+    if g.because:
+        w(f"      decided by: {clean('; '.join(g.because))[:300]}\n")
+    if g.codes:
+        w(f"      codes: {clean(', '.join(g.codes))}\n")
     w(f"      {clean(((g.reason + ': ') if g.reason else '') + g.message)[:400]}\n")
     w(f"      cause: {clean(g.cause)}\n")
     w(f"      fix: {clean(g.fix)}\n")
@@ -127,7 +132,8 @@ def _gd(g: FailureGroup) -> dict:
     return {"id": g.entry_id, "stage": g.entry_stage.value, "title": g.title, "cause": g.cause, "fix": g.fix,
             "source": g.source, "workload": {"kind": w.kind, "namespace": w.namespace, "name": w.name} if w else None,
             "pool": g.pool, "where": g.where, "reason": g.reason, "message": g.message, "example": g.example,
-            "count": g.count, "alsoMatches": list(g.also)}
+            "count": g.count, "alsoMatches": list(g.also), "confidence": g.confidence,
+            "decidedBy": list(g.because), "codes": list(g.codes)}
 
 
 def to_dict(result: AuditResult) -> dict:

@@ -1,7 +1,7 @@
 """A document: one Kubernetes object read from a file, with a lazy locator.
 
-Positions are resolved only for what is reported (DESIGN.md): the locator walks the composed YAML
-node tree (or re-reads a JSON file once) when a finding needs its line and column.
+Positions are resolved only for what is reported (DESIGN.md): the locator re-reads the document's
+own text with positions (once per document) when a finding needs its line and column.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ class Document:
     locate: Callable[[Path], tuple[int, int]]  # object path -> (line, column), nearest existing parent
     line_text: Callable[[int], str]  # 1-based line -> its text
     start_line: int = 1
+    aliased: bool = False  # YAML aliases share parts of obj: one source location, many paths
 
     @property
     def ref(self) -> ObjectRef:

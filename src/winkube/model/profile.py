@@ -20,7 +20,7 @@ from ..k8s.taints import TAINT_EFFECTS, Taint, taints_of
 from ..k8s.workloads import as_dict, as_list
 
 __all__ = ["LABEL_ARCH", "LABEL_BUILD", "LABEL_OS", "NodePool", "Profile", "ProfileError", "RuntimeClassInfo", "Taint",
-           "default_profile", "load_profile", "parse_build", "parse_kube_version", "pools_from_nodes",
+           "default_profile", "load_profile", "pools_from_nodes", "require_kube_version", "profile_windows_build",
            "profile_from_dict", "profile_to_dict", "runtime_class_info", "standard_labels", "supported_kube_version",
            "with_cluster_objects"]
 
@@ -82,7 +82,7 @@ class Profile:
         return [p for p in self.pools if p.os == "windows"]
 
 
-def parse_kube_version(value) -> tuple[int, int]:
+def require_kube_version(value) -> tuple[int, int]:
     """'1.37', 'v1.37.2' → (1, 37); ProfileError for anything else."""
     version = versions.parse_kube_version(value)
     if version is None:
@@ -91,15 +91,15 @@ def parse_kube_version(value) -> tuple[int, int]:
 
 
 def supported_kube_version(value) -> tuple[int, int]:
-    """parse_kube_version, limited to the releases whose rules winkube encodes."""
-    version = parse_kube_version(value)
+    """require_kube_version, limited to the releases whose rules winkube encodes."""
+    version = require_kube_version(value)
     if not releases.supported(version):
         raise ProfileError(f"Kubernetes {releases.text(version)} is not one winkube knows: its rules cover "
                            f"{releases.text(releases.oldest())} to {releases.text(releases.newest())}")
     return version
 
 
-def parse_build(value) -> int | None:
+def profile_windows_build(value) -> int | None:
     """A profile's windowsBuild ('10.0.20348', '10.0.20348.2113', 20348 → 20348; None → None);
     ProfileError for anything else (k8s.versions.parse_build is the one parser)."""
     if value is None:
@@ -150,7 +150,7 @@ def profile_from_dict(data, source: str) -> Profile:
         if os_ not in ("windows", "linux"):
             raise ProfileError(f"{where}.os: must be windows or linux, not {os_!r}")
         arch = str(raw.get("arch") or "amd64")
-        build = parse_build(raw.get("windowsBuild")) if os_ == "windows" else None
+        build = profile_windows_build(raw.get("windowsBuild")) if os_ == "windows" else None
         if os_ == "windows" and build is None:
             raise ProfileError(f"{where}.windowsBuild: a Windows pool needs its build, e.g. 10.0.20348")
         labels = standard_labels(os_, arch, build)

@@ -13,7 +13,7 @@ import dataclasses
 
 from ..model.podview import as_dict
 from ..model.profile import NodePool, Profile
-from ..k8s.quantity import parse_quantity
+from ..k8s.quantity import quantity
 from ..targeting import pod_requests, units
 
 TERMINAL_PHASES = frozenset({"Succeeded", "Failed"})
@@ -62,7 +62,7 @@ def free_allocatable(allocatable: dict, used: dict[str, int] | None) -> dict[str
     used = used or {}
     free = {}
     for name in sorted(set(allocatable) | set(used)):
-        have = parse_quantity(allocatable.get(name, 0)) if name in allocatable else 0
+        have = quantity(allocatable.get(name, 0)) if name in allocatable else 0
         if have is None:
             continue
         free[str(name)] = _quantity(name, units(name, have) - used.get(name, 0))

@@ -23,9 +23,13 @@ from .review import BadReview, Decision, image_refs, one_line, parse, response, 
 
 log = logging.getLogger("winkube.webhook")
 MAX_BODY = 8 * 1024 * 1024  # an AdmissionReview carries object + oldObject; etcd's limit per object is 1.5 MiB
+TOO_LARGE, BUSY, GONE = object(), object(), object()  # what _read returns instead of a body
+# metric labels come from this fixed set only: a label per raw request path let anyone grow /metrics
+PATHS = frozenset(("/validate", "/mutate", "/healthz", "/livez", "/readyz", "/metrics"))
 
 _JSON = [(b"content-type", b"application/json")]
 _TEXT = [(b"content-type", b"text/plain; charset=utf-8")]
+_CLOSE = [(b"connection", b"close")]  # after a refused body: do not read the rest of it
 _PROM = [(b"content-type", b"text/plain; version=0.0.4; charset=utf-8")]
 
 
@@ -43,16 +47,39 @@ def settle_memory(knowledge) -> None:
     gc.set_threshold(20_000, 50, 100)
 
 
+class BodyBudget:
+    """Bytes of request bodies held at once, across all connections. A body over `small` may
+    only use the budget up to `total - reserve`: the reserve is kept for ordinary reviews
+    (a few KB each), so clients holding large bodies cannot starve the API server's requests.
+    The bytes are counted as they arrive and given back when the review is parsed or dropped."""
+
+    def __init__(self, total: int = 64 * 1024 * 1024, reserve: int = 16 * 1024 * 1024, small: int = 256 * 1024):
+        self.total, self.reserve, self.small = total, reserve, small
+        self.used = 0
+
+    def take(self, n: int, small: bool) -> bool:
+        if self.used + n > (self.total if small else self.total - self.reserve):
+            return False
+        self.used += n
+        return True
+
+    def give(self, n: int) -> None:
+        self.used -= n
+
+
 def _dumps(doc) -> bytes:
     # ASCII with escapes: a uid or name with a lone surrogate (legal in JSON text) cannot break the encoding
     return json.dumps(doc, separators=(",", ":")).encode()
 
 
 class WebhookApp:
-    def __init__(self, knowledge, metrics: Metrics | None = None, max_body: int = MAX_BODY, on_startup=None, on_shutdown=None):
+    def __init__(self, knowledge, metrics: Metrics | None = None, max_body: int = MAX_BODY, on_startup=None, on_shutdown=None,
+                 budget: BodyBudget | None = None):
         self.knowledge = knowledge
         self.metrics = metrics or Metrics()
         self.max_body = max_body
+        self.budget = budget or BodyBudget()
+        self._worker = None  # the thread large reviews are judged on (created on first use)
         self.stopping = False
         self._on_startup, self._on_shutdown = on_startup, on_shutdown
 
@@ -86,34 +113,58 @@ class WebhookApp:
                 return
 
     async def _reply(self, send, status: int, body: bytes, headers=_JSON, path: str = ""):
-        self.metrics.request(path, status)
+        self.metrics.request(path if path in PATHS else "other", status)
         await send({"type": "http.response.start", "status": status,
                     "headers": headers + [(b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
 
-    async def _read(self, scope, receive) -> bytes | None:
-        """The body, or None when it is over the cap (checked on Content-Length first, then as it arrives)."""
+    async def _read(self, scope, receive, held_out: list):
+        """The body, or TOO_LARGE (over max_body, checked on Content-Length first, then as it
+        arrives), BUSY (the budget for bodies held across connections is spent) or GONE (the
+        client left or its body deadline passed: limits.py closed the connection).
+
+        A declared Content-Length is taken from the budget whole, before any of it is read, so
+        that clients refused for lack of budget cost no reading and admitted ones cannot be
+        starved half-way; a chunked body takes its bytes as they arrive. What is taken is put in
+        held_out[0], given back by the caller once the review is answered (a large review waiting
+        for the worker thread keeps its share)."""
+        declared = None
         for k, v in scope["headers"]:
             if k == b"content-length":
                 try:
-                    if int(v) > self.max_body:
-                        return None
+                    declared = int(v)
                 except ValueError:
                     pass
                 break
+        if declared is not None and declared > self.max_body:
+            return TOO_LARGE
+        budget = self.budget
+        held = 0
+        if declared is not None:
+            if not budget.take(declared, declared <= budget.small):
+                return BUSY
+            held = declared
         chunks, size = [], 0
-        while True:
-            msg = await receive()
-            if msg["type"] == "http.disconnect":
-                break
-            chunk = msg.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body:
-                return None
-            chunks.append(chunk)
-            if not msg.get("more_body"):
-                break
-        return b"".join(chunks) if len(chunks) != 1 else chunks[0]
+        try:
+            while True:
+                held_out[0] = held
+                msg = await receive()
+                if msg["type"] == "http.disconnect":
+                    return GONE
+                chunk = msg.get("body", b"")
+                size += len(chunk)
+                if size > self.max_body:
+                    return TOO_LARGE
+                if size > held:  # chunked (the parser holds a Content-Length body to its length)
+                    if not budget.take(size - held, size <= budget.small):
+                        return BUSY
+                    held = size
+                chunks.append(chunk)
+                if not msg.get("more_body"):
+                    break
+            return b"".join(chunks) if len(chunks) != 1 else chunks[0]
+        finally:
+            held_out[0] = held
 
     async def _http(self, scope, receive, send):
         path, method = scope["path"], scope["method"]
@@ -153,20 +204,30 @@ class WebhookApp:
         t0 = time.perf_counter()
         endpoint = path[1:]
         m.inflight += 1
+        held = [0]
         try:
-            body = await self._read(scope, receive)
-            if body is None:
+            body = await self._read(scope, receive, held)
+            if body is TOO_LARGE:
                 m.error("too_large")
-                await self._reply(send, 413, f"AdmissionReview over the {self.max_body}-byte limit\n".encode(), _TEXT, path)
+                await self._reply(send, 413, f"AdmissionReview over the {self.max_body}-byte limit\n".encode(), _TEXT + _CLOSE, path)
                 return
+            if body is BUSY:
+                m.error("busy")
+                await self._reply(send, 503, b"too many large request bodies in flight; retry\n",
+                                  _TEXT + _CLOSE + [(b"retry-after", b"1")], path)
+                return
+            if body is GONE:
+                m.error("disconnected")
+                return
+            large = len(body) > self.budget.small
             try:
-                req = parse(body)
+                req = await self._run(large, parse, body)
             except BadReview as e:
                 m.error("bad_request")
                 await self._reply(send, 400, f"bad AdmissionReview: {e}\n".encode(), _TEXT, path)
                 return
             try:
-                doc = await (self._validate(req) if endpoint == "validate" else self._mutate(req))
+                doc = await (self._validate(req, large) if endpoint == "validate" else self._mutate(req, large))
             except Exception as e:  # noqa: BLE001 - a bug must not become a 500 or block the cluster
                 log.exception("internal error answering %s %s", endpoint, req.uid)
                 m.error("internal")
@@ -174,8 +235,22 @@ class WebhookApp:
                 doc = response(req.uid, True, warnings=[one_line(f"winkube webhook: internal error ({type(e).__name__}); allowed without checks")])
             await self._reply(send, 200, _dumps(doc), _JSON, path)
         finally:
+            self.budget.give(held[0])
             m.inflight -= 1
             m.observe(endpoint, time.perf_counter() - t0)
+
+    async def _run(self, large: bool, fn, *args):
+        """fn(*args) here, or for a large review on the one worker thread: parsing and judging a
+        pod of 20,000 containers takes ~2 s, which on the event loop would hold up every other
+        review; on the worker it yields the interpreter every few ms (sys.getswitchinterval) and
+        large reviews wait for each other, not the ordinary ones."""
+        if not large:
+            return fn(*args)
+        if self._worker is None:
+            from concurrent.futures import ThreadPoolExecutor
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="winkube-large-review")
+        import asyncio
+        return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
 
     async def _images(self, obj) -> tuple[dict, list[str]]:
         k = self.knowledge
@@ -186,19 +261,19 @@ class WebhookApp:
             self.metrics.error("image_timeout")
         return images, warnings
 
-    async def _validate(self, req) -> dict:
+    async def _validate(self, req, large: bool = False) -> dict:
         k = self.knowledge
         if k.engine is None:  # not ready: answer, do not guess (failurePolicy decides while we start)
             self.metrics.decision("validate", "not_ready")
             return response(req.uid, True, warnings=["winkube webhook: no cluster profile loaded yet; not checked"])
         images, warnings = await self._images(req.obj)
-        d: Decision = validate(req, k, images, warnings)
+        d: Decision = await self._run(large, validate, req, k, images, warnings)
         self.metrics.decision("validate", d.verdict)
         for f, act in d.findings:
             self.metrics.finding(f.rule, act)
         return d.to_response(req.uid)
 
-    async def _mutate(self, req) -> dict:
+    async def _mutate(self, req, large: bool = False) -> dict:
         k = self.knowledge
         obj = req.obj
         if k.engine is None or req.operation != "CREATE" or req.kind != "Pod" or req.sub_resource or not isinstance(obj, dict):
@@ -219,7 +294,7 @@ class WebhookApp:
         plan = k.plans.get(key)
         if plan is None:
             adm = k.admission_engine  # one engine, its own profile: consistent even while the watch swaps them
-            plan = mutation.plan(obj, adm.options.profile, k.policy, adm, images)
+            plan = await self._run(large, mutation.plan, obj, adm.options.profile, k.policy, adm, images)
             k.plans.put(key, plan, ())
         warnings = warnings + [one_line(f"winkube: {s}") for s in plan.skipped]
         audit = {"decision": "patched" if plan.ops else "unchanged"}

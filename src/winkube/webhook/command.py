@@ -34,6 +34,12 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--image-timeout", type=float, metavar="SECONDS", help="time budget per review for image platforms (default 1.0)")
     p.add_argument("--insecure-registry", action="append", default=[], metavar="HOST", help="plain HTTP for this (loopback) registry")
     p.add_argument("--max-body", type=int, default=8 * 1024 * 1024, metavar="BYTES", help="largest AdmissionReview accepted (default 8 MiB)")
+    p.add_argument("--max-body-total", type=int, default=64 * 1024 * 1024, metavar="BYTES",
+                   help="request bodies held at once across all connections (default 64 MiB; a quarter kept for bodies under 256 KiB)")
+    p.add_argument("--header-timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="time for a request line and headers, from their first byte (default 10)")
+    p.add_argument("--body-timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="time for a whole request body, from the end of its headers (default 10)")
     p.add_argument("--grace", type=float, default=20.0, metavar="SECONDS", help="on SIGTERM, time for in-flight reviews (default 20)")
     p.add_argument("--watch-timeout", type=int, default=300, metavar="SECONDS", help=argparse.SUPPRESS)
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])

@@ -83,7 +83,8 @@ class Metrics:
         family("winkube_webhook_findings_total", "counter", "Findings reported in reviews, by rule and action (deny, warn).")
         for (rule, act), n in sorted(self.findings.items()):
             out.append(f"winkube_webhook_findings_total{_labels((('rule', rule), ('action', act)))} {n}")
-        family("winkube_webhook_errors_total", "counter", "Errors by kind: bad_request, too_large, internal, image_timeout, watch.")
+        family("winkube_webhook_errors_total", "counter", "Errors by kind: bad_request, too_large, busy, disconnected, header_too_large, url_too_long, "
+               "header_timeout, body_timeout, internal, image_timeout, watch.")
         for kind, n in sorted(self.errors.items()):
             out.append(f"winkube_webhook_errors_total{_labels((('kind', kind),))} {n}")
         family("winkube_webhook_review_duration_seconds", "histogram", "Time from the request's arrival to its answer, by endpoint.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -193,6 +194,7 @@ class DecisionCache:
         self.size = size
         self._d: OrderedDict = OrderedDict()
         self.hits = self.misses = 0
+        self._lock = threading.Lock()  # large reviews are judged on a worker thread (app._run)
 
     @staticmethod
     def key(engine, obj: dict, images: dict):
@@ -205,20 +207,22 @@ class DecisionCache:
     def get(self, key):
         if key is None:
             return None
-        v = self._d.get(key)
-        if v is None:
-            self.misses += 1
-            return None
-        self._d.move_to_end(key)
-        self.hits += 1
-        return v
+        with self._lock:
+            v = self._d.get(key)
+            if v is None:
+                self.misses += 1
+                return None
+            self._d.move_to_end(key)
+            self.hits += 1
+            return v
 
     def put(self, key, value, findings) -> None:
         if key is None or any("kube-api-access-" in f.message for f in findings):
             return
-        self._d[key] = value
-        if len(self._d) > self.size:
-            self._d.popitem(last=False)
+        with self._lock:
+            self._d[key] = value
+            if len(self._d) > self.size:
+                self._d.popitem(last=False)
 
 
 def check(knowledge, obj: dict, images: dict):

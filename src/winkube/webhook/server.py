@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import sys
 
-from ..model.profile import load_profile, parse_kube_version
-from .app import WebhookApp
+from ..model.profile import load_profile, require_kube_version
+from .app import BodyBudget, WebhookApp
+from .limits import Limits, guarded_protocol
 from .policy import Policy, load_policy
 from .state import Knowledge, LiveProfile
 from .tls import ReloadingContext
@@ -36,7 +37,7 @@ def build(args) -> tuple[WebhookApp, Knowledge, LiveProfile | None]:
     if args.profile:
         profile = load_profile(args.profile)
         if args.kube_version:
-            profile.kube_version = parse_kube_version(args.kube_version)
+            profile.kube_version = require_kube_version(args.kube_version)
         knowledge = Knowledge(policy, profile)
     else:
         from ..cluster import Cluster
@@ -61,7 +62,9 @@ def build(args) -> tuple[WebhookApp, Knowledge, LiveProfile | None]:
         if live is not None:
             live.close()
 
-    app = WebhookApp(knowledge, max_body=args.max_body, on_startup=startup, on_shutdown=shutdown)
+    total = args.max_body_total
+    app = WebhookApp(knowledge, max_body=args.max_body, on_startup=startup, on_shutdown=shutdown,
+                     budget=BodyBudget(total=total, reserve=total // 4))
     return app, knowledge, live
 
 
@@ -92,8 +95,9 @@ def serve(args, wrap=None) -> int:
     if not args.plain_http:
         tls = ReloadingContext(args.tls_cert, args.tls_key)
         kwargs["ssl_context_factory"] = lambda _config, _default: tls.base
+    limits = Limits(header_timeout=args.header_timeout, body_timeout=args.body_timeout, on_reject=app.metrics.error)
     config = uvicorn.Config(
-        served, host=args.host, port=args.port, loop="uvloop", http="httptools", lifespan="on",
+        served, host=args.host, port=args.port, loop="uvloop", http=guarded_protocol(limits), lifespan="on",
         log_level=args.log_level, access_log=False, server_header=False, date_header=False,
         timeout_graceful_shutdown=args.grace, timeout_keep_alive=30, backlog=2048, **kwargs)
     server = _Server(config)

@@ -1,0 +1,199 @@
+"""The one YAML walker, pinned: libyaml is its event source, go-yaml v2's merge/anchor/tag/duplicate
+semantics hold on generated documents, and libyaml's events and PyYAML's pure-Python events give the
+same objects, positions and errors (hypothesis, derandomized so CI is repeatable)."""
+from __future__ import annotations
+
+import math
+
+import yaml.cyaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from winkube.load import k8syaml
+from winkube.load.documents import _table_locator, read_text
+from winkube.load.k8syaml import PythonParser, YAMLInputError, iter_documents
+
+PROPERTY = settings(derandomize=True, max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# (YAML text, the value go-yaml v2 gives it into interface{})
+SCALARS = [("yes", True), ("off", False), ("y", True), ("0644", 420), ("'0644'", "0644"), ("0x1F", 31),
+           ("1e3", 1000.0), ("~", None), ("null", None), ("x", "x"), ("windows", "windows"), ("!!str 12", "12"),
+           ("!!int '7'", 7), ("!!float 1", 1.0), ("!!bool yes", True), ("!custom v", "v"), ("12:30", "12:30"),
+           ('"a\\tb"', "a\tb"), ("2024-01-01", "2024-01-01"), ("-12", -12), ("1_000", 1000), ("'<<'", "<<")]
+
+
+def test_libyaml_is_the_event_source():
+    # the bug this pins: `from yaml import CParser` always failed, so the reader ran PyYAML's
+    # pure-Python parser behind a `pragma: no cover` without anyone noticing
+    assert k8syaml.EventParser is yaml.cyaml.CParser
+
+
+def read(text: str, parser=None):
+    """(objects, {path: position} of every key and item, error) of a stream."""
+    out, err = [], None
+    try:
+        for raw in iter_documents(text, positions=True, parser=parser):
+            locate = _table_locator(raw.obj, raw.positions, raw.start_line)
+            out.append((_plain(raw.obj), raw.start_line, raw.duplicate_keys,
+                        {p: locate(p) for p in _paths(raw.obj, (), set())}))
+    except YAMLInputError as e:
+        # a syntax error is the parser's (libyaml and PyYAML word it differently, and may place it
+        # a line apart at the end of the text): both must find one; errors the walker finds must
+        # agree word for word and line for line
+        err = ("syntax error", None) if e.syntax else (e.message, e.line)
+    return out, err
+
+
+def _plain(o):
+    if isinstance(o, float) and math.isnan(o):
+        return "NaN"
+    if isinstance(o, dict):
+        return {k: _plain(v) for k, v in o.items()}
+    if isinstance(o, list):
+        return [_plain(v) for v in o]
+    return o
+
+
+def _paths(o, prefix, seen):
+    if id(o) in seen:  # shared through an alias: its own positions were listed once
+        return
+    if isinstance(o, (dict, list)):
+        seen = seen | {id(o)}
+        for k, v in (o.items() if isinstance(o, dict) else enumerate(o)):
+            yield prefix + (k,)
+            yield from _paths(v, prefix + (k,), seen)
+
+
+@st.composite
+def documents(draw):
+    """A block mapping document with nested block/flow values, anchors, aliases, merge keys,
+    duplicates and tags, with the value go-yaml v2 gives it (computed by a model of its rules)."""
+    lines: list[str] = []
+    anchors: dict[str, object] = {}
+    counter = [0]
+    duplicates = [0]
+
+    def scalar():
+        return draw(st.sampled_from(SCALARS))
+
+    def flow():
+        if draw(st.booleans()):
+            items = [scalar() for _ in range(draw(st.integers(0, 3)))]
+            return "[" + ", ".join(t for t, _ in items) + "]", [v for _, v in items]
+        keys = draw(st.lists(st.sampled_from("abcd"), max_size=3, unique=True))
+        items = [(k, scalar()) for k in keys]
+        return "{" + ", ".join(f"{k}: {t}" for k, (t, _) in items) + "}", {k: v for k, (_, v) in items}
+
+    def mapping(indent: int, depth: int) -> dict:
+        out: dict = {}
+        explicit: set = set()
+        keys = draw(st.lists(st.sampled_from(["a", "b", "c", "name", "<<", "dup"]), min_size=1, max_size=5))
+        pad = " " * indent
+        for key in keys:
+            if key == "<<":
+                maps = [n for n, v in anchors.items() if isinstance(v, dict)]
+                choice = draw(st.integers(0, 2))
+                if choice == 0 and maps:
+                    name = draw(st.sampled_from(maps))
+                    lines.append(f"{pad}<<: *{name}")
+                    sources = [anchors[name]]
+                elif choice == 1 and maps:
+                    names = draw(st.lists(st.sampled_from(maps), min_size=1, max_size=3))
+                    lines.append(f"{pad}<<: [" + ", ".join(f"*{n}" for n in names) + "]")
+                    sources = [anchors[n] for n in names]
+                else:
+                    text, value = flow()
+                    if not isinstance(value, dict):
+                        text, value = "{a: 1, b: 2}", {"a": 1, "b": 2}
+                    lines.append(f"{pad}<<: {text}")
+                    sources = [value]
+                for s in reversed(sources):  # go-yaml: earlier sources win, over keys set before
+                    out.update(s)
+                continue
+            duplicates[0] += key in explicit
+            explicit.add(key)
+            kind = draw(st.integers(0, 4 if depth < 3 else 1))
+            if kind == 0:
+                text, value = scalar()
+                lines.append(f"{pad}{key}: {text}")
+            elif kind == 1:
+                text, value = flow()
+                anchor = ""
+                if draw(st.booleans()):
+                    counter[0] += 1
+                    anchor = f"&n{counter[0]} "
+                lines.append(f"{pad}{key}: {anchor}{text}")
+                if anchor:
+                    anchors[f"n{counter[0]}"] = value
+            elif kind == 2 and anchors:
+                name = draw(st.sampled_from(sorted(anchors)))
+                lines.append(f"{pad}{key}: *{name}")
+                value = anchors[name]
+            elif kind == 3:
+                counter[0] += 1
+                name = f"m{counter[0]}"
+                anchored = draw(st.booleans())
+                lines.append(f"{pad}{key}:" + (f" &{name}" if anchored else ""))
+                value = mapping(indent + 2, depth + 1)
+                if anchored:
+                    anchors[name] = value
+            else:
+                lines.append(f"{pad}{key}:")
+                value = []
+                for _ in range(draw(st.integers(1, 3))):
+                    text, item = scalar()
+                    lines.append(f"{pad}- {text}")
+                    value.append(item)
+            out[key] = value
+        return out
+
+    expected = mapping(0, 0)
+    return "\n".join(lines) + "\n", expected, duplicates[0]
+
+
+@PROPERTY
+@given(documents())
+def test_go_yaml_semantics_on_generated_documents(case):
+    text, expected, duplicates = case
+    errors: list = []
+    docs = list(read_text("g.yaml", text, errors))
+    assert [d.obj for d in docs] == [expected]
+    assert len(errors) == duplicates and all("duplicate key" in e.message for e in errors)
+    last = {}  # a top-level key is located where it was last set explicitly
+    for i, line in enumerate(text.splitlines(), 1):
+        if line[:1].isalpha():
+            last[line.split(":", 1)[0]] = i
+    assert {k: docs[0].locate((k,)) for k in last} == {k: (i, 1) for k, i in last.items()}
+
+
+@PROPERTY
+@given(documents(), st.data())
+def test_libyaml_and_python_events_give_the_same_answers(case, data):
+    text = case[0]
+    # and the same text damaged: same errors, at the same line
+    if data.draw(st.booleans()):
+        # between tokens: inside a tag, libyaml and PyYAML accept different characters (`!![str`; a tab after `: `)
+        at = data.draw(st.sampled_from([0] + [i + 1 for i, c in enumerate(text) if c in " \n"]))
+        text = text[:at] + data.draw(st.sampled_from(["[", "]", "{", ": ", "*z", "&", "'", "\n  x", "---\n"])) + text[at:]
+    assert read(text) == read(text, PythonParser)
+
+
+def test_merge_list_keeps_its_merge():
+    # the event reader used to copy the list before its items were read: `<<: [...]` merged nothing
+    (d,), errors = list(read_text("m.yaml", "<<: [{a: 1}, {a: 2, b: 3}]\nc: 4\n", [])), []
+    assert d.obj == {"a": 1, "b": 3, "c": 4}
+
+
+def test_merge_follows_go_yaml_order():
+    text = "base: &b {a: 1, b: 2}\nx:\n  b: 0\n  <<: *b\n  a: 3\n"
+    errors: list = []
+    (d,) = list(read_text("m.yaml", text, errors))
+    # go-yaml v2 sets merged keys when it meets `<<`: over b before it, under a after it
+    assert d.obj["x"] == {"b": 2, "a": 3}
+    assert errors == []  # keys a merge set are not duplicates
+
+
+def test_self_containing_anchor_is_an_error_not_a_cycle():
+    errors: list = []
+    assert list(read_text("c.yaml", "a: &a [*a]\n---\nkind: B\n", errors))[0].obj == {"kind": "B"}
+    assert [(e.message, e.line) for e in errors] == [("invalid YAML: anchor 'a' value contains itself", 1)]
