@@ -27,8 +27,12 @@ CLUSTER_OBJECT_SCOPES = {"Node": "node", "RuntimeClass": "runtimeclass", "Kubele
 def is_kubernetes_object(obj) -> bool:
     """A mapping with a string apiVersion and kind: what a directory walk lints (kube-linter,
     Trivy and kubeconform draw the same line); everything else in a YAML file is skipped."""
-    return (isinstance(obj, dict) and isinstance(obj.get("kind"), str) and bool(obj["kind"])
-            and isinstance(obj.get("apiVersion"), str) and bool(obj["apiVersion"]))
+    if not (isinstance(obj, dict) and isinstance(obj.get("kind"), str) and obj["kind"]):
+        return False
+    if isinstance(obj.get("apiVersion"), str) and obj["apiVersion"]:
+        return True
+    # a list of objects saved by hand or by a script often drops the List's own apiVersion
+    return obj["kind"].endswith("List") and isinstance(obj.get("items"), list)
 
 
 def missing_api_version(obj) -> str | None:
