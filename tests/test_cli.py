@@ -69,10 +69,11 @@ def test_bad_input_exit_2_and_other_files_still_checked(tmp_path):
     (tmp_path / "a-broken.yaml").write_text("kind: Pod\nspec: [unclosed\n")
     (tmp_path / "b-pod.yaml").write_text(WINDOWS_POD)
     (tmp_path / "c-list.yaml").write_text("- just\n- a list\n")
-    r = run("lint", str(tmp_path))
+    r = run("lint", "-v", str(tmp_path))
     assert r.returncode == 2
     assert "a-broken.yaml:" in r.stdout and "invalid YAML" in r.stdout
-    assert "c-list.yaml:1: error: not a Kubernetes object" in r.stdout
+    # YAML that is no Kubernetes object is skipped, not an error (issue 11), and -v lists it
+    assert "c-list.yaml" not in r.stdout and "c-list.yaml: no Kubernetes objects (apiVersion and kind)" in r.stderr
     assert "windows-forbidden-field" in r.stdout  # the good file was still linted
     assert "Traceback" not in r.stdout + r.stderr
 
@@ -192,3 +193,12 @@ def test_make_demo_input_is_clean_of_input_errors():
     r = run("lint", "examples/")
     assert r.returncode == 1, r.stdout[-2000:] + r.stderr
     assert ": error: " not in r.stdout
+
+
+def test_version_matches_the_package_and_imports_no_command():
+    import winkube
+
+    assert run("--version").stdout == f"winkube {winkube.__version__}\n"
+    code = "import sys; from winkube.cli import main; main(['--version']); print(sorted(m for m in sys.modules if m.startswith('winkube.')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()[-1]
+    assert out == "['winkube.cli']"  # start-up: nothing but the command line module

@@ -68,7 +68,7 @@ def test_a_trickling_server_cannot_stretch_a_request_past_its_timeout(tmp_path, 
         took, err = _elapsed(c.version)
     assert isinstance(err, ClusterError), err
     assert "timed out after 1s" in str(err)
-    assert took < 2.0, f"took {took:.1f}s under a 1s request timeout"
+    assert took < 3.0, f"took {took:.1f}s under a 1s request timeout"  # main: 20 s (body) or more
 
 
 def test_retry_after_is_capped_by_the_request_timeout(tmp_path):
@@ -79,7 +79,7 @@ def test_retry_after_is_capped_by_the_request_timeout(tmp_path):
         took, err = _elapsed(c.version)
     assert isinstance(err, ClusterError) and err.status == 429, err
     assert "retry after 60s, past the 2s request timeout" in str(err)
-    assert took < 1.0 and len(srv.requests) == 1
+    assert took < 2.0 and len(srv.requests) == 1  # no wait was started (main: 3 waits of 5 s)
 
 
 def test_a_watch_that_trickles_events_ends_by_its_deadline(tmp_path):
@@ -97,7 +97,7 @@ def test_a_watch_that_trickles_events_ends_by_its_deadline(tmp_path):
         events = []
         took, err = _elapsed(lambda: events.extend(c.watch("/api/v1/nodes", "1", timeout_seconds=1)))
     assert isinstance(err, ClusterError) and "timed out after 2s" in str(err), err
-    assert 1.5 < took < 3.0 and len(events) >= 5
+    assert 1.5 < took < 5.0 and len(events) >= 5  # main: 30 s
 
 
 # ------------------------------------------------------------------------------ sizes and pages
@@ -347,3 +347,19 @@ def test_request_timeout_bounds_a_whole_command_against_a_trickling_server(tmp_p
         took = time.monotonic() - t0
     assert p.returncode == 2 and b"timed out after 1s" in p.stderr, p.stderr[-2000:]
     assert took < 10, f"{command} took {took:.1f}s"
+
+
+@pytest.mark.parametrize("name, text", [
+    ("dump.json", '{"kind": "List", "items": [1, "x", {"kind": "Pod", "metadata": {"name": "p"}}, null, [1]]}'),
+    ("dump.yaml", "kind: List\nitems:\n- 1\n- kind: Pod\n  metadata: {name: p}\n- [x]\n"),
+])
+def test_dump_items_that_are_not_objects_are_reported(tmp_path, name, text):
+    """A dump is a server's answer saved to a file: its odd items are errors too, not silently dropped."""
+    from winkube.cluster import iter_dump
+    path = tmp_path / name
+    path.write_text(text)
+    errors: list[str] = []
+    objs = list(iter_dump([str(path)], errors))
+    assert [o["metadata"]["name"] for o in objs] == ["p"]
+    assert any("an item is not a Kubernetes object" in e for e in errors), errors
+    assert any(" items in all are not Kubernetes objects" in e for e in errors), errors

@@ -121,8 +121,12 @@ def test_transfer_service_downloads_every_matching_entry():
     rc, out, err = _run([f"file:{index}", "-o", "json", "--no-cache"])
     assert rc == 0, err
     (img,) = json.loads(out)["images"]
-    assert img["transfer_downloads"] == {"26100": ["10.0.20348.3207", "10.0.26100.3194"],
+    assert img["transferDownloads"] == {"26100": ["10.0.20348.3207", "10.0.26100.3194"],
                                          "26200": ["10.0.20348.3207", "10.0.26100.3194"]}
+    rc, out, err = _run([f"file:{index}", "--no-cache"])
+    # hosts per entry: containerd releases that judge alike share a line, adjacent ranges joined
+    assert "      containerd <1.6.23, 1.7.0-beta.0–<1.7.6: Windows Server 2022 (20348)\n" in out
+    assert "      containerd any version (current): Windows Server 2019 (17763)\n" in out
     rc, out, err = _run([f"file:{index}", "--no-cache", "--containerd", "containerd://1.7.20"])
     assert "downloads every matching entry" not in out  # a local pull fetches only its pick
     rc, out, err = _run([f"file:{index}", "--no-cache", "--containerd", "containerd://2.1.5"])

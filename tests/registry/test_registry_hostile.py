@@ -125,7 +125,7 @@ def test_retry_after_is_capped_by_the_timeout(repos):
     took = time.monotonic() - t0
     assert isinstance(res, ImageError) and res.kind == "rate-limited", res
     assert "asked to retry after 60, past the --timeout" in res.message
-    assert took < 1.5, f"took {took:.1f}s"
+    assert took < 2.0, f"took {took:.1f}s"  # within --timeout: no wait was started (main: 3 minutes)
 
 
 def test_a_trickled_manifest_ends_by_the_timeout(repos):
@@ -154,7 +154,7 @@ def test_a_trickled_manifest_ends_by_the_timeout(repos):
     res = resolve_many_sync([ref], _opts(env, timeout=1.0))[ref]
     took = time.monotonic() - t0
     assert isinstance(res, ImageError) and res.kind == "timeout", res
-    assert "within the 1s --timeout" in res.message and took < 2.0
+    assert "within the 1s --timeout" in res.message and took < 3.0  # main: 17 s
 
 
 def test_a_credential_helper_with_endless_output_is_bounded(repos, tmp_path, monkeypatch):

@@ -46,6 +46,16 @@ def _serve(req, conn):
         conn.respond(200, json.dumps({"kind": "RuntimeClassList", "metadata": {"resourceVersion": "5"}, "items": []}).encode())
 
 
+def _kubeconfig(tmp_path, server: str):
+    kc = tmp_path / "kubeconfig"
+    kc.write_text(yaml.safe_dump({
+        "apiVersion": "v1", "kind": "Config", "current-context": "h",
+        "clusters": [{"name": "h", "cluster": {"server": server}}],
+        "users": [{"name": "h", "user": {"token": "x"}}],
+        "contexts": [{"name": "h", "context": {"cluster": "h", "user": "h"}}]}))
+    return kc
+
+
 def _vm(pid: int, key: str) -> int:
     for line in open(f"/proc/{pid}/status"):
         if line.startswith(key + ":"):
@@ -55,12 +65,7 @@ def _vm(pid: int, key: str) -> int:
 
 def test_an_endless_watch_line_does_not_take_the_webhook_down(tmp_path, wk_pki):
     with HostileServer(_serve) as api:
-        kc = tmp_path / "kubeconfig"
-        kc.write_text(yaml.safe_dump({
-            "apiVersion": "v1", "kind": "Config", "current-context": "h",
-            "clusters": [{"name": "h", "cluster": {"server": api.url}}],
-            "users": [{"name": "h", "user": {"token": "x"}}],
-            "contexts": [{"name": "h", "context": {"cluster": "h", "user": "h"}}]}))
+        kc = _kubeconfig(tmp_path, api.url)
         srv = WebhookProcess(tmp_path, wk_pki.serving_cert, wk_pki.serving_key, wk_pki.ca_cert,
                              ["--kubeconfig", str(kc)], name="hostile-watch")
         try:
@@ -84,3 +89,39 @@ def test_an_endless_watch_line_does_not_take_the_webhook_down(tmp_path, wk_pki):
     assert ready.status_code == 200 and "stale" in ready.text and "line longer than 4194304 bytes" in ready.text, ready.text
     assert worst < 1.0, f"/healthz took {worst:.2f}s during the attack"
     assert peak < 200 * 1024 * 1024, f"the webhook peaked at {peak / 2**20:.0f} MiB (deploy/ limit: 256Mi)"
+
+
+def test_endless_new_nodes_are_not_all_kept(tmp_path):
+    """A watch that announces new Nodes without end: the live profile keeps at most max_objects
+    (50,000 by default; 100 here), then the watch fails and the last profile keeps serving."""
+    from winkube.cluster import Cluster
+    from winkube.webhook.policy import Policy
+    from winkube.webhook.state import Knowledge, LiveProfile
+
+    def serve(req, conn):
+        if "watch=true" in req.path and req.path.startswith("/api/v1/nodes"):
+            conn.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            for i in range(100_000):
+                node = dict(NODE, metadata=dict(NODE["metadata"], name=f"n-{i}", resourceVersion=str(6 + i)))
+                line = json.dumps({"type": "ADDED", "object": node}).encode() + b"\n"
+                if not conn.send(f"{len(line):x}\r\n".encode() + line + b"\r\n"):
+                    return
+        else:
+            _serve(req, conn)
+
+    with HostileServer(serve) as api:
+        kc = _kubeconfig(tmp_path, api.url)
+        k = Knowledge(Policy())
+        live = LiveProfile(k, Cluster.connect(str(kc), timeout=5), backoff=0.2, max_backoff=0.5)
+        live.max_objects = 100
+        live.start()
+        try:
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not (
+                    k.health.ready and any("more than 100 objects" in e for e in live._failing.values())):
+                time.sleep(0.05)
+            failing, ready, kept = dict(live._failing), k.health.ready, len(live._objs["/api/v1/nodes"])
+        finally:
+            live.close()
+    assert any("more than 100 objects" in e for e in failing.values()), (failing, k.health)
+    assert ready and kept <= 100

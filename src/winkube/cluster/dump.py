@@ -111,11 +111,24 @@ def iter_dump(paths: list[str], errors: list[str]) -> Iterator[dict]:
     try:
         for src in iter_sources(list(paths), problems):
             text = src.text
+            skipped = 0  # items that are not Kubernetes objects: said once per file, with a count
+
+            def not_an_object(obj) -> None:
+                nonlocal skipped
+                skipped += 1
+                if skipped == 1:
+                    what = f"a {type(obj).__name__}" if not isinstance(obj, dict) else "an object with no kind"
+                    problems.append(InputError(src.name, f"an item is not a Kubernetes object ({what}); skipped"))
+
             if src.json or text.lstrip()[:1] == "{":
                 try:
                     for obj in _stream_json(text):
                         if isinstance(obj, dict) and isinstance(obj.get("kind"), str) and obj["kind"]:
                             yield obj
+                        else:
+                            not_an_object(obj)
+                    if skipped > 1:
+                        problems.append(InputError(src.name, f"{skipped} items in all are not Kubernetes objects; skipped"))
                     continue
                 except _Malformed as e:
                     if e.pos > 0 and src.json:
@@ -129,6 +142,10 @@ def iter_dump(paths: list[str], errors: list[str]) -> Iterator[dict]:
                                  parent.get("apiVersion"))
                     if isinstance(obj, dict) and isinstance(obj.get("kind"), str) and obj["kind"]:
                         yield obj
+                    elif not isinstance(obj, dict) and doc.obj is not sub.obj:
+                        not_an_object(obj)  # a List item that is no object (a kind-less document may be any YAML)
+            if skipped > 1:
+                problems.append(InputError(src.name, f"{skipped} items in all are not Kubernetes objects; skipped"))
     finally:
         errors.extend(f"{e.file}:{e.line or '?'}: {e.message}" for e in problems)
 

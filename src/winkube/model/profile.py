@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 import yaml
 
@@ -197,7 +196,11 @@ def default_profile() -> Profile:
 
 @lru_cache(maxsize=1)
 def _default_data() -> dict:
-    return yaml.safe_load(resources.files("winkube.profiles").joinpath("default.yaml").read_text())
+    import os
+
+    from ..knowledge import read_yaml
+
+    return read_yaml(os.path.join(os.path.dirname(os.path.dirname(__file__)), "profiles", "default.yaml"))
 
 
 def load_profile(path: str, kube_version: tuple[int, int] | None = None) -> Profile:

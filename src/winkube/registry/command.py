@@ -96,7 +96,7 @@ def _load_secrets(paths: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
 def _range_label(lo: tuple, hi: tuple) -> str:
     los, his = compat.format_containerd_version(lo), compat.format_containerd_version(hi)
     if lo[:3] == (0, 0, 0):
-        return f"<{his}"
+        return "any version" if hi[0] >= 999 else f"<{his}"
     if hi[0] >= 999:
         return f"{los}+"
     return f"{los}–<{his}"
@@ -148,7 +148,7 @@ def analyse(image: Any, containerd: str | None, arch: str) -> dict[str, Any]:
             got = compat.fetched(build, plats, transfer[-1], architecture=arch) if transfer else []
             if len(got) > 1:  # the transfer service downloads every matching entry
                 downloads[str(build)] = [p.os_version or "(no os.version)" for p in got]
-    return {**image.to_json(), "platforms": entries, "selection": selection, "transfer_downloads": downloads}
+    return {**image.to_json(), "platforms": entries, "selection": selection, "transferDownloads": downloads}
 
 
 def _write_selection(out: TextIO, selection: dict[str, dict[str, str | None]], eras: list, containerd: str | None) -> None:
@@ -171,20 +171,21 @@ def _write_selection(out: TextIO, selection: dict[str, dict[str, str | None]], e
         out.write(f"    [{i + 1}] {labels}\n")
 
 
+def _ranges_text(eras: list) -> str:
+    """"<1.6.23, 1.7.0-beta.0–<1.7.6 (current)": the eras' containerd ranges, adjacent ones joined."""
+    joined: list[list] = []
+    for lo, hi in sorted(r for era in eras for r in era.ranges):
+        if joined and joined[-1][1] == lo:
+            joined[-1][1] = hi
+        else:
+            joined.append([lo, hi])
+    return ", ".join(_range_label(lo, hi) for lo, hi in joined) + (" (current)" if any(e.current for e in eras) else "")
+
+
 def _merged(group: list) -> list[tuple[str, str]]:
-    """(ordering, "1.6.23–<1.7.0-beta.0, 1.7.6+ (current)") per ordering, adjacent ranges joined."""
-    out = []
-    for ordering in dict.fromkeys(era.ordering for era in group):
-        ranges = sorted(r for era in group if era.ordering == ordering for r in era.ranges)
-        joined: list[list] = []
-        for lo, hi in ranges:
-            if joined and joined[-1][1] == lo:
-                joined[-1][1] = hi
-            else:
-                joined.append([lo, hi])
-        current = " (current)" if any(era.current for era in group if era.ordering == ordering) else ""
-        out.append((ordering, ", ".join(_range_label(lo, hi) for lo, hi in joined) + current))
-    return out
+    """(ordering, ranges text) per ordering of the group's eras."""
+    orderings = dict.fromkeys(era.ordering for era in group)
+    return [(o, _ranges_text([era for era in group if era.ordering == o])) for o in orderings]
 
 
 def _write_table(out: TextIO, results: dict[str, Any], containerd: str | None, arch: str) -> None:
@@ -217,10 +218,11 @@ def _write_table(out: TextIO, results: dict[str, Any], containerd: str | None, a
         for e in wins:
             label = f"{e['os']}/{e['architecture']} {e.get('os.version') or '(no os.version)'}"
             out.write(f"    {label}:\n")
-            groups: dict[tuple[int, ...], list[str]] = {}
+            groups: dict[tuple[int, ...], list] = {}
             for _, era in eras:
-                groups.setdefault(tuple(e["hosts"][era.id]), []).append(_era_label(era, containerd))
-            for hosts, labels in groups.items():
+                groups.setdefault(tuple(e["hosts"][era.id]), []).append(era)
+            for hosts, group in groups.items():
+                labels = [_era_label(era, containerd) for era in group] if containerd else [f"containerd {_ranges_text(group)}"]
                 names = ", ".join(compat.build_name(b) for b in hosts) or "none"
                 if not e.get("os.version") and hosts:
                     names = "every Windows host (no os.version: it cannot be checked)"
@@ -228,9 +230,9 @@ def _write_table(out: TextIO, results: dict[str, Any], containerd: str | None, a
         if a["selection"]:
             out.write(f"  Entry containerd picks on each Windows host ({arch}):\n")
             _write_selection(out, a["selection"], eras, containerd)
-        if a["transfer_downloads"]:
+        if a["transferDownloads"]:
             out.write("  containerd 2.1+ pulls through the transfer service and downloads every matching entry, not only its pick:\n")
-            for build, versions in a["transfer_downloads"].items():
+            for build, versions in a["transferDownloads"].items():
                 out.write(f"    {compat.build_name(int(build))}: {', '.join(versions)}\n")
 
 

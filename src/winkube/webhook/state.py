@@ -176,6 +176,9 @@ class ImageCache:
 
 # --- the live profile --------------------------------------------------------------------------
 
+# Kubernetes supports 5,000 nodes per cluster; a server that sends ten times that many Nodes (or
+# RuntimeClasses) is not kept in the webhook's memory: the watch fails and the last profile serves.
+MAX_LIVE_OBJECTS = 50_000
 NODES = RESOURCES["Node"].path()
 RUNTIME_CLASSES = RESOURCES["RuntimeClass"].path()
 
@@ -194,6 +197,7 @@ class LiveProfile:
         self.watch_timeout = watch_timeout
         self.backoff, self.max_backoff = backoff, max_backoff
         self.min_rebuild = min_rebuild
+        self.max_objects = MAX_LIVE_OBJECTS  # per resource, held in memory
         self.stop = threading.Event()
         self._objs: dict[str, dict[str, dict]] = {NODES: {}, RUNTIME_CLASSES: {}}
         self._sig: dict[str, dict[str, object]] = {NODES: {}, RUNTIME_CLASSES: {}}
@@ -232,6 +236,9 @@ class LiveProfile:
             if deleted:
                 self._objs[path].pop(name, None)
                 return self._sig[path].pop(name, None) is not None
+            if name not in self._objs[path] and len(self._objs[path]) >= self.max_objects:
+                from ..cluster import ClusterError
+                raise ClusterError(f"watch {path}: more than {self.max_objects} objects; not keeping more")
             sig = self._signature(path, obj)
             self._objs[path][name] = obj
             changed = self._sig[path].get(name) != sig
@@ -248,7 +255,7 @@ class LiveProfile:
                 if self.kube_version is None and path == NODES:
                     self._version()
                 if rv is None:
-                    items, rv = self.cluster.list_with_version(path)
+                    items, rv = self.cluster.list_with_version(path, max_items=self.max_objects)
                     with self._lock:
                         self._objs[path] = {}
                         self._sig[path] = {}
