@@ -96,7 +96,7 @@ bench-webhook-attack: $(STAMP)
 
 ## fuzz: long randomized differential passes against the real kube-apiserver and containerd/platforms (50,000 cases per release)
 fuzz: $(STAMP) control-plane wine platforms-oracle
-	WINKUBE_FUZZ_EXAMPLES=$${WINKUBE_FUZZ_EXAMPLES:-20000} $(BIN)/pytest tests/harness -k differential -p no:cacheprovider
+	WINKUBE_FUZZ_EXAMPLES=$${WINKUBE_FUZZ_EXAMPLES:-20000} WINKUBE_STRUCT_EXAMPLES=$${WINKUBE_STRUCT_EXAMPLES:-90000} $(BIN)/pytest tests/harness -k differential -p no:cacheprovider
 	WINKUBE_ORACLE_CASES=$${WINKUBE_ORACLE_CASES:-50000} $(BIN)/pytest tests/compat/test_oracle_differential.py -p no:cacheprovider
 
 ## attack: the long attack tests of issue 10 (tests/attack: hostile servers and clients at the default bounds)

@@ -78,12 +78,17 @@ def test_bad_input_exit_2_and_other_files_still_checked(tmp_path):
     assert "Traceback" not in r.stdout + r.stderr
 
 
-def test_wrong_types_are_input_errors_not_tracebacks():
+def test_wrong_types_are_what_the_api_server_says_never_tracebacks():
     doc = "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: notalist\n"
     r = run("lint", "-", stdin=doc)
+    assert r.returncode == 1  # a finding: the API server cannot decode it
+    assert "field-type-mismatch" in r.stdout and "json: cannot unmarshal string into Go struct field PodSpec.spec.containers" in r.stdout
+    assert "Traceback" not in r.stderr
+    # with an apiVersion no release serves there is no schema to decode with: still an input error
+    r = run("lint", "-", stdin=doc.replace("apiVersion: v1", "apiVersion: v9"))
     assert r.returncode == 2
     assert "-:5: error: spec.containers: expected a list, got str" in r.stdout
-    assert "Traceback" not in r.stderr
+    assert "api-version-not-served" in r.stdout
 
 
 def test_fail_on_and_disable(tmp_path):

@@ -50,7 +50,8 @@ def _color(choice: str, stream) -> bool:
 
 
 def _add_profile_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--profile", metavar="FILE", help="cluster profile (node pools, RuntimeClasses, Kubernetes version); "
+    p.add_argument("--profile", metavar="FILE|PLATFORM", help="cluster profile (node pools, RuntimeClasses, Kubernetes version): "
+                   "a file, or a platform: aks, eks, gke, openshift, rke2, capz, kubeadm (see `winkube profile list`); "
                    "default: the embedded one (see `winkube profile show`)")
     from .k8s import releases
     p.add_argument("--kube-version", metavar="X.Y", help=f"Kubernetes release whose rules apply ({releases.range_text()}; "
@@ -120,6 +121,10 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     _add_profile_args(show)
     show.add_argument("inputs", nargs="*", metavar="PATH", help="files with Node / RuntimeClass objects (kubectl get nodes -o yaml)")
     show.add_argument("-o", "--output", default="yaml", choices=["yaml", "json"])
+    plist = psub.add_parser("list", help="the platform profiles: Windows builds offered, taints, provider labels, sources",
+                            epilog="example: winkube profile list --kube-version 1.33")
+    plist.add_argument("--kube-version", metavar="X.Y", help="Kubernetes release (default: 1.37)")
+    plist.add_argument("-o", "--output", default="text", choices=["text", "json"])
 
     completion = sub.add_parser(
         "completion", help="print a shell completion script (bash, zsh, fish)", formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -236,6 +241,8 @@ def _dispatch(args, parser) -> int:
         sys.stdout.write(script(args.shell, build_parser("*"), list(rule_ids())))
         return EXIT_OK
     if args.command == "profile":
+        if args.profile_command == "list":
+            return _profile_list(args)
         if args.profile_command != "show":
             parser.parse_args(["profile", "--help"])
         return _profile_show(args)
@@ -246,10 +253,38 @@ def _dispatch(args, parser) -> int:
 
 def _profile(args):
     from .model.profile import default_profile, load_profile, supported_kube_version
-    profile = load_profile(args.profile) if args.profile else default_profile()
-    if args.kube_version:
-        profile.kube_version = supported_kube_version(args.kube_version)
+    version = supported_kube_version(args.kube_version) if args.kube_version else None
+    profile = load_profile(args.profile, version) if args.profile else default_profile()
+    if version:
+        profile.kube_version = version
     return profile
+
+
+def _profile_list(args) -> int:
+    import json
+
+    from .model.platforms import table
+    from .k8s import releases
+    from .model.profile import ProfileError, supported_kube_version
+    try:
+        version = supported_kube_version(args.kube_version) if args.kube_version else releases.newest()
+    except ProfileError as e:
+        return _fail(str(e))
+    rows = table(version)
+    if args.output == "json":
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    print(f"Platform profiles for Kubernetes {version[0]}.{version[1]} (use: --profile NAME, or platform: NAME in .winkube.yaml)\n")
+    for r in rows:
+        print(f"{r['name']:<10} {r['title']}")
+        print(f"{'':<10} Windows builds: {', '.join(r['windowsBuilds']) or 'none for this release'}")
+        print(f"{'':<10} Windows taints: {r['windowsTaints']}; containerd {r['containerd']}")
+        if r["providerLabels"]:
+            print(f"{'':<10} provider labels understood: {', '.join(r['providerLabels'])}")
+        for src in r["sources"]:
+            print(f"{'':<10} source: {src}")
+        print()
+    return EXIT_OK
 
 
 def _profile_show(args) -> int:
@@ -293,12 +328,13 @@ def _lint(args) -> int:
         return _fail(str(e))
     try:
         options = Options()
-        profile_path = args.profile or (str(config.profile) if config and config.profile else None)
-        if profile_path:
-            options.profile = load_profile(profile_path)
         version = args.kube_version or (config.kube_version if config and config.kube_version else None)
         if version:
             options.kube_version = supported_kube_version(version)
+        profile_path = args.profile or (str(config.profile) if config and config.profile else None) \
+            or (config.platform if config else None)
+        if profile_path:
+            options.profile = load_profile(profile_path, options.kube_version)
     except ProfileError as e:
         return _fail(str(e))
     options.rule_filter = rules_filter

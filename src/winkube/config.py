@@ -9,6 +9,7 @@ rules:            # per rule id: off | error | warning | info
   some-rule: off
 failOn: error     # error | warning | info | none — the lowest severity that makes the exit code 1
 profile: path/to/profile.yaml    # cluster profile, relative to the config file
+platform: aks                    # or a platform profile: aks eks gke openshift rke2 capz kubeadm (not with profile)
 kubeVersion: "1.37"              # quote it: unquoted 1.30 is the number 1.3
 exclude: ["vendor/**", "charts/*/templates/**"]   # files to skip, relative to the config file
 ```
@@ -35,7 +36,7 @@ from .k8s.versions import parse_kube_version
 from .model.finding import Finding, Severity
 
 CONFIG_NAME = ".winkube.yaml"
-KEYS = ("rules", "failOn", "profile", "kubeVersion", "exclude")
+KEYS = ("rules", "failOn", "profile", "platform", "kubeVersion", "exclude")
 _SEVERITIES = ", ".join(s.value for s in Severity)
 
 
@@ -47,6 +48,7 @@ class Config:
     rules: dict[str, Severity | None] = field(default_factory=dict)  # None: the rule is off
     fail_on: Severity | None = Severity.ERROR  # None: never fail on findings ("none")
     profile: Path | None = None  # absolute
+    platform: str | None = None  # a platform profile's name (aks, eks, ...), when no profile file is given
     kube_version: str | None = None  # "1.37" (a leading "v" removed)
     exclude: tuple[str, ...] = ()
     _exclude_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
@@ -186,6 +188,8 @@ def load_config(path: str | os.PathLike[str], *, known_rules: Iterable[str] | No
         cfg["fail_on"] = _fail_on(where, data["failOn"])
     if data.get("profile") is not None:
         cfg["profile"] = _profile(where, path, data["profile"])
+    if data.get("platform") is not None:
+        cfg["platform"] = _platform(where, data["platform"], data.get("profile"))
     if data.get("kubeVersion") is not None:
         cfg["kube_version"] = _kube_version(where, data["kubeVersion"])
     if data.get("exclude") is not None:
@@ -256,6 +260,17 @@ def _profile(where: str, config_path: Path, value: Any) -> Path:
     if not profile.is_file():
         raise ConfigError(f"{where}: profile: {value!r} is not a file (looked for {profile})")
     return profile
+
+
+def _platform(where: str, value: Any, profile: Any) -> str:
+    from .model.platforms import names
+
+    if profile is not None:
+        raise ConfigError(f"{where}: platform and profile both given; keep one (a platform is a generated profile)")
+    if not isinstance(value, str) or value not in names():
+        hint = _did_you_mean(str(value), names())
+        raise ConfigError(f"{where}: platform: {value!r} is not one of {', '.join(names())}{hint}")
+    return value
 
 
 def _kube_version(where: str, value: Any) -> str:

@@ -18,7 +18,7 @@ from .k8s.workloads import is_kubernetes_object, missing_api_version
 from .model.podview import WORKLOAD_KINDS, as_dict, as_list, pod_view
 from .model.profile import Profile, default_profile, with_cluster_objects
 from .rules import Rule, all_rules, rule_ids
-from .rules.context import DocContext, PodContext
+from .rules.context import DocContext, ObjectContext, PodContext
 
 KNOWN_RULE_IDS = frozenset(rule_ids())  # every rule, also those a caller left out of its Engine
 _CLUSTER_OBJECT = re.compile(r"""["']?kind["']?\s*:\s*["']?(Node|RuntimeClass)["']?\s*[,}\r\n]""")
@@ -77,6 +77,12 @@ def shape_errors(view) -> list[tuple[Path, str]]:
     if wo is not None and not isinstance(wo, dict):
         out.append((view.path("securityContext", "windowsOptions"), f"{render(view.path('securityContext', 'windowsOptions'))}: expected an object"))
     return out
+
+
+def _undecodable(octx: ObjectContext) -> bool:
+    """The structure rules found the value(s) the API server cannot decode."""
+    s = octx._structure
+    return s is not None and s.decoded is not None and (s.decoded.fatal is not None or s.decoded.type_error is not None)
 
 
 def _suppressed(obj: dict, view) -> set[str]:
@@ -229,21 +235,27 @@ class Engine:
             for path, message in unknown_ignored_rules(obj, view, self.known_ids):
                 line = doc.locate(path)[0] if doc and self.options.locate else None
                 errors.append(InputError(doc.file if doc else "<object>", message, line))
+        octx = ObjectContext(obj, self.kube_version)
+        raw = self._run(self.by_scope.get("object", ()), octx, doc, errors)
+        # (an apiVersion the release no longer serves still gets the pod rules: the spec moves
+        # unchanged to the served version)
         if view is not None:
             problems = shape_errors(view)
-            if problems:
+            if problems and _undecodable(octx):
+                answer.shape_errors = problems  # the structure rules report what the API server says about these values
+            elif problems:
                 answer.shape_errors = problems
                 for path, message in problems:
                     line = doc.locate(path)[0] if doc and self.options.locate else None
                     if errors is not None:
                         errors.append(InputError(doc.file if doc else "<object>", message, line))
-                return answer
-            ctx = PodContext(view, self.options.profile, self.kube_version, self.options.images if images is None else images)
-            raw = self._run(self.by_scope.get("pod", ()), ctx, doc, errors)
-            answer.context = ctx
+            else:
+                ctx = PodContext(view, self.options.profile, self.kube_version, self.options.images if images is None else images)
+                raw += self._run(self.by_scope.get("pod", ()), ctx, doc, errors)
+                answer.context = ctx
         elif kind in _SCOPE_BY_KIND:
             ctx = DocContext(obj, self.options.profile, self.kube_version)
-            raw = self._run(self.by_scope.get(_SCOPE_BY_KIND[kind], ()), ctx, doc, errors)
+            raw += self._run(self.by_scope.get(_SCOPE_BY_KIND[kind], ()), ctx, doc, errors)
         if not raw:
             return answer
         # The API server rejects what an admission rule finds, whatever config or annotations do

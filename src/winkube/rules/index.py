@@ -6,8 +6,12 @@ checks, `winkube rules`, shell completion); tests/report/test_docs_sync.py keeps
 
 # id: (module, stage, default severity, summary)
 RULES: dict[str, tuple[str, str, str, str]] = {
+    'api-version-not-served': ('winkube.rules.structure.api_version_not_served', 'admission', 'error', 'apiVersion is not served by this Kubernetes release'),
     'daemonset-on-windows-nodes': ('winkube.rules.scheduling.daemonset_on_windows_nodes', 'scheduling', 'error', 'a DaemonSet not meant for Windows would also run a pod on every Windows node'),
-    'dns-policy-cluster-first-with-host-net': ('winkube.rules.semantics.dns_policy_cluster_first_with_host_net', 'ignored', 'warning', 'dnsPolicy: ClusterFirstWithHostNet on a pod bound for Windows nodes'),
+    'deprecated-node-label': ('winkube.rules.structure.deprecated_node_label', 'admission', 'warning', 'the pod spec selects on a deprecated node label (the API server warns)'),
+    'dns-policy-cluster-first-with-host-net': ('winkube.rules.semantics.dns_policy_cluster_first_with_host_net', 'ignored', 'warning', 'dnsPolicy: ClusterFirstWithHostNet on a host-network pod bound for Windows nodes'),
+    'field-type-mismatch': ('winkube.rules.structure.field_type_mismatch', 'admission', 'error', 'a field has a value of the wrong type; the API server cannot decode the object'),
+    'fractional-byte-quantity': ('winkube.rules.structure.fractional_byte_quantity', 'admission', 'warning', 'a memory or ephemeral-storage quantity that is not a whole number of bytes'),
     'gmsa-credential-spec-invalid': ('winkube.rules.admission.gmsa_credential_spec_invalid', 'admission', 'error', 'windowsOptions.gmsaCredentialSpec is empty or larger than 64 KiB'),
     'gmsa-credential-spec-name-invalid': ('winkube.rules.admission.gmsa_credential_spec_name_invalid', 'admission', 'error', 'windowsOptions.gmsaCredentialSpecName is not a valid resource name'),
     'host-namespaces-on-windows': ('winkube.rules.semantics.host_namespaces_on_windows', 'ignored', 'warning', 'hostPID, hostIPC or shareProcessNamespace on a pod bound for Windows nodes'),
@@ -19,6 +23,7 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     'hugepages-on-windows': ('winkube.rules.semantics.hugepages_on_windows', 'scheduling', 'error', 'hugepages-* resources on a pod bound for Windows nodes'),
     'hyperv-isolation-requested': ('winkube.rules.scheduling.hyperv_isolation_requested', 'runtime', 'warning', 'the pod asks for Hyper-V isolation (a hypervisor RuntimeClass handler or the legacy annotation)'),
     'image-build-incompatible': ('winkube.rules.images.image_build_incompatible', 'runtime', 'error', 'a Windows image built for a Windows version the target nodes cannot run (process isolation)'),
+    'image-build-unsupported': ('winkube.rules.images.image_build_unsupported', 'runtime', 'error', 'a Windows image built for a Windows version no Windows Server supported by the release can run'),
     'image-index-selection': ('winkube.rules.images.image_index_selection', 'runtime', 'info', 'on some Windows pools, the image entry containerd picks depends on the containerd version'),
     'image-os-mismatch': ('winkube.rules.images.image_os_mismatch', 'runtime', 'error', 'a Linux image in a Windows pod, or a Windows image in a Linux pod'),
     'image-without-os-version': ('winkube.rules.images.image_without_os_version', 'runtime', 'info', 'a Windows image entry has no os.version, so its build cannot be checked before it runs'),
@@ -53,6 +58,7 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     'privileged-on-windows': ('winkube.rules.semantics.privileged_on_windows', 'ignored', 'warning', 'securityContext.privileged on a pod bound for Windows nodes'),
     'read-only-root-filesystem-on-windows': ('winkube.rules.semantics.read_only_root_filesystem_on_windows', 'ignored', 'warning', 'readOnlyRootFilesystem on a pod bound for Windows nodes'),
     'run-as-non-root-container-administrator': ('winkube.rules.semantics.run_as_non_root_container_administrator', 'kubelet', 'error', 'runAsNonRoot: true with runAsUserName ContainerAdministrator'),
+    'run-as-non-root-image-user': ('winkube.rules.semantics.run_as_non_root_image_user', 'kubelet', 'error', "runAsNonRoot: true on Windows decided by the image's user: refused, or silently root"),
     'run-as-user-name-invalid': ('winkube.rules.admission.run_as_user_name_invalid', 'admission', 'error', 'windowsOptions.runAsUserName is not a valid DOMAIN\\USER name'),
     'run-as-user-on-windows': ('winkube.rules.semantics.run_as_user_on_windows', 'ignored', 'warning', 'runAsUser (a Linux uid) on a pod bound for Windows nodes'),
     'runtimeclass-conflict': ('winkube.rules.scheduling.runtimeclass_conflict', 'admission', 'error', "the RuntimeClass's nodeSelector contradicts the pod's nodeSelector"),
@@ -62,6 +68,7 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     'runtimeclass-windows-toleration-missing': ('winkube.rules.runtimeclass.runtimeclass_windows_toleration_missing', 'scheduling', 'warning', 'a Windows RuntimeClass does not tolerate the taints of the Windows node pools it selects'),
     'set-os-name': ('winkube.rules.semantics.set_os_name', 'practice', 'info', 'a pod bound for Windows nodes does not set spec.os.name: windows'),
     'stop-signal-os': ('winkube.rules.admission.stop_signal_os', 'admission', 'error', 'a container lifecycle.stopSignal needs spec.os, and Windows accepts only SIGKILL and SIGTERM'),
+    'unknown-field': ('winkube.rules.structure.unknown_field', 'admission', 'error', 'a field that the API does not define'),
     'volume-feature-on-windows': ('winkube.rules.semantics.volume_feature_on_windows', 'runtime', 'error', 'a volume feature Windows does not support (memory-backed emptyDir, mount propagation, raw block devices, NFS)'),
     'windows-forbidden-field': ('winkube.rules.admission.windows_forbidden_field', 'admission', 'error', 'a Linux-only field is set on a pod with spec.os.name: windows'),
     'windows-options-on-linux': ('winkube.rules.admission.windows_options_on_linux', 'admission', 'error', 'securityContext.windowsOptions is set on a pod with spec.os.name: linux'),
