@@ -202,3 +202,13 @@ def test_version_matches_the_package_and_imports_no_command():
     code = "import sys; from winkube.cli import main; main(['--version']); print(sorted(m for m in sys.modules if m.startswith('winkube.')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()[-1]
     assert out == "['winkube.cli']"  # start-up: nothing but the command line module
+
+
+def test_explain_help_examples_name_real_rules():
+    # the help teaches with examples; one that names a rule id must name a rule that exists
+    import re
+
+    from winkube import cli
+    from winkube.rules import all_rules
+    ids = re.findall(r"winkube explain ([a-z0-9]+(?:-[a-z0-9]+)+)\s", cli.EXPLAIN_EXAMPLES)
+    assert ids and set(ids) <= set(all_rules()), ids

@@ -13,7 +13,7 @@ import threading
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 EXPLAIN_EXAMPLES = """examples:
-  winkube explain windows-only-field-on-linux-pod        a rule: why, fix, source
+  winkube explain windows-options-on-linux               a rule: why, fix, source
   winkube explain "Failed to create pod sandbox: rpc error: code = Unknown desc = ... does not match the host operating system."
   winkube explain "exit code 3221225781"                  Windows codes are decoded (hex, decimal, int32)
   winkube explain --pod shop/web-7d9c8-x2x4q              the pod's statuses and Events, with its node as context
