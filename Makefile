@@ -4,19 +4,30 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: helm platforms-oracle wine demo test install control-plane registry browser bench bench-images bench-webhook bench-webhook-attack bench-audit fuzz attack clean
+.PHONY: helm kustomize shells dist platforms-oracle wine demo test install control-plane registry browser bench bench-images bench-webhook bench-webhook-attack bench-audit fuzz attack clean
 
 $(STAMP): pyproject.toml
-	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "==> [1/3] creating $(VENV) with $$($(PY) --version)"
+	@$(PY) -m venv $(VENV)
+	@echo "==> [2/3] upgrading pip"
+	@$(BIN)/pip install --quiet --upgrade pip
+	@echo "==> [3/3] installing winkube (editable) with its test dependencies from PyPI (about a minute the first time)"
+	@$(BIN)/pip install --quiet --progress-bar off -e '.[test]'
+	@touch $(STAMP)
+	@echo "==> ready: $(BIN)/winkube"
 
 install: $(STAMP)
 
 ## demo: set everything up and lint the examples on the embedded default profile
 demo: $(STAMP)
-	$(BIN)/winkube lint examples/ ; status=$$?; [ $$status -le 1 ] || exit $$status
+	@echo "==> winkube lint examples/ (on the embedded default cluster profile)"
+	@$(BIN)/winkube lint examples/ ; status=$$?; [ $$status -le 1 ] || exit $$status
+
+## dist: the wheel and the sdist in dist/, built the way pip and CI build them (PEP 517, isolated)
+dist: $(STAMP)
+	@rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	@ls -l dist
 
 ## control-plane: build kube-apiserver, kube-scheduler and etcd from their Go modules (cached)
 control-plane:
@@ -25,6 +36,10 @@ control-plane:
 ## helm: the Helm CLI built from its Go module (cached), for the chart's dry-run test
 helm:
 	tools/build-helm.sh
+
+## kustomize: kustomize built from its Go module (cached), for the Kustomize lint tests
+kustomize:
+	tools/build-kustomize.sh
 
 ## platforms-oracle: containerd's own image matcher, one driver per release (cached), for tests/compat
 platforms-oracle:
@@ -42,6 +57,12 @@ registry:
 	  echo "installing Debian's docker-registry"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry; }
 
+## shells: Debian's zsh and fish, in which the completion tests run `winkube completion zsh|fish`
+shells:
+	@command -v zsh >/dev/null 2>&1 && command -v fish >/dev/null 2>&1 || { \
+	  echo "installing Debian's zsh and fish"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends zsh fish; }
+
 ## browser: Debian's chromium, which renders `winkube audit -o html` in the HTML report test
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -49,12 +70,13 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
 ## test: set up everything the suite needs, then run the whole suite
-test: $(STAMP) control-plane registry browser helm wine platforms-oracle
+test: $(STAMP) control-plane registry browser shells helm kustomize wine platforms-oracle
 	$(BIN)/pytest
 
-## bench: benchmarks (never run as timed tests)
+## bench: benchmarks (never run as timed tests): throughput, then start-up (what a pre-commit run costs)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/startup.py
 
 ## bench-images: resolve 1,000 images from a local registry, cold and warm cache, vs a bare httpx loop
 bench-images: $(STAMP) registry
@@ -74,7 +96,7 @@ bench-webhook-attack: $(STAMP)
 
 ## fuzz: long randomized differential passes against the real kube-apiserver and containerd/platforms (50,000 cases per release)
 fuzz: $(STAMP) control-plane wine platforms-oracle
-	WINKUBE_FUZZ_EXAMPLES=$${WINKUBE_FUZZ_EXAMPLES:-20000} $(BIN)/pytest tests/harness -k differential -p no:cacheprovider
+	WINKUBE_FUZZ_EXAMPLES=$${WINKUBE_FUZZ_EXAMPLES:-20000} WINKUBE_STRUCT_EXAMPLES=$${WINKUBE_STRUCT_EXAMPLES:-90000} $(BIN)/pytest tests/harness -k differential -p no:cacheprovider
 	WINKUBE_ORACLE_CASES=$${WINKUBE_ORACLE_CASES:-50000} $(BIN)/pytest tests/compat/test_oracle_differential.py -p no:cacheprovider
 
 ## attack: the long attack tests of issue 10 (tests/attack: hostile servers and clients at the default bounds)

@@ -16,8 +16,11 @@ def deployment(i: int, rng: random.Random) -> str:
               "      tolerations:\n      - {key: os, operator: Equal, value: windows, effect: NoSchedule}\n") if windows and rng.random() < 0.7 \
         else ("      nodeSelector:\n        kubernetes.io/os: linux\n" if not windows and rng.random() < 0.8 else "")
     sc = "        securityContext:\n          runAsUser: 1000\n          readOnlyRootFilesystem: true\n" if rng.random() < 0.3 else ""
+    kind = rng.choice(["Deployment", "Deployment", "StatefulSet", "DaemonSet"])
+    # a DaemonSet has no replicas (the API server's strict decoding rejects the field)
+    replicas = "" if kind == "DaemonSet" else f"  replicas: {rng.randint(1, 6)}\n"
     return f"""apiVersion: apps/v1
-kind: {rng.choice(["Deployment", "Deployment", "StatefulSet", "DaemonSet"])}
+kind: {kind}
 metadata:
   name: app-{i}
   namespace: team-{i % 17}
@@ -28,8 +31,7 @@ metadata:
       Service {i} of the estate; this annotation is long on purpose, as real ones are,
       with a folded block scalar that spans several lines of text.
 spec:
-  replicas: {rng.randint(1, 6)}
-  selector:
+{replicas}  selector:
     matchLabels: {{app: app-{i}}}
   template:
     metadata:

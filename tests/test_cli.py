@@ -22,6 +22,7 @@ spec:
   - name: c
     image: mcr.microsoft.com/windows/nanoserver:ltsc2022
     securityContext: {runAsUser: 1000}
+    resources: {requests: {cpu: 100m, memory: 300Mi}}
 """
 GOOD_POD = WINDOWS_POD.replace("    securityContext: {runAsUser: 1000}\n", "").replace(
     "nodeSelector: {kubernetes.io/os: windows}", "nodeSelector: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: '10.0.20348'}")
@@ -69,20 +70,26 @@ def test_bad_input_exit_2_and_other_files_still_checked(tmp_path):
     (tmp_path / "a-broken.yaml").write_text("kind: Pod\nspec: [unclosed\n")
     (tmp_path / "b-pod.yaml").write_text(WINDOWS_POD)
     (tmp_path / "c-list.yaml").write_text("- just\n- a list\n")
-    r = run("lint", str(tmp_path))
+    r = run("lint", "-v", str(tmp_path))
     assert r.returncode == 2
     assert "a-broken.yaml:" in r.stdout and "invalid YAML" in r.stdout
-    assert "c-list.yaml:1: error: not a Kubernetes object" in r.stdout
+    # YAML that is no Kubernetes object is skipped, not an error (issue 11), and -v lists it
+    assert "c-list.yaml" not in r.stdout and "c-list.yaml: no Kubernetes objects (apiVersion and kind)" in r.stderr
     assert "windows-forbidden-field" in r.stdout  # the good file was still linted
     assert "Traceback" not in r.stdout + r.stderr
 
 
-def test_wrong_types_are_input_errors_not_tracebacks():
+def test_wrong_types_are_what_the_api_server_says_never_tracebacks():
     doc = "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: notalist\n"
     r = run("lint", "-", stdin=doc)
+    assert r.returncode == 1  # a finding: the API server cannot decode it
+    assert "field-type-mismatch" in r.stdout and "json: cannot unmarshal string into Go struct field PodSpec.spec.containers" in r.stdout
+    assert "Traceback" not in r.stderr
+    # with an apiVersion no release serves there is no schema to decode with: still an input error
+    r = run("lint", "-", stdin=doc.replace("apiVersion: v1", "apiVersion: v9"))
     assert r.returncode == 2
     assert "-:5: error: spec.containers: expected a list, got str" in r.stdout
-    assert "Traceback" not in r.stderr
+    assert "api-version-not-served" in r.stdout
 
 
 def test_fail_on_and_disable(tmp_path):
@@ -187,3 +194,22 @@ def test_make_demo_input_is_clean_of_input_errors():
     r = run("lint", "examples/")
     assert r.returncode == 1, r.stdout[-2000:] + r.stderr
     assert ": error: " not in r.stdout
+
+
+def test_version_matches_the_package_and_imports_no_command():
+    import winkube
+
+    assert run("--version").stdout == f"winkube {winkube.__version__}\n"
+    code = "import sys; from winkube.cli import main; main(['--version']); print(sorted(m for m in sys.modules if m.startswith('winkube.')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()[-1]
+    assert out == "['winkube.cli']"  # start-up: nothing but the command line module
+
+
+def test_explain_help_examples_name_real_rules():
+    # the help teaches with examples; one that names a rule id must name a rule that exists
+    import re
+
+    from winkube import cli
+    from winkube.rules import all_rules
+    ids = re.findall(r"winkube explain ([a-z0-9]+(?:-[a-z0-9]+)+)\s", cli.EXPLAIN_EXAMPLES)
+    assert ids and set(ids) <= set(all_rules()), ids

@@ -128,7 +128,7 @@ def test_unreadable_and_binary_files(tmp_path):
 def test_unknown_rule_ids_with_known_rules(tmp_path):
     path = write(tmp_path, "rules:\n  windows-forbiden-field: off\n")
     assert load_config(path).rules == {"windows-forbiden-field": None}  # nothing to check against
-    with pytest.raises(ConfigError, match=r"rules\.windows-forbiden-field: unknown rule \(did you mean 'windows-forbidden-field'\?\)"):
+    with pytest.raises(ConfigError, match=r"rules\.windows-forbiden-field: unknown rule 'windows-forbiden-field'; did you mean 'windows-forbidden-field'\?"):
         load_config(path, known_rules=["windows-forbidden-field", "other"])
 
 

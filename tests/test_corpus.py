@@ -42,7 +42,11 @@ def test_corpus_findings_match_the_reviewed_pin():
     assert got["errors"] == want["errors"]
 
 
+# the structure family is about every object, whatever its OS (what the API server refuses or warns about)
+STRUCTURE = {"api-version-not-served", "unknown-field", "field-type-mismatch", "deprecated-node-label", "fractional-byte-quantity"}
+
+
 def test_linux_corpus_gets_no_windows_findings_but_tolerate_all_daemonsets():
     got = lint_corpus()
     linux = [f for f in got["findings"] if f[0].startswith("real-linux/")]
-    assert {f[3] for f in linux} == {"daemonset-on-windows-nodes"}
+    assert {f[3] for f in linux} - STRUCTURE == {"daemonset-on-windows-nodes"}

@@ -42,7 +42,7 @@ def test_a_broken_rule_or_precondition_is_an_error_value_not_a_crash():
     def bad_precondition(ctx):
         raise ValueError("bug")
 
-    rules = {"x": _rule("x", boom), "y": _rule("y", _hit("y"), bad_precondition)}
+    rules = {"x": _rule("x", boom), "y": _rule("y", _hit("y"), bad_precondition), "quiet": _rule("quiet", _hit("quiet"))}
     errors = []
     found = Engine(Options(locate=False), rules).check_object(POD, None, errors)
     assert [f.rule for f in found] == ["y"]  # a failing precondition does not hide its rules
@@ -52,3 +52,9 @@ def test_a_broken_rule_or_precondition_is_an_error_value_not_a_crash():
 def test_ignore_annotation_suppresses_by_rule_id():
     rules = {"quiet": _rule("quiet", _hit("quiet")), "loud": _rule("loud", _hit("loud"))}
     assert [f.rule for f in Engine(Options(locate=False), rules).check_object(POD)] == ["loud"]
+
+
+def test_ignore_annotation_naming_no_rule_is_an_input_error():
+    errors = []
+    Engine(Options(locate=False), {"loud": _rule("loud", _hit("loud"))}).check_object(POD, None, errors)
+    assert [e.message for e in errors] == ["winkube.io/ignore: unknown rule 'quiet'; `winkube rules` lists them"]

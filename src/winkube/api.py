@@ -31,3 +31,35 @@ def read_objects(paths: list[str]) -> tuple[list[tuple[str, dict]], list[str]]:
                 if isinstance(sub.obj, dict):
                     objects.append((sub.file, sub.obj))
     return objects, [f"{e.file}:{e.line or '?'}: {e.message}" for e in errors]
+
+
+def structural_verdict(obj: dict, kube_version: str | None = None) -> dict:
+    """What kube-apiserver answers to a create of obj (dryRun, fieldValidation=Strict) before its
+    Go validation runs, as winkube replays it: {"answer": "not-served" | "undecodable" (a type that
+    decodes itself refused the value; the server names no field) | "type" (the first value of the
+    wrong JSON type; "field" is the server's dotted path) | "unknown" ("fields": the strict paths) |
+    "decoded", "warnings": the server's warning texts for deprecated node labels and fractional byte
+    quantities (decoded objects)}."""
+    from .model.podview import WORKLOAD_KINDS, pod_view
+    from .structure.check import check
+    from .structure.warnings import fractional_byte_warnings, node_label_warnings
+
+    version = require_kube_version(kube_version) if kube_version else default_profile().kube_version
+    s = check(obj, version)
+    if s.served is False:
+        return {"answer": "not-served", "warnings": []}
+    d = s.decoded
+    if d is not None and d.fatal is not None:
+        t = d.fatal.type_error
+        if t is not None:
+            return {"answer": "type", "field": t.field, "got": t.got, "warnings": []}
+        return {"answer": "undecodable", "warnings": []}
+    if d is not None and d.type_error is not None:
+        return {"answer": "type", "field": d.type_error.field, "got": d.type_error.got, "warnings": []}
+    if d is not None and d.unknown:
+        return {"answer": "unknown", "fields": sorted({p for _, p, _ in d.unknown}), "warnings": []}
+    warnings = []
+    if obj.get("kind") in WORKLOAD_KINDS:
+        view = pod_view(obj)
+        warnings = sorted({text for _, text in node_label_warnings(view) + fractional_byte_warnings(view)})
+    return {"answer": "decoded", "warnings": warnings}

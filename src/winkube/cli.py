@@ -13,7 +13,7 @@ import threading
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 EXPLAIN_EXAMPLES = """examples:
-  winkube explain windows-only-field-on-linux-pod        a rule: why, fix, source
+  winkube explain windows-options-on-linux               a rule: why, fix, source
   winkube explain "Failed to create pod sandbox: rpc error: code = Unknown desc = ... does not match the host operating system."
   winkube explain "exit code 3221225781"                  Windows codes are decoded (hex, decimal, int32)
   winkube explain --pod shop/web-7d9c8-x2x4q              the pod's statuses and Events, with its node as context
@@ -26,15 +26,19 @@ _STACK = 256 * 1024 * 1024  # room for recursion in C extensions on deep input (
 
 LINT_EPILOG = """\
 examples:
-  winkube lint k8s/                         lint every .yaml/.yml/.json below k8s/
-  helm template my-chart | winkube lint -   lint rendered Helm output from stdin
+  winkube lint .                            a repository: Kubernetes objects in .yaml/.yml/.json (.gitignore
+                                            honoured; other YAML skipped, -v lists it), Helm charts rendered
+                                            with helm template, Kustomize directories built with kustomize
+  winkube lint charts/web --set image.tag=ltsc2022 --values prod.yaml
+  helm template my-chart | winkube lint --stdin-filename charts/my-chart/all.yaml -
   kubectl get nodes -o yaml > nodes.yaml
   winkube lint nodes.yaml app/              judge app/ against your real node pools
   winkube lint -o sarif k8s/ > winkube.sarif   for GitHub code scanning
 
 stages: admission (the API server rejects it), scheduling, kubelet (the node refuses it),
 runtime (the container fails), ignored (accepted, no effect on Windows), practice.
-exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input errors.
+exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input errors (also: no
+Kubernetes object in the input; --allow-empty makes that 0).
 suppress per object with the annotation  winkube.io/ignore: "rule-a,rule-b"
 configure with .winkube.yaml (found upward from the working directory; see docs/configuration.md)
 """
@@ -46,14 +50,19 @@ def _color(choice: str, stream) -> bool:
 
 
 def _add_profile_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--profile", metavar="FILE", help="cluster profile (node pools, RuntimeClasses, Kubernetes version); "
+    p.add_argument("--profile", metavar="FILE|PLATFORM", help="cluster profile (node pools, RuntimeClasses, Kubernetes version): "
+                   "a file, or a platform: aks, eks, gke, openshift, rke2, capz, kubeadm (see `winkube profile list`); "
                    "default: the embedded one (see `winkube profile show`)")
     from .k8s import releases
     p.add_argument("--kube-version", metavar="X.Y", help=f"Kubernetes release whose rules apply ({releases.range_text()}; "
                    f"default: the profile's, {releases.text(releases.newest())})")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
+    """The whole command line. `command` names the one command whose front-door module is imported
+    ("*": all of them, for completion and tests); the others get only their one-line help, so
+    `winkube lint` never imports the webhook, the planner or the registry client (start-up time
+    is most of a pre-commit run)."""
     from . import __version__
 
     parser = argparse.ArgumentParser(
@@ -81,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--config", metavar="FILE", help="configuration file (default: .winkube.yaml found upward)")
     lint.add_argument("--no-config", action="store_true", help="ignore .winkube.yaml")
     lint.add_argument("--disable", action="append", default=[], metavar="RULE", help="turn a rule off (repeatable)")
+    lint.add_argument("--stdin-filename", metavar="NAME", help="the file name piped input is reported under (code scanning places findings by it)")
+    lint.add_argument("-v", "--verbose", action="store_true", help="also list the files skipped because they hold no Kubernetes objects")
+    lint.add_argument("--no-gitignore", action="store_true", help="also walk paths that .gitignore files ignore")
+    lint.add_argument("--allow-empty", action="store_true", help="exit 0 when the input holds no Kubernetes objects (the pre-commit hook)")
+    lint.add_argument("--values", action="append", default=[], metavar="FILE", help="Helm charts: a values file for helm template (repeatable)")
+    lint.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="Helm charts: a value for helm template (repeatable)")
+    lint.add_argument("--enable", action="append", default=[], metavar="RULE", help="turn on a rule the config file turns off (repeatable)")
 
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--stage", choices=["admission", "scheduling", "kubelet", "runtime", "ignored", "practice"])
@@ -105,20 +121,36 @@ def build_parser() -> argparse.ArgumentParser:
     _add_profile_args(show)
     show.add_argument("inputs", nargs="*", metavar="PATH", help="files with Node / RuntimeClass objects (kubectl get nodes -o yaml)")
     show.add_argument("-o", "--output", default="yaml", choices=["yaml", "json"])
+    plist = psub.add_parser("list", help="the platform profiles: Windows builds offered, taints, provider labels, sources",
+                            epilog="example: winkube profile list --kube-version 1.33")
+    plist.add_argument("--kube-version", metavar="X.Y", help="Kubernetes release (default: 1.37)")
+    plist.add_argument("-o", "--output", default="text", choices=["text", "json"])
+
+    completion = sub.add_parser(
+        "completion", help="print a shell completion script (bash, zsh, fish)", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Print a completion script for winkube's commands, flags, their values and rule ids.",
+        epilog="examples:\n  source <(winkube completion bash)        in ~/.bashrc\n"
+               "  source <(winkube completion zsh)         in ~/.zshrc\n"
+               "  winkube completion fish | source         in ~/.config/fish/config.fish")
+    completion.add_argument("shell", choices=["bash", "zsh", "fish"])
 
     # Front doors that live in their own packages: each module has add_arguments(parser) and run(args) -> int.
     # A front door that fails to load (a missing optional dependency, say) must not take `lint` down
     # with it: it answers with the reason when it is asked for, and every other command works.
     for name, module, help_text in FRONT_DOORS:
         p = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter)
+        if command != "*" and command != name:
+            continue
         try:
-            command = importlib.import_module(module)
-            p.description = (command.__doc__ or "").strip().split("\n\n")[0] or help_text
-            command.add_arguments(p)
-            p.set_defaults(run=command.run)
+            door = importlib.import_module(module)
+            p.description = (door.__doc__ or "").strip().split("\n\n")[0] or help_text
+            door.add_arguments(p)
+            p.set_defaults(run=door.run)
         except Exception as e:  # noqa: BLE001 - reported to the user of that command only
             reason = f"{type(e).__name__}: {e}"
             p.set_defaults(run=lambda args, name=name, reason=reason: _fail(f"`winkube {name}` is unavailable ({reason})"))
+    from .helptext import apply
+    apply(parser)
     return parser
 
 
@@ -130,8 +162,18 @@ FRONT_DOORS = [
 ]
 
 
+def _command_in(argv: list[str]) -> str | None:
+    """The command a command line asks for: its first word that is not an option."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--version"]:  # hooks and scripts ask this often; the parser (its help texts read data files) is not needed
+        from . import __version__
+        print(f"winkube {__version__}")
+        return EXIT_OK
+    parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -170,8 +212,10 @@ def _dispatch(args, parser) -> int:
         return _lint(args)
     if args.command == "rules":
         from .report.registry import render
-        from .rules import all_rules
-        rules = {k: r for k, r in all_rules().items() if not args.stage or r.stage.value == args.stage}
+        from .rules import all_rules, rule_infos
+        # the listing needs only the generated index; JSON/YAML carry each rule's whole text
+        every = rule_infos() if args.output == "text" else all_rules()
+        rules = {k: r for k, r in every.items() if not args.stage or r.stage.value == args.stage}
         render("rules", args.output, rules, sys.stdout)
         return EXIT_OK
     if args.command == "explain":
@@ -181,8 +225,8 @@ def _dispatch(args, parser) -> int:
         if not args.rule:
             return _fail("give a rule id or a failure message in quotes, or --pod NS/NAME")
         from .report.rules import explain
-        from .rules import all_rules
-        rule = all_rules().get(args.rule)
+        from .rules import one_rule
+        rule = one_rule(args.rule)
         if rule is not None:
             explain(rule, sys.stdout)
             return EXIT_OK
@@ -191,7 +235,14 @@ def _dispatch(args, parser) -> int:
             from .failures.command import explain_message_command
             return explain_message_command(args.rule, args.output)
         return _fail(f"no rule {args.rule!r} (see `winkube rules`; or paste a failure message in quotes)")
+    if args.command == "completion":
+        from .completion import script
+        from .rules import rule_ids
+        sys.stdout.write(script(args.shell, build_parser("*"), list(rule_ids())))
+        return EXIT_OK
     if args.command == "profile":
+        if args.profile_command == "list":
+            return _profile_list(args)
         if args.profile_command != "show":
             parser.parse_args(["profile", "--help"])
         return _profile_show(args)
@@ -202,10 +253,38 @@ def _dispatch(args, parser) -> int:
 
 def _profile(args):
     from .model.profile import default_profile, load_profile, supported_kube_version
-    profile = load_profile(args.profile) if args.profile else default_profile()
-    if args.kube_version:
-        profile.kube_version = supported_kube_version(args.kube_version)
+    version = supported_kube_version(args.kube_version) if args.kube_version else None
+    profile = load_profile(args.profile, version) if args.profile else default_profile()
+    if version:
+        profile.kube_version = version
     return profile
+
+
+def _profile_list(args) -> int:
+    import json
+
+    from .model.platforms import table
+    from .k8s import releases
+    from .model.profile import ProfileError, supported_kube_version
+    try:
+        version = supported_kube_version(args.kube_version) if args.kube_version else releases.newest()
+    except ProfileError as e:
+        return _fail(str(e))
+    rows = table(version)
+    if args.output == "json":
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    print(f"Platform profiles for Kubernetes {version[0]}.{version[1]} (use: --profile NAME, or platform: NAME in .winkube.yaml)\n")
+    for r in rows:
+        print(f"{r['name']:<10} {r['title']}")
+        print(f"{'':<10} Windows builds: {', '.join(r['windowsBuilds']) or 'none for this release'}")
+        print(f"{'':<10} Windows taints: {r['windowsTaints']}; containerd {r['containerd']}")
+        if r["providerLabels"]:
+            print(f"{'':<10} provider labels understood: {', '.join(r['providerLabels'])}")
+        for src in r["sources"]:
+            print(f"{'':<10} source: {src}")
+        print()
+    return EXIT_OK
 
 
 def _profile_show(args) -> int:
@@ -241,20 +320,24 @@ def _lint(args) -> int:
             return _fail("nothing to lint: give files, directories, or - for stdin (see `winkube lint --help`)")
         paths = ["-"]
     try:
-        config = config_for(args.config, args.no_config)
+        from .rules import rule_ids
+
+        config = config_for(args.config, args.no_config, known_rules=rule_ids())
+        rules_filter = rule_filter(config, args.disable, args.enable, known_rules=rule_ids())
     except ConfigError as e:
         return _fail(str(e))
     try:
         options = Options()
-        profile_path = args.profile or (str(config.profile) if config and config.profile else None)
-        if profile_path:
-            options.profile = load_profile(profile_path)
         version = args.kube_version or (config.kube_version if config and config.kube_version else None)
         if version:
             options.kube_version = supported_kube_version(version)
+        profile_path = args.profile or (str(config.profile) if config and config.profile else None) \
+            or (config.platform if config else None)
+        if profile_path:
+            options.profile = load_profile(profile_path, options.kube_version)
     except ProfileError as e:
         return _fail(str(e))
-    options.rule_filter = rule_filter(config, args.disable)
+    options.rule_filter = rules_filter
     if args.fail_on:  # the command line overrides the file
         fail_on = args.fail_on
     elif config is not None:
@@ -262,16 +345,31 @@ def _lint(args) -> int:
     else:
         fail_on = "error"
 
+    from .load.render import RenderOptions
+
     errors = []
-    sources = list(iter_sources(paths, errors, skip=config.is_excluded if config else None))
+    # helm assumes Kubernetes v1.20 without a cluster: render for the release winkube checks against
+    major, minor = options.kube_version or options.profile.kube_version
+    render_options = RenderOptions(values=args.values, set=args.set, kube_version=f"v{major}.{minor}.0")
+    sources = list(iter_sources(paths, errors, skip=config.is_excluded if config else None,
+                                gitignore=not args.no_gitignore, render=render_options, stdin_name=args.stdin_filename))
     engine = Engine(options)
     if args.resolve_images:
         options.images = _resolve_images(sources, args, errors)
     result = engine.lint_sources(sources, errors, progress=_progress_bar(len(sources)))
+    if any(s.rendered_by for s in sources):
+        from .load.render import relocate
+        relocate(result.findings, sources)
     result.findings.sort(key=lambda f: (f.file or "", f.line or 0, f.column or 0, f.rule, f.path_str))
     render("lint", args.output, LintOutput(result, engine.rules), sys.stdout, color=_color(args.color, sys.stdout))
+    if args.verbose:
+        for file, reason in sorted(result.skipped):
+            print(f"winkube: skipped {file}: {reason}", file=sys.stderr)
     if result.errors:
         return EXIT_ERROR
+    if len(result.skipped) == result.files and not args.allow_empty:  # an empty List is input, no file is
+        return _fail(f"no Kubernetes objects in {' '.join(paths) if paths != ['-'] else 'stdin'} "
+                     "(files without apiVersion and kind are skipped; -v lists them)")
     return EXIT_FINDINGS if any(severity_at_least(f, fail_on) for f in result.findings) else EXIT_OK
 
 

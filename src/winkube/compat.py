@@ -69,6 +69,7 @@ class Platform:
     os_version: str | None = None
     os_features: tuple[str, ...] = field(default_factory=tuple)
     digest: str | None = None
+    user: str | None = None  # the image config's User ("" = none), when the config was read
 
     @classmethod
     def from_oci(cls, platform: dict[str, Any], digest: str | None = None) -> "Platform":

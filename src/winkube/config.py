@@ -9,6 +9,7 @@ rules:            # per rule id: off | error | warning | info
   some-rule: off
 failOn: error     # error | warning | info | none — the lowest severity that makes the exit code 1
 profile: path/to/profile.yaml    # cluster profile, relative to the config file
+platform: aks                    # or a platform profile: aks eks gke openshift rke2 capz kubeadm (not with profile)
 kubeVersion: "1.37"              # quote it: unquoted 1.30 is the number 1.3
 exclude: ["vendor/**", "charts/*/templates/**"]   # files to skip, relative to the config file
 ```
@@ -35,7 +36,7 @@ from .k8s.versions import parse_kube_version
 from .model.finding import Finding, Severity
 
 CONFIG_NAME = ".winkube.yaml"
-KEYS = ("rules", "failOn", "profile", "kubeVersion", "exclude")
+KEYS = ("rules", "failOn", "profile", "platform", "kubeVersion", "exclude")
 _SEVERITIES = ", ".join(s.value for s in Severity)
 
 
@@ -47,6 +48,7 @@ class Config:
     rules: dict[str, Severity | None] = field(default_factory=dict)  # None: the rule is off
     fail_on: Severity | None = Severity.ERROR  # None: never fail on findings ("none")
     profile: Path | None = None  # absolute
+    platform: str | None = None  # a platform profile's name (aks, eks, ...), when no profile file is given
     kube_version: str | None = None  # "1.37" (a leading "v" removed)
     exclude: tuple[str, ...] = ()
     _exclude_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
@@ -186,6 +188,8 @@ def load_config(path: str | os.PathLike[str], *, known_rules: Iterable[str] | No
         cfg["fail_on"] = _fail_on(where, data["failOn"])
     if data.get("profile") is not None:
         cfg["profile"] = _profile(where, path, data["profile"])
+    if data.get("platform") is not None:
+        cfg["platform"] = _platform(where, data["platform"], data.get("profile"))
     if data.get("kubeVersion") is not None:
         cfg["kube_version"] = _kube_version(where, data["kubeVersion"])
     if data.get("exclude") is not None:
@@ -219,7 +223,7 @@ def _rules(where: str, value: Any, known: Iterable[str] | None) -> dict[str, Sev
         if not isinstance(rule_id, str):
             raise ConfigError(f"{where}: rules: rule ids are strings, got {_kind(rule_id)}")
         if known_set is not None and rule_id not in known_set:
-            raise ConfigError(f"{where}: rules.{rule_id}: unknown rule{_did_you_mean(rule_id, known_set)}; `winkube rules` lists them")
+            raise ConfigError(f"{where}: rules.{rule_id}: {unknown_rule_message(rule_id, known_set)}")
         # YAML 1.1 reads an unquoted `off` (and `no`, `false`) as false.
         if setting is False or (isinstance(setting, str) and setting.strip().lower() == "off"):
             out[rule_id] = None
@@ -258,6 +262,17 @@ def _profile(where: str, config_path: Path, value: Any) -> Path:
     return profile
 
 
+def _platform(where: str, value: Any, profile: Any) -> str:
+    from .model.platforms import names
+
+    if profile is not None:
+        raise ConfigError(f"{where}: platform and profile both given; keep one (a platform is a generated profile)")
+    if not isinstance(value, str) or value not in names():
+        hint = _did_you_mean(str(value), names())
+        raise ConfigError(f"{where}: platform: {value!r} is not one of {', '.join(names())}{hint}")
+    return value
+
+
 def _kube_version(where: str, value: Any) -> str:
     if isinstance(value, float):
         raise ConfigError(
@@ -281,27 +296,60 @@ def _exclude(where: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def config_for(explicit: str | None, no_config: bool, start: Path | None = None) -> Config | None:
+def config_for(explicit: str | None, no_config: bool, start: Path | None = None,
+               known_rules: Iterable[str] | None = None) -> Config | None:
     """The configuration a command uses: --config FILE, else .winkube.yaml found upward from the
-    working directory, unless --no-config. Raises ConfigError."""
+    working directory, unless --no-config. Raises ConfigError (also for a rule id not in
+    `known_rules`, which the front door passes: winkube.rules.rule_ids())."""
     if explicit:
-        return load_config(Path(explicit))
+        return load_config(Path(explicit), known_rules=known_rules)
     if no_config:
         return None
     found = find_config(start or Path.cwd())
-    return load_config(found) if found else None
+    return load_config(found, known_rules=known_rules) if found else None
 
 
-def rule_filter(config: Config | None, disabled: Iterable[str] = ()):
-    """The engine's filter for rules turned off (--disable, the file) and severity overrides, or None."""
-    off = set(disabled)
+def unknown_rule_message(rule_id: str, rules: Iterable[str]) -> str:
+    """`unknown rule 'x'` with the closest known ids, for config errors, the ignore annotation
+    and `winkube explain`."""
+    import difflib
+
+    close = difflib.get_close_matches(rule_id, list(rules), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else "; `winkube rules` lists them"
+    return f"unknown rule {rule_id!r}{hint}"
+
+
+def check_rule_ids(flag: str, ids: Iterable[str], known: Iterable[str]) -> None:
+    """ConfigError for the first id that is not a rule (`--disable windows-forbiden-field`)."""
+    known = set(known)
+    for rule_id in ids:
+        if rule_id not in known:
+            raise ConfigError(f"{flag} {rule_id}: {unknown_rule_message(rule_id, known)}")
+
+
+def rule_filter(config: Config | None, disabled: Iterable[str] = (), enabled: Iterable[str] = (),
+                known_rules: Iterable[str] | None = None):
+    """The engine's filter for rules turned off (--disable, the file) and severity overrides, or None.
+    --enable turns back on a rule the file turns off. With `known_rules`, an unknown id in
+    --disable/--enable is a ConfigError."""
+    off, on = set(disabled), set(enabled)
+    if known_rules is not None:
+        check_rule_ids("--disable", sorted(off), known_rules)
+        check_rule_ids("--enable", sorted(on), known_rules)
+    both = off & on
+    if both:
+        raise ConfigError(f"--disable and --enable both name {', '.join(sorted(both))}")
     if config is None and not off:
         return None
 
     def apply(finding: Finding) -> Finding | None:
         if finding.rule in off:
             return None
-        return config.apply(finding) if config is not None else finding
+        if config is None:
+            return finding
+        if finding.rule in on and config.rules.get(finding.rule, finding.severity) is None:
+            return finding  # the file turns it off, the command line back on, at its own severity
+        return config.apply(finding)
 
     return apply
 

@@ -3,9 +3,11 @@
 Regenerate with:
 
     python -m winkube.docs > docs/rules.md
+    python -m winkube.docs --index -o src/winkube/rules/index.py
 
-or `python -m winkube.docs -o docs/rules.md`. tests/report/test_docs_sync.py fails when the file
-is out of date.
+or `python -m winkube.docs -o docs/rules.md`. tests/report/test_docs_sync.py fails when either file
+is out of date. The index lets a command know every rule id (config checks, `winkube rules`,
+completion) without importing the 60-odd rule modules.
 """
 from __future__ import annotations
 
@@ -14,21 +16,17 @@ import sys
 from typing import TYPE_CHECKING
 
 from .model.finding import Severity, Stage
-from .report.rules import STAGE_TEXT, ordered
+from .report.rules import STAGE_TEXT, ordered, rule_anchor
 
 if TYPE_CHECKING:
     from .rules.base import Rule
 
 REGENERATE = "python -m winkube.docs > docs/rules.md"
+REGENERATE_INDEX = "python -m winkube.docs --index -o src/winkube/rules/index.py"
 
 
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
-
-
-def _anchor(rule_id: str) -> str:
-    # GitHub's heading anchors: lower case, spaces to dashes, punctuation other than - and _ dropped.
-    return "".join(c for c in rule_id.lower().replace(" ", "-") if c.isalnum() or c in "-_")
 
 
 def rules_markdown(rules: dict[str, Rule]) -> str:
@@ -50,7 +48,7 @@ def rules_markdown(rules: dict[str, Rule]) -> str:
         by_stage.setdefault(Stage(r.stage), []).append(r)
     for stage, group in by_stage.items():
         lines += ["", f"### {stage.value}: {STAGE_TEXT[stage]}", ""]
-        lines += [f"- [{r.id}](#{_anchor(r.id)}) ({Severity(r.severity).value}): {' '.join(r.summary.split())}"
+        lines += [f"- [{r.id}](#{rule_anchor(r.id)}) ({Severity(r.severity).value}): {' '.join(r.summary.split())}"
                   for r in group]
     lines += ["", "## Rules"]
     for r in rs:
@@ -83,13 +81,32 @@ def rules_markdown(rules: dict[str, Rule]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def rules_index(rules: dict[str, Rule]) -> str:
+    """src/winkube/rules/index.py: rule id -> (module, stage, severity, summary), sorted by id."""
+    lines = [
+        f'"""Every rule id, generated from the rules\' metadata by `{REGENERATE_INDEX}`.',
+        "",
+        "Read by commands that need the ids or summaries but not the checks (config and suppression",
+        "checks, `winkube rules`, shell completion); tests/report/test_docs_sync.py keeps it in sync.",
+        '"""',
+        "",
+        "# id: (module, stage, default severity, summary)",
+        "RULES: dict[str, tuple[str, str, str, str]] = {",
+    ]
+    for r in sorted(rules.values(), key=lambda r: r.id):
+        lines.append(f"    {r.id!r}: ({r.module!r}, {Stage(r.stage).value!r}, {Severity(r.severity).value!r}, {' '.join(r.summary.split())!r}),")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m winkube.docs", description="Write docs/rules.md from the rules' metadata.")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
+    parser.add_argument("--index", action="store_true", help="write the rule index (src/winkube/rules/index.py) instead")
     args = parser.parse_args(argv)
-    from .rules import all_rules
+    from .rules import rules_on_disk
 
-    text = rules_markdown(all_rules())
+    text = rules_index(rules_on_disk()) if args.index else rules_markdown(rules_on_disk())
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)

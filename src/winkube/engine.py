@@ -14,11 +14,13 @@ from .model.finding import Finding, InputError, Result, Severity, Stage
 from .model.paths import Path, render
 from .k8s.keys import IGNORE_ANNOTATION
 from .k8s.workloads import CLUSTER_OBJECT_SCOPES as _SCOPE_BY_KIND
+from .k8s.workloads import is_kubernetes_object, missing_api_version
 from .model.podview import WORKLOAD_KINDS, as_dict, as_list, pod_view
 from .model.profile import Profile, default_profile, with_cluster_objects
-from .rules import Rule, all_rules
-from .rules.context import DocContext, PodContext
+from .rules import Rule, all_rules, rule_ids
+from .rules.context import DocContext, ObjectContext, PodContext
 
+KNOWN_RULE_IDS = frozenset(rule_ids())  # every rule, also those a caller left out of its Engine
 _CLUSTER_OBJECT = re.compile(r"""["']?kind["']?\s*:\s*["']?(Node|RuntimeClass)["']?\s*[,}\r\n]""")
 
 
@@ -77,13 +79,49 @@ def shape_errors(view) -> list[tuple[Path, str]]:
     return out
 
 
+def _undecodable(octx: ObjectContext) -> bool:
+    """The structure rules found the value(s) the API server cannot decode."""
+    s = octx._structure
+    return s is not None and s.decoded is not None and (s.decoded.fatal is not None or s.decoded.type_error is not None)
+
+
 def _suppressed(obj: dict, view) -> set[str]:
     ids: set[str] = set()
-    for meta in (as_dict(obj.get("metadata")), view.pod_meta if view else {}):
+    for _, value in _ignore_annotations(obj, view):
+        ids.update(x.strip() for x in value.split(",") if x.strip())
+    return ids
+
+
+def _ignore_annotations(obj: dict, view) -> Iterator[tuple[Path, str]]:
+    """(path, value) of the winkube.io/ignore annotations: the object's and its pod template's."""
+    metas = [(("metadata",), as_dict(obj.get("metadata")))]
+    if view is not None and view.kind != "Pod":
+        metas.append((view.prefix[:-1] + ("metadata",), view.pod_meta))
+    for path, meta in metas:
         value = as_dict(meta.get("annotations")).get(IGNORE_ANNOTATION)
         if isinstance(value, str):
-            ids.update(x.strip() for x in value.split(",") if x.strip())
-    return ids
+            yield path + ("annotations", IGNORE_ANNOTATION), value
+
+
+def unknown_ignored_rules(obj: dict, view, known) -> Iterator[tuple[Path, str]]:
+    """(annotation path, message) for each id in a winkube.io/ignore annotation that is no rule:
+    a typo there would otherwise silently suppress nothing."""
+    from .config import unknown_rule_message
+
+    for path, value in _ignore_annotations(obj, view):
+        for rule_id in (x.strip() for x in value.split(",")):
+            if rule_id and rule_id not in known:
+                yield path, f"{IGNORE_ANNOTATION}: {unknown_rule_message(rule_id, known)}"
+
+
+def annotation_keys(obj: dict, view) -> tuple:
+    """The annotation keys of the object and its pod template (a cheap membership test first)."""
+    meta = obj.get("metadata")
+    own = tuple(meta.get("annotations") or ()) if isinstance(meta, dict) and isinstance(meta.get("annotations"), dict) else ()
+    if view is None or view.kind == "Pod":
+        return own
+    tmpl = view.pod_meta.get("annotations")
+    return own + (tuple(tmpl) if isinstance(tmpl, dict) else ())
 
 
 _GENERATIONS = itertools.count(1)
@@ -98,6 +136,7 @@ class Engine:
         self.options = options or Options()
         self.rules = rules if rules is not None else all_rules()
         self.by_scope: dict[str, list[Rule]] = {}
+        self.known_ids = KNOWN_RULE_IDS | set(self.rules)  # what winkube.io/ignore may name
         for r in self.rules.values():
             self.by_scope.setdefault(r.scope, []).append(r)
 
@@ -115,9 +154,14 @@ class Engine:
             if progress is not None:
                 progress(result.files, len(sources))
             result.files += 1
+            errors, documents, kubernetes = len(result.errors), result.documents, False
             for doc in read_text(src.name, src.text, result.errors, json_file=src.json):
                 result.documents += 1
+                kubernetes = kubernetes or is_kubernetes_object(doc.obj)  # an empty List counts
                 self.lint_document(doc, result)
+            if not kubernetes and len(result.errors) == errors:
+                result.skipped.append((src.name, "no Kubernetes objects (apiVersion and kind)"
+                                       if result.documents > documents else "empty"))
         if progress is not None:
             progress(result.files, len(sources))
         return result
@@ -141,8 +185,11 @@ class Engine:
 
     # -- one document -----------------------------------------------------------------------
     def lint_document(self, doc: Document, result: Result) -> None:
-        if doc.obj is None:
-            return
+        if not is_kubernetes_object(doc.obj):
+            broken = missing_api_version(doc.obj)
+            if broken:
+                result.errors.append(InputError(doc.file, broken, doc.locate(())[0] if self.options.locate else None))
+            return  # YAML that is something else (a workflow, a values file): skipped, as the peers do
         # Findings are per source location, not per expansion: an object reached again through a
         # YAML alias is the same text (checked once), and a finding inside an aliased part of
         # different objects is reported once at its line (a 585 KB file of aliases printed 414 MB).
@@ -183,23 +230,32 @@ class Engine:
         kind = obj["kind"]
         answer = Answer(obj)
         raw: list[tuple[Rule, object]] = []
-        view = None
-        if kind in WORKLOAD_KINDS:
-            view = pod_view(obj)
+        view = pod_view(obj) if kind in WORKLOAD_KINDS else None
+        if errors is not None and IGNORE_ANNOTATION in annotation_keys(obj, view):
+            for path, message in unknown_ignored_rules(obj, view, self.known_ids):
+                line = doc.locate(path)[0] if doc and self.options.locate else None
+                errors.append(InputError(doc.file if doc else "<object>", message, line))
+        octx = ObjectContext(obj, self.kube_version)
+        raw = self._run(self.by_scope.get("object", ()), octx, doc, errors)
+        # (an apiVersion the release no longer serves still gets the pod rules: the spec moves
+        # unchanged to the served version)
+        if view is not None:
             problems = shape_errors(view)
-            if problems:
+            if problems and _undecodable(octx):
+                answer.shape_errors = problems  # the structure rules report what the API server says about these values
+            elif problems:
                 answer.shape_errors = problems
                 for path, message in problems:
                     line = doc.locate(path)[0] if doc and self.options.locate else None
                     if errors is not None:
                         errors.append(InputError(doc.file if doc else "<object>", message, line))
-                return answer
-            ctx = PodContext(view, self.options.profile, self.kube_version, self.options.images if images is None else images)
-            raw = self._run(self.by_scope.get("pod", ()), ctx, doc, errors)
-            answer.context = ctx
+            else:
+                ctx = PodContext(view, self.options.profile, self.kube_version, self.options.images if images is None else images)
+                raw += self._run(self.by_scope.get("pod", ()), ctx, doc, errors)
+                answer.context = ctx
         elif kind in _SCOPE_BY_KIND:
             ctx = DocContext(obj, self.options.profile, self.kube_version)
-            raw = self._run(self.by_scope.get(_SCOPE_BY_KIND[kind], ()), ctx, doc, errors)
+            raw += self._run(self.by_scope.get(_SCOPE_BY_KIND[kind], ()), ctx, doc, errors)
         if not raw:
             return answer
         # The API server rejects what an admission rule finds, whatever config or annotations do

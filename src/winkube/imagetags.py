@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from winkube.knowledge import load
 
-__all__ = ["ImageHint", "guess"]
+__all__ = ["ImageHint", "guess", "guess_user"]
 
 
 @dataclass(frozen=True)
@@ -125,8 +125,18 @@ def guess(ref: str) -> ImageHint:
             os_name = rule.row.get("os", "windows")
             if os_name != "windows":
                 return ImageHint(os_name, None, evidence, basis)
+            if not isinstance(build, int) and repo_hit and repo_hit.row.get("max_build"):
+                # the tag names no build; the repository has none newer than max_build
+                return ImageHint("windows", int(repo_hit.row["max_build"]), f"{evidence}, repository {repo} (no build newer than "
+                                 f"10.0.{repo_hit.row['max_build']})", basis)
             return ImageHint("windows", build if isinstance(build, int) else None, evidence, basis)
     if repo_hit:
+        row = repo_hit.row
+        if (tag is None or tag == "latest") and row.get("untagged_build"):
+            return ImageHint("windows", int(row["untagged_build"]), f"{repo}:{tag or 'latest'} is 10.0.{row['untagged_build']}", repo_hit.id)
+        if row.get("max_build"):
+            return ImageHint("windows", int(row["max_build"]), f"repository {repo} (no build newer than 10.0.{row['max_build']})",
+                             repo_hit.id)
         return ImageHint("windows", None, f"repository {repo}", repo_hit.id)
     return _UNKNOWN
 
@@ -140,4 +150,21 @@ def _build_of(rule: _Rule, m: re.Match[str], vmap: dict[str, int]) -> int | None
         return _rules()[4][gd["year"]]
     if gd.get("version"):
         return vmap.get(gd["version"].lower())
+    return None
+
+
+@lru_cache(maxsize=None)
+def _user_rules() -> tuple[tuple[re.Pattern[str], dict[str, Any]], ...]:
+    return tuple((re.compile(r["pattern"]), r) for r in load("image_tags").get("image_users", ()))
+
+
+@lru_cache(maxsize=4096)
+def guess_user(ref: str) -> tuple[str, str] | None:
+    """(the user the image's config sets, "" for none; evidence) for images known by repository, else None."""
+    if not isinstance(ref, str) or not ref.strip():
+        return None
+    repo, _ = _split(ref)
+    for pattern, row in _user_rules():
+        if pattern.fullmatch(repo):
+            return str(row["user"]), f"repository {repo} ({row['id']})"
     return None

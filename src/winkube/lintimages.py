@@ -21,6 +21,7 @@ class ResolvedImage:
     evidence: str
     os_versions: tuple[str, ...]  # every Windows entry's os.version ("" when an entry has none)
     platforms: tuple = ()
+    user: str | None = None  # the config's User when every platform's config was read and agrees
 
 
 def image_refs(sources, pull_secrets: list | None = None) -> dict[str, str]:
@@ -48,11 +49,13 @@ def summarize(platforms) -> ResolvedImage:
     versions = tuple(p.os_version or "" for p in windows)
     builds = {parse_build(v) for v in versions if v}
     listing = ", ".join(f"{p.os}/{p.architecture}" + (f" {p.os_version}" if p.os_version else "") for p in real)
+    users = {getattr(p, "user", None) for p in real}
     return ResolvedImage(
         os=oses.pop() if len(oses) == 1 else None,
         build=builds.pop() if len(builds) == 1 else None,
         evidence=f"registry: {listing or 'no platforms'}",
         os_versions=versions, platforms=tuple(real),
+        user=users.pop() if len(users) == 1 else None,  # (None also when an index's configs were not read)
     )
 
 

@@ -34,6 +34,8 @@ class ImageUse:
     build: int | None  # Windows build of the image, when known
     evidence: str  # how we know (tag convention, registry, …)
     os_versions: tuple = ()  # from the registry: every Windows os.version in the index
+    user: str | None = None  # the image config's User ("" = none set); None = not known
+    user_evidence: str = ""
 
 
 @dataclass(slots=True)
@@ -42,6 +44,9 @@ class PoolFit:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (scheduler plugin, why) — empty: schedulable
     kubelet: list[tuple[str, str]] = field(default_factory=list)  # (kubelet reason, message)
     runtime: list[tuple[ImageUse, str]] = field(default_factory=list)  # images that cannot run here
+    # the scheduler filters again with the requirements on labels the profile cannot see (see
+    # Targeting.unseen_labels) left out: what else keeps the pod off this pool
+    relaxed_failures: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def schedulable(self) -> bool:
@@ -63,6 +68,9 @@ class Targeting:
     host_process: bool
     landing: list[NodePool] = field(default_factory=list)  # pools that pass every scheduler filter
     landing_os: set[str] = field(default_factory=set)
+    # selector and required-affinity label keys the profile cannot judge: no pool of the profile has
+    # them, or the profile marks them open (a platform's agentpool, gke-nodepool, ...)
+    unseen_labels: tuple[str, ...] = ()
 
     def __post_init__(self):
         self.landing = [f.pool for f in self.fits if f.schedulable]
@@ -77,13 +85,39 @@ class Targeting:
 # --- NodeAffinity (label selector semantics: k8s.selectors) ---------------------------------
 
 def _node_affinity(spec: dict, selector: dict, pool: NodePool) -> str | None:
-    miss = selector_mismatch(selector, pool.labels)
+    return _relaxed_affinity(spec, selector, pool, ())
+
+
+def unseen_labels(selector: dict, terms: list[dict] | None, profile: Profile) -> tuple[str, ...]:
+    """Label keys the pod selects on that the profile cannot judge (see Targeting.unseen_labels)."""
+    keys = list(selector) + [str(e.get("key")) for t in terms or () for e in as_list(t.get("matchExpressions"))
+                             if isinstance(e, dict) and e.get("key") is not None]
+    known = {k for p in profile.pools for k in p.labels}
+    out = []
+    for k in keys:
+        if (k in profile.open_labels or k not in known) and k not in out:
+            out.append(k)
+    return tuple(out)
+
+
+def _relaxed_affinity(spec: dict, selector: dict, pool: NodePool, unseen: tuple[str, ...]) -> str | None:
+    """NodeAffinity (nodeSelector, then required terms: why the pool fails it, or None), with the
+    requirements on unseen labels left out (a term left with none may match)."""
+    sel = {k: v for k, v in selector.items() if k not in unseen}
+    miss = selector_mismatch(sel, pool.labels)
     if miss is not None:
         k, v, have = miss
         return f"nodeSelector {k}={v} (pool has {k}={have})" if have is not None else f"nodeSelector {k}={v} (pool has no {k} label)"
     terms = required_terms(spec)
     if terms is not None:
-        answers = [term_matches(t, pool.labels, pool.node_names) for t in terms]
+        answers = []
+        for t in terms:
+            exprs = [e for e in as_list(t.get("matchExpressions")) if isinstance(e, dict)]
+            kept = [e for e in exprs if e.get("key") not in unseen]
+            if exprs and not kept and not as_list(t.get("matchFields")):
+                answers.append(None)  # only unseen labels: it may match
+                continue
+            answers.append(term_matches({**t, "matchExpressions": kept}, pool.labels, pool.node_names))
         if not any(a is not False for a in answers):
             return "required node affinity matches none of its labels"
     return None
@@ -207,17 +241,22 @@ def host_process(view: PodView) -> bool:
 
 
 def image_uses(view: PodView, resolved: dict) -> list[ImageUse]:
-    from .imagetags import guess  # tag conventions, knowledge/image_tags.yaml
+    from .imagetags import guess, guess_user  # tag conventions, knowledge/image_tags.yaml
 
     uses = []
     for c, ref in pod_images(view):
         info = resolved.get(ref)
+        known_user = guess_user(ref)
+        user, user_evidence = known_user if known_user else (None, "")
         if info is not None:  # read from the registry: better than any tag convention
+            if getattr(info, "user", None) is not None:
+                user, user_evidence = info.user, "image config"
             uses.append(ImageUse(f"{c.list_name}[{c.index}]", c.path + ("image",), ref, info.os, info.build,
-                                 info.evidence, tuple(getattr(info, "os_versions", ()))))
+                                 info.evidence, tuple(getattr(info, "os_versions", ())), user, user_evidence))
             continue
         hint = guess(ref)
-        uses.append(ImageUse(f"{c.list_name}[{c.index}]", c.path + ("image",), ref, hint.os, hint.build, hint.evidence))
+        uses.append(ImageUse(f"{c.list_name}[{c.index}]", c.path + ("image",), ref, hint.os, hint.build, hint.evidence,
+                             (), user, user_evidence))
     return uses
 
 
@@ -275,6 +314,7 @@ def _resolve(view: PodView, profile: Profile, resolved_images: dict | None = Non
     node_name = spec.get("nodeName") if isinstance(spec.get("nodeName"), str) and spec.get("nodeName") else None
     pod_os_label = view.labels.get(LABEL_OS)
 
+    unseen = unseen_labels(selector, terms, profile)
     fits = []
     for pool in profile.pools:
         fit = PoolFit(pool)
@@ -309,11 +349,18 @@ def _resolve(view: PodView, profile: Profile, resolved_images: dict | None = Non
             fit.kubelet.append(("PodOSSelectorNodeLabelDoesNotMatch",
                                 f"the pod's label {LABEL_OS}={pod_os_label} does not match the node's {pool.os}"))
         _check_images(fit, images, hp)
+        if unseen:
+            fit.relaxed_failures = [f for f in fit.failures if f[0] != "NodeAffinity"]
+            why = _relaxed_affinity(spec, selector, pool, unseen)
+            if why:
+                fit.relaxed_failures.insert(0, ("NodeAffinity", why))
+        else:
+            fit.relaxed_failures = list(fit.failures)
         fits.append(fit)
 
     os_intent, evidence = _intent(view, selector, terms, os_name, rc, images, hp)
     return Targeting(fits, selector, tolerations, rc, rc_name, bool(rc_name and rc is None), conflicts,
-                     os_intent, evidence, images, hp)
+                     os_intent, evidence, images, hp, unseen_labels=unseen)
 
 
 def _check_images(fit: PoolFit, images: list[ImageUse], hp: bool) -> None:

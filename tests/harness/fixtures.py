@@ -89,3 +89,17 @@ def pytest_runtest_makereport(item, call):
     cp = _state.get("cp")
     if report.failed and cp is not None:
         report.sections.append(("control plane logs", f"server logs for this run: {cp.logdir}"))
+
+
+@pytest.fixture(scope="session")
+def helm() -> str:
+    """The helm binary built by tools/build-helm.sh (cached)."""
+    from .tools import built_tool
+    return built_tool("helm")
+
+
+@pytest.fixture(scope="session")
+def kustomize() -> str:
+    """The kustomize binary built by tools/build-kustomize.sh (cached)."""
+    from .tools import built_tool
+    return built_tool("kustomize")

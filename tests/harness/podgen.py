@@ -416,6 +416,18 @@ def wrap(kind: str, name: str, spec: dict) -> dict:
     return {"apiVersion": api_version, "kind": kind, "metadata": meta, "spec": wspec}
 
 
+def pod_spec_of(obj: dict) -> dict:
+    """The pod spec inside any of WORKLOAD_KINDS as wrap() builds them."""
+    kind = obj["kind"]
+    if kind == "Pod":
+        return obj["spec"]
+    if kind == "PodTemplate":
+        return obj["template"]["spec"]
+    if kind == "CronJob":
+        return obj["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    return obj["spec"]["template"]["spec"]
+
+
 def generate_case(seed: int, index: int) -> dict:
     """Case `index` of the run with base seed `seed`: {"mode": "create"|"ephemeral", "object": ...}.
 

@@ -76,15 +76,7 @@ def _no_privileged(obj: dict) -> dict:
     return obj
 
 
-def _pod_spec_of(obj: dict) -> dict:
-    kind = obj["kind"]
-    if kind == "Pod":
-        return obj["spec"]
-    if kind == "PodTemplate":
-        return obj["template"]["spec"]
-    if kind == "CronJob":
-        return obj["spec"]["jobTemplate"]["spec"]["template"]["spec"]
-    return obj["spec"]["template"]["spec"]
+_pod_spec_of = podgen.pod_spec_of
 
 
 def _identity(obj: dict) -> dict:

@@ -414,10 +414,11 @@ class Pusher:
         return sha256(body)
 
     def image(self, repo: str, platform: dict[str, Any], tag: str | None = None, salt: str = "",
-              docker: bool = False) -> tuple[str, int]:
+              docker: bool = False, user: str | None = None) -> tuple[str, int]:
         """Push a one-layer image whose config carries ``platform``; returns (digest, size).
 
-        ``docker=True`` pushes Docker schema 2 media types instead of OCI ones.
+        ``docker=True`` pushes Docker schema 2 media types instead of OCI ones; ``user`` sets the
+        config's User.
         """
         mt_manifest = DOCKER_MANIFEST if docker else OCI_MANIFEST
         mt_config = DOCKER_CONFIG if docker else OCI_CONFIG
@@ -425,7 +426,7 @@ class Pusher:
         layer = f"layer {repo} {json.dumps(platform, sort_keys=True)} {salt}".encode()
         layer_digest = self.blob(repo, layer)
         config = dict(platform)
-        config.update({"rootfs": {"type": "layers", "diff_ids": [layer_digest]}, "config": {}})
+        config.update({"rootfs": {"type": "layers", "diff_ids": [layer_digest]}, "config": {"User": user} if user else {}})
         cfg_bytes = canon(config)
         cfg_digest = self.blob(repo, cfg_bytes)
         manifest = canon({

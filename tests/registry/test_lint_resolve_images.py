@@ -63,3 +63,20 @@ def test_unreachable_image_is_an_input_error_and_the_rest_is_linted(env, tmp_pat
     assert r.returncode == 2
     assert any("does-not-exist" in e["message"] for e in out["errors"])
     assert out["summary"]["objects"] == 1
+
+
+def test_run_as_non_root_reads_the_image_config_user(env, tmp_path):
+    # a single-platform Windows image whose config names ContainerAdministrator: the kubelet refuses
+    # runAsNonRoot; one that sets no user passes the kubelet's check and still runs as administrator
+    platform = {"os": "windows", "architecture": "amd64", "os.version": "10.0.20348.3207"}
+    env.basic_pusher.image("win/admin", platform, tag="v1", user="ContainerAdministrator")
+    env.basic_pusher.image("win/nouser", platform, tag="v1", salt="nouser")
+    cfg = tmp_path / "docker.json"
+    cfg.write_text(json.dumps({"auths": {env.basic.host: {"auth": base64.b64encode(f'{USER}:{PASSWORD}'.encode()).decode()}}}))
+    for repo, severity, text in (("win/admin", "error", "container's runAsUser (ContainerAdministrator)"),
+                                 ("win/nouser", "warning", "runs as ContainerAdministrator anyway")):
+        pod = json.loads(_pod(f"{env.basic.host}/{repo}:v1", "10.0.20348"))
+        pod["spec"]["securityContext"] = {"runAsNonRoot": True}
+        r, out = _lint(env, tmp_path, json.dumps(pod), "--docker-config", str(cfg))
+        (f,) = [f for f in out["findings"] if f["rule"] == "run-as-non-root-image-user"]
+        assert f["severity"] == severity and text in f["message"] and "image config" in f["message"], f

@@ -74,6 +74,7 @@ def make_result() -> Result:
         documents=4,
         objects=4,
         files=3,
+        skipped=[(".github/workflows/ci.yml", "no Kubernetes objects (apiVersion and kind)")],
     )
 
 

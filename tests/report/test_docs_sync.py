@@ -49,3 +49,33 @@ def test_regenerate_command_writes_the_same_text(tmp_path):
     target = tmp_path / "rules.md"
     subprocess.run([sys.executable, "-m", "winkube.docs", "-o", str(target)], check=True, cwd=tmp_path)
     assert target.read_bytes() == out
+
+
+def test_rule_index_is_up_to_date():
+    from winkube.docs import REGENERATE_INDEX, rules_index
+
+    from winkube.rules import rules_on_disk
+
+    index = ROOT / "src" / "winkube" / "rules" / "index.py"
+    assert rules_on_disk() == all_rules()  # the index names every rule module there is
+    assert index.read_text(encoding="utf-8") == rules_index(all_rules()), \
+        f"src/winkube/rules/index.py is out of date with the rules; regenerate it with: {REGENERATE_INDEX}"
+
+
+def test_rule_ids_come_from_the_index_without_importing_rule_modules():
+    code = ("import sys; from winkube.rules import rule_ids; ids = rule_ids(); "
+            "print(len(ids), any(m.startswith('winkube.rules.admission.') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(len(all_rules())), "False"]
+
+
+def test_rules_and_explain_read_the_index_not_every_rule_module():
+    from winkube.rules import one_rule, rule_infos
+
+    assert {k: (i.stage, i.severity, i.summary) for k, i in rule_infos().items()} == \
+        {k: (r.stage, r.severity, r.summary) for k, r in all_rules().items()}
+    assert one_rule("stop-signal-os") is all_rules()["stop-signal-os"] and one_rule("nope") is None
+    code = ("import sys; from winkube.cli import main; main(['rules']); main(['explain', 'stop-signal-os']); "
+            "print(sorted(m for m in sys.modules if m.startswith('winkube.rules.') and m.count('.') == 3), file=sys.stderr)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stderr.strip() == "['winkube.rules.admission._common', 'winkube.rules.admission.stop_signal_os']"

@@ -22,7 +22,7 @@ def render(result: Result) -> str:
 def test_shape_and_values(result):
     data = json.loads(render(result))
     assert data["version"] == 1
-    assert list(data) == ["apiVersion", "kind", "version", "findings", "errors", "summary"]
+    assert list(data) == ["apiVersion", "kind", "version", "findings", "errors", "skipped", "summary"]
     assert (data["apiVersion"], data["kind"]) == ("winkube.io/v1", "LintReport")
     for f in data["findings"]:
         assert list(f) == FINDING_KEYS
@@ -42,8 +42,9 @@ def test_shape_and_values(result):
         "fix": "remove securityContext.privileged",
     }
     assert data["errors"] == [{"file": "broken.yaml", "line": 4, "message": "mapping values are not allowed here"}]
+    assert data["skipped"] == [{"file": ".github/workflows/ci.yml", "reason": "no Kubernetes objects (apiVersion and kind)"}]
     assert data["summary"] == {
-        "files": 3, "documents": 4, "objects": 4, "findings": 4, "errors": 1,
+        "files": 3, "documents": 4, "objects": 4, "skipped": 1, "findings": 4, "errors": 1,
         "bySeverity": {"error": 2, "warning": 1, "info": 1},
         "byStage": {"admission": 2, "scheduling": 1, "kubelet": 0, "runtime": 0, "ignored": 1, "practice": 0},
     }

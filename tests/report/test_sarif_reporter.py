@@ -59,8 +59,8 @@ def test_driver_and_rules(result):
     assert r["shortDescription"]["text"] == "pod can land on Linux and Windows nodes"
     assert r["fullDescription"]["text"] == "Explanation of missing-os-selector, in a few sentences."
     assert "fix for missing-os-selector" in r["help"]["text"]
-    assert "https://kubernetes.io/docs/missing-os-selector" in r["help"]["text"]
-    assert r["helpUri"] == "https://kubernetes.io/docs/missing-os-selector"
+    assert "https://kubernetes.io/docs/missing-os-selector" in r["help"]["text"]  # the source stays in the help
+    assert r["helpUri"] == "https://github.com/winkube/winkube/blob/main/docs/rules.md#missing-os-selector"
     assert r["properties"]["stage"] == "scheduling"
     assert {rid: x["defaultConfiguration"]["level"] for rid, x in by_id.items()} == {
         "windows-forbidden-field": "error", "missing-os-selector": "warning", "run-as-user-ignored": "note"}
@@ -93,7 +93,8 @@ def test_input_errors_are_tool_execution_notifications(result):
     (note,) = inv["toolExecutionNotifications"]
     assert note["level"] == "error"
     assert note["message"]["text"] == "mapping values are not allowed here"
-    assert note["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "broken.yaml"}, "region": {"startLine": 4}}
+    assert note["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "broken.yaml", "uriBaseId": "%SRCROOT%"},
+                                                         "region": {"startLine": 4}}
     assert render(Result())["runs"][0]["invocations"][0] == {"executionSuccessful": True, "toolExecutionNotifications": []}
 
 
@@ -128,3 +129,42 @@ def test_hostile_strings_survive_as_data(hostile_result):
     assert res["properties"]["object"]["name"] == HOSTILE
     assert " " not in res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert "\x1b" not in res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+
+
+def test_every_rule_has_a_help_uri_whose_anchor_is_in_docs_rules_md():
+    from winkube.rules import all_rules
+
+    rules_md = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
+    descriptors = render(Result(), rules=all_rules())["runs"][0]["tool"]["driver"]["rules"]
+    assert len(descriptors) == len(all_rules())
+    for d in descriptors:
+        page, anchor = d["helpUri"].split("#")
+        assert page.endswith("/docs/rules.md") and f"\n### {anchor}\n" in rules_md, d["id"]
+
+
+def test_uris_are_relative_to_the_root_with_a_base_id(tmp_path, monkeypatch):
+    # the working directory decides the root (a real directory; no git work tree above tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "k8s").mkdir()
+    inside = Finding(rule="r", stage=Stage.RUNTIME, severity=Severity.WARNING, path=("a",), message="m",
+                     file=str(tmp_path / "k8s" / "a.yaml"), line=3)
+    outside = Finding(rule="r", stage=Stage.RUNTIME, severity=Severity.WARNING, path=("a",), message="m",
+                      file="/elsewhere/b.yaml", line=3)
+    doc = render(Result(findings=[inside, outside]), rules={"r": make_rule("r")})
+    validate(doc)
+    run = doc["runs"][0]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": f"file://{tmp_path}/"}}
+    assert run["automationDetails"] == {"id": "winkube/"}
+    locs = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+    assert {"uri": "k8s/a.yaml", "uriBaseId": "%SRCROOT%"} in locs and {"uri": "file:///elsewhere/b.yaml"} in locs
+
+
+def test_fingerprints_ignore_the_line_but_not_the_field():
+    base = dict(rule="r", stage=Stage.RUNTIME, severity=Severity.WARNING, message="m", file="k.yaml")
+    a = Finding(path=("spec", "x"), line=3, **base)
+    moved = Finding(path=("spec", "x"), line=30, column=7, **base)
+    other = Finding(path=("spec", "y"), line=3, **base)
+    prints = [r["partialFingerprints"]["winkube/v1"] for r in
+              render(Result(findings=[a, moved, other]), rules={"r": make_rule("r")})["runs"][0]["results"]]
+    # results are sorted by file, line, column, rule, path: a (line 3, x), other (line 3, y), moved (line 30, x)
+    assert prints[0] == prints[2] != prints[1]

@@ -28,7 +28,7 @@ deploy/frontend.yaml:20:7  warning  scheduling  missing-os-selector  spec.templa
 Pod live/from-cluster  error    admission   windows-forbidden-field  spec.hostPID
   hostPID is forbidden
 
-4 findings (2 error, 1 warning, 1 info; admission 2, scheduling 1, ignored 1), 1 input error in 3 files, 4 documents
+4 findings (2 error, 1 warning, 1 info; admission 2, scheduling 1, ignored 1), 1 input error in 3 files (1 without Kubernetes objects, skipped; -v lists them), 4 documents
 """
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

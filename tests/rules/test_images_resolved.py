@@ -35,7 +35,9 @@ def test_multi_os_index_with_a_2022_entry_runs_everywhere_it_is_meant_to():
 
 
 def test_index_with_only_2019_fails_on_2022_and_2025_pools():
-    (f,) = [f for f in lint([P2019, LINUX]) if f.rule == "image-build-incompatible"]
+    # on 1.37, which supports only Windows Server 2022 and 2025, that is image-build-unsupported
+    (f,) = [f for f in lint([P2019, LINUX]) if f.rule in ("image-build-incompatible", "image-build-unsupported")]
+    assert f.rule == "image-build-unsupported"
     assert f.path_str == "spec.containers[0].image" and "Windows Server 2019" in f.message
 
 

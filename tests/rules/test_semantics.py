@@ -180,13 +180,16 @@ def test_host_network_near_misses(obj):
 
 @pytest.mark.parametrize("kind", TEMPLATE_KINDS)
 def test_dns_policy_cluster_first_with_host_net(kind):
-    f = only(findings(KINDS[kind](windows_spec(dnsPolicy="ClusterFirstWithHostNet"))), "dns-policy-cluster-first-with-host-net")
+    spec = windows_spec(dnsPolicy="ClusterFirstWithHostNet", hostNetwork=True, securityContext=HOST_PROCESS)
+    f = only(findings(KINDS[kind](spec)), "dns-policy-cluster-first-with-host-net")
     assert f.path_str == f"{PREFIX[kind]}.dnsPolicy"
     assert f.severity is Severity.WARNING and f.stage is Stage.IGNORED
     assert f.message == "ClusterFirstWithHostNet is not supported on Windows"
 
 
 @pytest.mark.parametrize("obj", [pod(windows_spec(dnsPolicy="ClusterFirst")), pod(windows_spec(dnsPolicy="Default")),
+                                 # the kubelet reads ClusterFirstWithHostNet as ClusterFirst off the host network
+                                 pod(windows_spec(dnsPolicy="ClusterFirstWithHostNet")),
                                  pod(nodeSelector=LINUX_SELECTOR, hostNetwork=True, dnsPolicy="ClusterFirstWithHostNet")])
 def test_dns_policy_near_misses(obj):
     assert not by_rule(findings(obj), "dns-policy-cluster-first-with-host-net")

@@ -43,11 +43,12 @@ def test_well_placed_windows_pod_is_created_with_warnings(kube, e2e):
 
 def test_certain_build_mismatch_is_denied_and_uncertain_problems_only_warned(kube, e2e):
     # a Windows Server 2019 image, steered to Windows: the profile's 2022 and 2025 pools cannot run
-    # it in process isolation, and it can land nowhere else: certain, denied
+    # it in process isolation, and it can land nowhere else: certain, denied (on 1.37, which supports
+    # 2022 and 2025 only, that is image-build-unsupported: no supported Windows Server runs it)
     r = create(kube, e2e.plain, pod("w2019", image=WIN2019_IMAGE, nodeSelector={"kubernetes.io/os": "windows"},
                                     tolerations=[WIN_TOLERATION], os={"name": "windows"}))
     assert r.status_code == 403, r.text
-    assert "[image-build-incompatible]" in r.json()["message"]
+    assert "[image-build-unsupported]" in r.json()["message"]
     # an unknown image, no OS targeting, tolerating the Windows taint: it may land on either OS: a warning only
     r = create(kube, e2e.plain, pod("anywhere", image=PLAIN_IMAGE, tolerations=[WIN_TOLERATION]), dry_run=True)
     assert r.status_code == 201, r.text

@@ -20,15 +20,6 @@ REPO = Path(__file__).resolve().parents[2]
 CHART = REPO / "deploy" / "helm" / "winkube-webhook"
 
 
-@pytest.fixture(scope="module")
-def helm() -> str:
-    r = subprocess.run([str(REPO / "tools" / "build-helm.sh")], capture_output=True, text=True, timeout=1800)
-    if r.returncode != 0:
-        pytest.fail(f"tools/build-helm.sh failed (exit {r.returncode}); helm is needed to test the chart:\n{r.stderr[-3000:]}",
-                    pytrace=False)
-    return r.stdout.strip().splitlines()[-1]
-
-
 def render(helm: str, ns: str, *sets: str) -> list[dict]:
     # helm template assumes Kubernetes v1.20 without a cluster: render for the release under test
     from harness.controlplane import kube_version

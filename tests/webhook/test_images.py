@@ -71,7 +71,8 @@ def test_registry_platforms_decide(srv, reg):
         assert time.monotonic() < deadline, "the registry lookup never completed"
         time.sleep(0.2)
         resp = post(srv, "/validate", p)
-    assert resp["allowed"] is False and "[image-build-incompatible]" in resp["status"]["message"], resp
+    # (1.37 supports Windows Server 2022 and 2025 only: no supported Windows Server runs a 2019 image)
+    assert resp["allowed"] is False and "[image-build-unsupported]" in resp["status"]["message"], resp
     assert "registry: windows/amd64 10.0.17763" in resp["status"]["message"]
     # the mutating webhook reads the same platforms: a Linux image gets the Linux selector
     patch = decode_patch(post(srv, "/mutate", pod("l", image=f"{r.host}/team/lin:v1")))
@@ -97,7 +98,7 @@ def test_slow_registry_falls_back_within_the_budget_then_serves_from_memory(srv,
         t0 = time.monotonic()
         resp = post(srv, "/validate", p)
         assert time.monotonic() - t0 < 1.5
-    assert "[image-build-incompatible]" in resp["status"]["message"], resp
+    assert "[image-build-unsupported]" in resp["status"]["message"], resp
     t0 = time.monotonic()
     resp = post(srv, "/validate", p)  # from memory now
     assert time.monotonic() - t0 < 0.5 and resp["allowed"] is False

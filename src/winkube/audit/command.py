@@ -44,6 +44,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="FILE", help="configuration file (default: .winkube.yaml found upward; its rules: apply)")
     p.add_argument("--no-config", action="store_true", help="ignore .winkube.yaml")
     p.add_argument("--disable", action="append", default=[], metavar="RULE", help="turn a rule off (repeatable)")
+    p.add_argument("--enable", action="append", default=[], metavar="RULE", help="turn on a rule the config file turns off (repeatable)")
     p.add_argument("what", nargs="?", choices=["rbac"], help="rbac: print the read-only ClusterRole audit needs")
     p.add_argument("--subject", metavar="KIND:NAME", help="with rbac: also bind it to user:NAME, group:NAME or serviceaccount:NS:NAME")
 
@@ -67,10 +68,12 @@ def run(args) -> int:
         return _fail("-n/--namespace and -A/--all-namespaces cannot be used together")
     from ..config import ConfigError, config_for, rule_filter
     try:
-        config = config_for(args.config, args.no_config)
+        from ..rules import rule_ids
+
+        config = config_for(args.config, args.no_config, known_rules=rule_ids())
+        filter_ = rule_filter(config, args.disable, args.enable, known_rules=rule_ids())
     except ConfigError as e:
         return _fail(str(e))
-    filter_ = rule_filter(config, args.disable)
     kube_version = None
     base = None
     try:

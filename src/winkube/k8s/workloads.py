@@ -24,6 +24,26 @@ CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 CLUSTER_OBJECT_SCOPES = {"Node": "node", "RuntimeClass": "runtimeclass", "KubeletConfiguration": "kubeletconfig"}
 
 
+def is_kubernetes_object(obj) -> bool:
+    """A mapping with a string apiVersion and kind: what a directory walk lints (kube-linter,
+    Trivy and kubeconform draw the same line); everything else in a YAML file is skipped."""
+    if not (isinstance(obj, dict) and isinstance(obj.get("kind"), str) and obj["kind"]):
+        return False
+    if isinstance(obj.get("apiVersion"), str) and obj["apiVersion"]:
+        return True
+    # a list of objects saved by hand or by a script often drops the List's own apiVersion
+    return obj["kind"].endswith("List") and isinstance(obj.get("items"), list)
+
+
+def missing_api_version(obj) -> str | None:
+    """For a document that is no Kubernetes object but names a kind winkube checks, kubectl's
+    complaint ("Pod: apiVersion not set"): such a manifest is broken, not some other YAML."""
+    if isinstance(obj, dict) and isinstance(obj.get("kind"), str) and not obj.get("apiVersion") \
+            and (obj["kind"] in WORKLOAD_KINDS or obj["kind"] in CLUSTER_OBJECT_SCOPES):
+        return f"{obj['kind']}: apiVersion not set"
+    return None
+
+
 def as_dict(value) -> dict:
     return value if isinstance(value, dict) else {}
 

@@ -1,4 +1,4 @@
-"""Paths → named texts: files, directories (recursive: .yaml, .yml, .json), `-` for stdin.
+"""Paths → named texts: files, directories (walked as load/discover.py says), `-` for stdin.
 Unreadable inputs become InputErrors; the run goes on with the rest."""
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ from typing import Callable, Iterator
 from ..boundedio import read_stream_at_most
 from ..model.finding import InputError
 
-EXTENSIONS = (".yaml", ".yml", ".json")
 MAX_FILE_BYTES = 1 << 30  # 1 GiB per input (file, pipe, stdin): past that a "manifest" is not one
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"})
 
 
 @dataclass(slots=True)
@@ -21,6 +19,10 @@ class Source:
     name: str
     text: str
     json: bool
+    # "kustomize": `text` is kustomize's output for the objects that came from file `name`;
+    # positions are moved back into that file after linting (load/render.relocate)
+    rendered_by: str | None = None
+    rendered_from: str | None = None  # the kustomization directory that was built
 
 
 _UTF32 = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")
@@ -94,8 +96,32 @@ def _read_file(path: str, errors: list[InputError], *, explicit: bool = True) ->
 
 
 def iter_sources(paths: list[str], errors: list[InputError], skip: Callable[[str], bool] | None = None,
-                 stdin=None) -> Iterator[Source]:
-    """skip(path) -> True leaves a file out (the configuration's exclude patterns)."""
+                 stdin=None, gitignore: bool = True, render=None, stdin_name: str | None = None) -> Iterator[Source]:
+    """skip(path) -> True leaves a file out (the configuration's exclude patterns). Directories are
+    walked as load/discover.py says; Helm charts and kustomizations are rendered (load/render.py,
+    `render` = its RenderOptions). A named file inside a chart or kustomization stands for it.
+    stdin_name: the name piped input is reported under (`--stdin-filename`), else "-"."""
+    from .discover import Found, owner_of, walk
+
+    rendered: set[str] = set()
+
+    def expand(found: Found, explicit: bool) -> Iterator[Source]:
+        """explicit: named on the command line (a pipe or FIFO is read too), not met in a walk."""
+        if found.kind == "file":
+            src = _read_file(found.path, errors, explicit=explicit)
+            if src is not None:
+                yield src
+            return
+        key = os.path.abspath(found.path)
+        if key in rendered:
+            return
+        rendered.add(key)
+        from .render import render_chart, render_kustomization
+        if found.kind == "chart":
+            yield from render_chart(found.path, errors, render)
+        else:
+            yield from render_kustomization(found.path, errors)
+
     for path in paths:
         if path == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
@@ -106,23 +132,19 @@ def iter_sources(paths: list[str], errors: list[InputError], skip: Callable[[str
                 continue
             if data is None:
                 continue
-            text = _decode("-", data, errors)
+            name = stdin_name or "-"
+            if not data.strip():  # a failed `helm template … | winkube lint -` must not pass
+                errors.append(InputError(name, "nothing was read from stdin", None))
+                continue
+            text = _decode(name, data, errors)
             if text is not None:
-                yield Source("-", text, text.lstrip()[:1] == "{" and _looks_json(text))
+                yield Source(name, text, text.lstrip()[:1] == "{" and _looks_json(text))
             continue
         if os.path.isdir(path):
             found = False
-            for root, dirs, files in os.walk(path, onerror=lambda e: errors.append(InputError(e.filename or path, f"cannot read: {e.strerror}", None))):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-                for fname in sorted(files):
-                    if fname.lower().endswith(EXTENSIONS):
-                        full = os.path.join(root, fname)
-                        if skip is not None and skip(full):
-                            continue
-                        found = True
-                        src = _read_file(full, errors, explicit=False)
-                        if src is not None:
-                            yield src
+            for item in walk(path, errors, skip, gitignore):
+                found = True
+                yield from expand(item, explicit=False)
             if not found:
                 errors.append(InputError(path, "no .yaml, .yml or .json files in this directory", None))
             continue
@@ -131,9 +153,7 @@ def iter_sources(paths: list[str], errors: list[InputError], skip: Callable[[str
             continue
         if skip is not None and skip(path):
             continue
-        src = _read_file(path, errors)
-        if src is not None:
-            yield src
+        yield from expand(owner_of(path) or Found("file", path), explicit=True)
 
 
 def _looks_json(text: str) -> bool:

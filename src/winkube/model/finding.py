@@ -79,3 +79,6 @@ class Result:
     documents: int = 0
     objects: int = 0
     files: int = 0
+    # (file, reason) for files read that hold no Kubernetes object (CI workflows, values files, …):
+    # skipped without error, as the peers do; listed with -v and in JSON output
+    skipped: list[tuple[str, str]] = field(default_factory=list)

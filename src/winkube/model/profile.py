@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 import yaml
 
@@ -77,6 +76,9 @@ class Profile:
     allow_privileged: bool = True
     source: str = "embedded default"
     assumed: bool = False  # the pools are the embedded default's guess, not the user's cluster
+    # label keys whose values vary per pool in the real cluster (a platform's agentpool,
+    # gke-nodepool, ...): a selector on them cannot be judged from the profile's own values
+    open_labels: frozenset = frozenset()
 
     @property
     def windows_pools(self) -> list[NodePool]:
@@ -138,7 +140,8 @@ def runtime_class_info(raw: dict, where: str) -> RuntimeClassInfo:
 def profile_from_dict(data, source: str) -> Profile:
     if not isinstance(data, dict):
         raise ProfileError(f"{source}: a profile is a mapping (see docs/profile.md)")
-    known = {"apiVersion", "kind", "name", "kubernetesVersion", "allowPrivileged", "nodePools", "runtimeClasses"}
+    known = {"apiVersion", "kind", "name", "kubernetesVersion", "allowPrivileged", "nodePools", "runtimeClasses",
+             "openLabels"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ProfileError(f"{source}: unknown field(s) {', '.join(unknown)} (see docs/profile.md)")
@@ -174,6 +177,7 @@ def profile_from_dict(data, source: str) -> Profile:
         kube_version=_profile_kube_version(data.get("kubernetesVersion", releases.text(releases.newest())), source),
         pools=pools, runtime_classes=rcs,
         allow_privileged=bool(data.get("allowPrivileged", True)), source=source,
+        open_labels=frozenset(str(k) for k in as_list(data.get("openLabels"))),
     )
 
 
@@ -192,10 +196,22 @@ def default_profile() -> Profile:
 
 @lru_cache(maxsize=1)
 def _default_data() -> dict:
-    return yaml.safe_load(resources.files("winkube.profiles").joinpath("default.yaml").read_text())
+    import os
+
+    from ..knowledge import read_yaml
+
+    return read_yaml(os.path.join(os.path.dirname(os.path.dirname(__file__)), "profiles", "default.yaml"))
 
 
-def load_profile(path: str) -> Profile:
+def load_profile(path: str, kube_version: tuple[int, int] | None = None) -> Profile:
+    """A profile file, or a platform's name (aks, eks, gke, openshift, rke2, capz, kubeadm) when no
+    file of that name exists; a platform's pools follow kube_version (default: the newest release)."""
+    import os
+
+    from .platforms import names, platform_profile
+
+    if path in names() and not os.path.exists(path):
+        return platform_profile(path, kube_version)
     try:
         with open(path, encoding="utf-8") as f:
             data = yaml.safe_load(f)
@@ -264,7 +280,7 @@ def with_cluster_objects(base: Profile, nodes: list[dict], runtime_classes: list
         pools=pools_from_nodes(nodes) if nodes else base.pools,
         runtime_classes=rcs, allow_privileged=base.allow_privileged,
         source=f"{base.source} + " + ", ".join(sources) if not nodes else ", ".join(sources),
-        assumed=base.assumed and not nodes,
+        assumed=base.assumed and not nodes, open_labels=base.open_labels,
     )
 
 
@@ -304,8 +320,11 @@ def profile_to_dict(p: Profile) -> dict:
             d["overhead"] = {"podFixed": r.overhead}
         return d
 
-    return {
+    out = {
         "apiVersion": "winkube.io/v1", "kind": "ClusterProfile", "name": p.name,
         "kubernetesVersion": f"{p.kube_version[0]}.{p.kube_version[1]}", "allowPrivileged": p.allow_privileged,
         "nodePools": [pool(x) for x in p.pools], "runtimeClasses": [rc(x) for x in p.runtime_classes.values()],
     }
+    if p.open_labels:
+        out["openLabels"] = sorted(p.open_labels)
+    return out

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..engine import expand
+from ..k8s.workloads import is_kubernetes_object, missing_api_version
 from ..load.documents import read_text
 from ..model.finding import InputError
 from ..k8s.workloads import CLUSTER_WORKLOAD_KINDS, RESOURCES
@@ -67,8 +68,11 @@ def observed(pod: dict) -> bool:
 def read_sources(sources, into: PlanInput, locate: bool = True) -> None:
     for src in sources:
         for doc in read_text(src.name, src.text, into.errors, json_file=src.json):
-            if doc.obj is None:
-                continue
+            if not is_kubernetes_object(doc.obj):
+                broken = missing_api_version(doc.obj)
+                if broken:
+                    into.errors.append(InputError(doc.file, broken, doc.locate(())[0] if locate else None))
+                continue  # other YAML in a repository (workflows, values files) is skipped, as lint does
             parent = doc.obj if isinstance(doc.obj, dict) else {}
             list_kind = parent.get("kind") if isinstance(parent.get("kind"), str) else ""
             item_kind = list_kind[:-4] if list_kind.endswith("List") and list_kind != "List" else None

@@ -12,6 +12,8 @@ Offline inputs (no network):
 
 from __future__ import annotations
 
+import dataclasses
+
 import asyncio
 import json
 import os
@@ -129,7 +131,11 @@ def platforms_from_config(body: bytes, digest: str | None) -> Platform:
     cfg = _load_json(body, "image config")
     if not isinstance(cfg, dict) or not isinstance(cfg.get("os"), str) or not isinstance(cfg.get("architecture"), str):
         raise ResolveFailure(ErrorKind.MALFORMED, "image config has no os/architecture")
-    return Platform.from_oci(cfg, digest)
+    platform = Platform.from_oci(cfg, digest)
+    inner = cfg.get("config") if isinstance(cfg.get("config"), dict) else {}
+    user = inner.get("User")
+    # the config's User, which the kubelet's Windows runAsNonRoot check reads ("" when none is set)
+    return dataclasses.replace(platform, user=user if isinstance(user, str) else "")
 
 
 # ----------------------------------------------------------------------------- offline

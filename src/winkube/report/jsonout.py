@@ -46,10 +46,12 @@ def to_dict(result: Result) -> dict[str, Any]:
         "version": VERSION,
         "findings": [finding_dict(f) for f in sorted_findings(result.findings)],
         "errors": [error_dict(e) for e in sorted_errors(result.errors)],
+        "skipped": [{"file": file, "reason": reason} for file, reason in sorted(result.skipped)],
         "summary": {
             "files": result.files,
             "documents": result.documents,
             "objects": result.objects,
+            "skipped": len(result.skipped),
             "findings": len(result.findings),
             "errors": len(result.errors),
             "bySeverity": counts_by_severity(result.findings),

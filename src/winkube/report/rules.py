@@ -4,6 +4,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Iterable, TextIO
 
+from ..config import unknown_rule_message  # noqa: F401 - re-exported for explain and its callers
 from ..k8s.stages import stage_rank
 from ..model.finding import Severity, Stage
 
@@ -25,6 +26,20 @@ WIDTH = 88
 def ordered(rules: Iterable[Rule]) -> list[Rule]:
     """Rules in the order they bite (stage), then by id."""
     return sorted(rules, key=lambda r: (stage_rank(r.stage), r.id))
+
+
+# Where docs/rules.md is published: every rule's SARIF helpUri is this plus "#" + rule_anchor(id).
+RULES_DOC_URL = "https://github.com/winkube/winkube/blob/main/docs/rules.md"
+
+
+def rule_anchor(rule_id: str) -> str:
+    """The heading anchor GitHub gives `### rule-id` in docs/rules.md: lower case, spaces to dashes,
+    punctuation other than - and _ dropped. Rule ids are slugs, so the anchor is the id itself."""
+    return "".join(c for c in rule_id.lower().replace(" ", "-") if c.isalnum() or c in "-_")
+
+
+def rule_help_uri(rule_id: str) -> str:
+    return f"{RULES_DOC_URL}#{rule_anchor(rule_id)}"
 
 
 def list_rules(rules: dict[str, Rule], out: TextIO) -> None:
@@ -63,15 +78,6 @@ def explain(rule: Rule, out: TextIO) -> None:
     out.write(_wrap(rule.fix) + "\n")
     out.write("\nSource:\n")
     out.write(_wrap(rule.source) + "\n")
-
-
-def unknown_rule_message(rule_id: str, rules: Iterable[str]) -> str:
-    """`unknown rule 'x'` with the closest known ids, for `winkube explain` and config errors."""
-    import difflib
-
-    close = difflib.get_close_matches(rule_id, list(rules), n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else "; `winkube rules` lists them"
-    return f"unknown rule {rule_id!r}{hint}"
 
 
 def rule_dict(r: Rule) -> dict:

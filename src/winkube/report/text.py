@@ -168,7 +168,8 @@ def summary_line(result: Result) -> str:
         parts.append("no findings")
     if result.errors:
         parts.append(_plural(len(result.errors), "input error"))
-    return f"{', '.join(parts)} in {_plural(result.files, 'file')}, {_plural(result.documents, 'document')}"
+    skipped = f" ({len(result.skipped)} without Kubernetes objects, skipped; -v lists them)" if result.skipped else ""
+    return f"{', '.join(parts)} in {_plural(result.files, 'file')}{skipped}, {_plural(result.documents, 'document')}"
 
 
 def render(result: Result, rules: dict[str, Rule], out: TextIO, *, color: bool = False) -> None:

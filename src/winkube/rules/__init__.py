@@ -11,16 +11,65 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from dataclasses import dataclass
 from functools import lru_cache
 
+from ..model.finding import Severity, Stage
 from .base import Hit, Rule, registry, rule
 
-__all__ = ["Hit", "Rule", "all_rules", "rule"]
+__all__ = ["Hit", "Rule", "all_rules", "rule", "rule_ids"]
 
 
 @lru_cache(maxsize=1)
 def all_rules() -> dict[str, Rule]:
-    """Import every rule module once; the registry then holds every rule, sorted by id."""
+    """Import every rule module once, by the names in the generated index (no package walk);
+    the registry then holds every rule, sorted by id."""
+    from .index import RULES
+
+    for module, *_ in RULES.values():
+        importlib.import_module(module)
+    return dict(sorted(registry().items()))
+
+
+def rules_on_disk() -> dict[str, Rule]:
+    """Every rule module found by walking the package, imported: what the index is generated
+    from (python -m winkube.docs --index) and checked against (tests/report/test_docs_sync.py)."""
     for info in pkgutil.walk_packages(__path__, prefix=__name__ + "."):
         importlib.import_module(info.name)
     return dict(sorted(registry().items()))
+
+
+def rule_ids() -> tuple[str, ...]:
+    """Every rule id, from the generated index (no rule module is imported)."""
+    from .index import RULES
+
+    return tuple(RULES)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """A rule's listing fields, straight from the generated index (no rule module imported)."""
+
+    id: str
+    module: str
+    stage: Stage
+    severity: Severity
+    summary: str
+
+
+def rule_infos() -> dict[str, RuleInfo]:
+    """Every rule's id, stage, severity and summary, for `winkube rules`, from the index."""
+    from .index import RULES
+
+    return {rid: RuleInfo(rid, module, Stage(stage), Severity(severity), summary)
+            for rid, (module, stage, severity, summary) in RULES.items()}
+
+
+def one_rule(rule_id: str) -> Rule | None:
+    """One rule, importing only its own module (`winkube explain RULE`)."""
+    from .index import RULES
+
+    if rule_id not in RULES:
+        return None
+    importlib.import_module(RULES[rule_id][0])
+    return registry().get(rule_id)

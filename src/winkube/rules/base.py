@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 from ..model.finding import Severity, Stage
 from ..model.paths import Path
 
-SCOPES = ("pod", "node", "runtimeclass", "kubeletconfig")
+SCOPES = ("object", "pod", "node", "runtimeclass", "kubeletconfig")  # "object": every object, before the others
 
 
 @dataclass(slots=True)

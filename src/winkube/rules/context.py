@@ -41,3 +41,22 @@ class DocContext:
     obj: dict
     profile: "Profile"
     kube_version: tuple[int, int]
+
+
+@dataclass(slots=True)
+class ObjectContext:
+    """For object-scope rules (every object, any kind): the structural checks of the API server's
+    decoding. The decode is replayed once, on first use, and shared by the rules."""
+
+    obj: dict
+    kube_version: tuple[int, int]
+    _structure: Any = None
+
+    @property
+    def structure(self):
+        """structure.check.Structure for this object (served? decoded? unknown fields?)."""
+        if self._structure is None:
+            from ..structure.check import check
+
+            self._structure = check(self.obj, self.kube_version)
+        return self._structure

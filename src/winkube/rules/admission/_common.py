@@ -23,7 +23,6 @@ SRC_UTIL = "kubernetes/kubernetes pkg/api/pod/util.go"
 
 # --------------------------------------------------------------------------- data
 
-@lru_cache(maxsize=1)
 def facts() -> dict:
     """knowledge/api_validation.yaml, parsed once (read-only)."""
     return load(DATA_FILE.removesuffix(".yaml"))

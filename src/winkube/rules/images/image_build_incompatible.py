@@ -8,7 +8,7 @@ SOURCE = ("MicrosoftDocs/Virtualization-Documentation: windowscontainers/deploy-
           "containerd/platforms: platform_windows_compat.go (reference windows-facts.md §1.4)")
 
 
-def _built_for(use) -> str:
+def built_for(use) -> str:
     from ... import compat
     versions = use.os_versions or ((f"10.0.{use.build}",) if use.build else ())
     names = (compat.build_name(compat.parse_build(v)) if v else "no os.version" for v in versions)
@@ -35,9 +35,9 @@ def _built_for(use) -> str:
     metadata: {name: web}
     spec:
       os: {name: windows}
-      nodeSelector: {kubernetes.io/os: windows}
+      nodeSelector: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
       tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
-      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2019"}]
+      containers: [{name: web, image: "mcr.microsoft.com/windows/servercore:ltsc2025"}]
     """,
     passes=r"""
     apiVersion: v1
@@ -60,15 +60,17 @@ def check(ctx):
         windows_fits = [f for f in t.fits if f.pool.os == "windows" and all(p not in ("NodeAffinity", "NodeName") for p, _ in f.failures)]
     if not windows_fits or t.host_process:
         return
+    from .image_build_unsupported import unsupported_everywhere
+
     for use in t.images:
-        if use.os == "linux":
-            continue
+        if use.os == "linux" or unsupported_everywhere(use, ctx.kube_version, ctx.profile):
+            continue  # (image-build-unsupported says it runs nowhere)
         bad = [f for f in windows_fits if any(u is use for u, _ in f.runtime)]
         if not bad:
             continue
         if len(bad) == len(windows_fits):
             where = "the pod can land on" if lands else "the pod is meant for"
-            yield Hit(use.path, f"{use.ref} ({use.evidence}) is built for {_built_for(use)}; no Windows pool {where} runs it "
+            yield Hit(use.path, f"{use.ref} ({use.evidence}) is built for {built_for(use)}; no Windows pool {where} runs it "
                       f"in process isolation: {', '.join(f.pool.describe() for f in bad)}")
         else:
             good = [f.pool.name for f in windows_fits if f not in bad]

@@ -6,6 +6,31 @@ from ..base import Hit, rule
 from ._common import default_profile
 
 
+def _taint_fix(fits) -> str | None:
+    """A toleration fix when the only thing keeping the pod off some pool is its taints."""
+    taint_only = [f for f in fits if f.relaxed_failures and all(p == "TaintToleration" for p, _ in f.relaxed_failures)]
+    taints = sorted({m.removeprefix("untolerated taint ") for f in taint_only for _, m in f.relaxed_failures})
+    return "add a toleration for " + ", ".join(taints) if taints else None
+
+
+def _relaxed(ctx, fit) -> list:
+    """What else keeps the pod off the pool. With the embedded default profile and a selector on one
+    platform's own labels (kubernetes.azure.com/os-sku, cloud.google.com/gke-nodepool, ...), the pod is
+    meant for that platform: its Windows taint convention replaces the default's guessed taint."""
+    from ...k8s.taints import untolerated
+    from ...model.platforms import platform_of_labels, windows_taints
+
+    failures = fit.relaxed_failures
+    if not (default_profile(ctx) and fit.pool.os == "windows"):
+        return failures
+    platform = platform_of_labels(ctx.targeting.unseen_labels)
+    if platform is None:
+        return failures
+    rest = [f for f in failures if f[0] != "TaintToleration"]
+    missing = untolerated(ctx.targeting.tolerations, windows_taints(platform))
+    return rest + ([("TaintToleration", f"untolerated taint {missing[0]} ({platform})")] if missing else [])
+
+
 @rule(
     id="no-schedulable-pool",
     stage=Stage.SCHEDULING,
@@ -14,10 +39,14 @@ from ._common import default_profile
     summary="the pod fits none of the cluster profile's node pools and would stay Pending",
     explanation="""Every node pool is excluded by one of kube-scheduler's filters: NodeAffinity (nodeSelector or
     required affinity), TaintToleration, NodeUnschedulable or NodeResourcesFit. The pod stays Pending
-    with "0/N nodes are available". With the embedded default profile this may only mean the profile
-    does not know your pools' labels: give --profile or your Node objects (kubectl get nodes -o yaml).""",
+    with "0/N nodes are available". A selector on a label the profile cannot see (a pool name such as
+    agentpool or cloud.google.com/gke-nodepool, or any label no pool of the profile has) is left out,
+    and the pools of the pod's OS are judged on everything else: what still excludes them is reported
+    as a warning naming that label. DaemonSets are judged like any pod: one meant for Windows that runs
+    on no Windows pool is reported.""",
     fix="Match the selector and tolerations to a real pool, or lower the requests.",
-    source="kubernetes/kubernetes: pkg/scheduler/framework/plugins (nodeaffinity, tainttoleration, nodeunschedulable, noderesources)",
+    source="kubernetes/kubernetes: pkg/scheduler/framework/plugins (nodeaffinity, tainttoleration, nodeunschedulable, noderesources); "
+           "pkg/controller/daemon (a DaemonSet pod per node that passes the same filters)",
     fails=r"""
     apiVersion: v1
     kind: Pod
@@ -40,19 +69,29 @@ from ._common import default_profile
 )
 def check(ctx):
     t = ctx.targeting
-    if t.landing or not t.fits or ctx.view.spec.get("nodeName") or t.conflicts:
+    if not t.fits or ctx.view.spec.get("nodeName") or t.conflicts:
         return  # (a RuntimeClass conflict is rejected at admission: runtimeclass-conflict says so)
-    if default_profile(ctx) and any("pool has no" in why for f in t.fits for _, why in f.failures):
-        return  # it selects labels the default profile cannot know: nothing to say without the real nodes
+    daemonset = ctx.view.kind == "DaemonSet"
+    intent = t.os_intent
+    if t.landing and not (daemonset and intent and intent not in t.landing_os):
+        return
     # Explain the pools of the OS the pod is meant for; the others are excluded on purpose.
-    meant = [f for f in t.fits if f.pool.os == t.os_intent] or t.fits
-    reasons = "; ".join(f"{f.pool.name}: {f.failures[0][0]} ({f.failures[0][1]})" for f in meant)
-    taints = sorted({m for f in meant for plugin, m in f.failures if plugin == "TaintToleration"})
-    fix = None
-    if taints and all(f.failures and all(p == "TaintToleration" for p, _ in f.failures) for f in meant):
-        fix = "add a toleration for " + ", ".join(m.removeprefix("untolerated taint ") for m in taints)
-    if ctx.view.kind == "DaemonSet" and not fix:
-        return  # a DaemonSet that fits no node is often meant for nodes this cluster lacks (other arches)
+    meant = [f for f in t.fits if f.pool.os == intent] or ([] if daemonset else t.fits)
+    if not meant:
+        return
+    if daemonset and intent != "windows" and not t.unseen_labels and not _taint_fix(meant):
+        return  # a DaemonSet that fits no node may be meant for nodes this cluster lacks (other arches)
     hit_path = ctx.view.path("nodeSelector") if t.node_selector else ctx.view.prefix
-    yield Hit(hit_path, f"fits no node pool of the profile ({ctx.profile.source}): {reasons}", fix=fix,
+    if t.unseen_labels:
+        if any(not _relaxed(ctx, f) for f in meant):
+            return  # it may fit where the unseen labels match: nothing to say without the real nodes
+        labels = ", ".join(t.unseen_labels)
+        reasons = "; ".join(f"{f.pool.name}: {_relaxed(ctx, f)[0][0]} ({_relaxed(ctx, f)[0][1]})" for f in meant)
+        yield Hit(hit_path, f"the profile ({ctx.profile.source}) cannot see the label(s) {labels} the pod selects on; "
+                  f"judged on everything else it fits no {intent or ''} pool: {reasons}".replace("no  pool", "no pool"),
+                  fix=_taint_fix(meant), severity=Severity.WARNING)
+        return
+    reasons = "; ".join(f"{f.pool.name}: {f.failures[0][0]} ({f.failures[0][1]})" for f in meant)
+    what = f"runs on no {intent} pool although it is meant for {intent}" if daemonset and t.landing else "fits no node pool"
+    yield Hit(hit_path, f"{what} of the profile ({ctx.profile.source}): {reasons}", fix=_taint_fix(meant),
               severity=Severity.WARNING if default_profile(ctx) else None)

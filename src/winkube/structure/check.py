@@ -1,0 +1,72 @@
+"""One object through the API server's first steps: is (apiVersion, kind) served by the release,
+and how does the body decode (structure/decode.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..knowledge import load
+from .decode import DecodeResult, decode
+from .schema import Schema, available, schema_for
+
+
+@dataclass(slots=True)
+class Removal:
+    api_version: str
+    kind: str
+    removed: tuple[int, int]
+    use: str
+    source: str
+
+
+@dataclass(slots=True)
+class Structure:
+    schema: Schema | None  # the schema used (the release's own, or the nearest newer one)
+    exact_schema: bool  # the schema is the release's own
+    served: bool | None  # None: not a built-in group (a custom resource), nothing to say
+    removal: Removal | None  # why it is not served, and what to use instead
+    decoded: DecodeResult | None  # None: not decoded (not served, or no schema for it)
+
+
+@lru_cache(maxsize=1)
+def _removals() -> dict[tuple[str, str], Removal]:
+    out = {}
+    for row in load("api_removals")["removed"]:
+        major, minor = (int(x) for x in row["removed"].split("."))
+        for kind in row["kinds"]:
+            out[(row["apiVersion"], kind)] = Removal(row["apiVersion"], kind, (major, minor), row["use"], row["source"])
+    return out
+
+
+def _group(api_version: str) -> str:
+    return api_version.rsplit("/", 1)[0] if "/" in api_version else ""
+
+
+@lru_cache(maxsize=8)
+def _builtin_groups(schema: Schema) -> frozenset[str]:
+    return frozenset({_group(gv) for gv in schema.kinds} | {_group(gv) for gv, _ in _removals()})
+
+
+@lru_cache(maxsize=16)
+def nearest_schema(kube_version: tuple[int, int]) -> tuple[Schema | None, bool]:
+    exact = schema_for(kube_version)
+    if exact is not None:
+        return exact, True
+    newer = [v for v in available() if v >= kube_version]
+    return (schema_for(newer[0]), False) if newer else (None, False)
+
+
+def check(obj: dict, kube_version: tuple[int, int]) -> Structure:
+    schema, exact = nearest_schema(kube_version)
+    api_version, kind = obj.get("apiVersion"), obj.get("kind")
+    if schema is None or not isinstance(api_version, str) or not isinstance(kind, str):
+        return Structure(schema, exact, None, None, None)
+    removal = _removals().get((api_version, kind))
+    if removal is not None and removal.removed <= kube_version:
+        return Structure(schema, exact, False, removal, None)
+    root = schema.kind(api_version, kind)
+    if root is None:
+        if exact and _group(api_version) in _builtin_groups(schema) and "List" != kind[-4:]:
+            return Structure(schema, exact, False, removal, None)
+        return Structure(schema, exact, None, None, None)
+    return Structure(schema, exact, True, None, decode(obj, root))

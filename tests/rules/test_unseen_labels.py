@@ -1,0 +1,71 @@
+"""no-schedulable-pool when the pod selects on labels the profile cannot see, and for DaemonSets:
+the pools of the pod's OS are judged on everything else (taints, build, resources)."""
+from __future__ import annotations
+
+import yaml
+from harness.controlplane import shared_dir
+from lintkit import WIN_IMAGE, by_rule, ctr, daemonset, findings, only, pod, windows_spec
+
+from winkube.model.finding import Severity
+from winkube.model.platforms import platform_profile
+
+RULE = "no-schedulable-pool"
+
+
+def real(name: str) -> list[dict]:
+    text = (shared_dir() / "corpus" / "real-windows" / name).read_text()
+    return [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
+
+
+def test_windows_daemonset_without_the_toleration_runs_nowhere():
+    # the issue's case (written after its description): a Windows DaemonSet pinned to 2022, no toleration
+    ds = daemonset(os={"name": "windows"}, nodeSelector={"kubernetes.io/os": "windows", "node.kubernetes.io/windows-build": "10.0.20348"},
+                   containers=[ctr(image=WIN_IMAGE)])
+    f = only(findings(ds), RULE)
+    assert f.fix == "add a toleration for os=windows:NoSchedule"
+    assert "windows-2022: TaintToleration" in f.message
+
+
+def test_unseen_label_is_named_and_the_rest_judged():
+    # gke-nodepool is a pool name the profile cannot know; GKE taints its Windows nodes
+    spec = windows_spec(nodeSelector={"kubernetes.io/os": "windows", "cloud.google.com/gke-nodepool": "my-win-pool"}, tolerations=[])
+    f = only(findings(pod(spec), platform_profile("gke")), RULE)
+    assert f.severity is Severity.WARNING
+    assert "cannot see the label(s) cloud.google.com/gke-nodepool" in f.message
+    assert f.fix == "add a toleration for node.kubernetes.io/os=windows:NoSchedule"
+    # with the toleration it may well fit: nothing to say
+    ok = windows_spec(nodeSelector={"kubernetes.io/os": "windows", "cloud.google.com/gke-nodepool": "my-win-pool"},
+                      tolerations=[{"key": "node.kubernetes.io/os", "operator": "Equal", "value": "windows", "effect": "NoSchedule"}])
+    assert not by_rule(findings(pod(ok), platform_profile("gke")), RULE)
+
+
+def test_aks_pool_name_with_the_aks_profile_is_understood():
+    spec = windows_spec(nodeSelector={"kubernetes.io/os": "windows", "agentpool": "npwin"}, tolerations=[])
+    assert not by_rule(findings(pod(spec), platform_profile("aks")), RULE)
+
+
+def test_unseen_label_still_reports_what_else_excludes_every_pool():
+    # a selector on an unknown label and a build no pool has: judged on the build
+    spec = windows_spec(nodeSelector={"kubernetes.io/os": "windows", "team": "x", "node.kubernetes.io/windows-build": "10.0.17763"})
+    f = only(findings(pod(spec)), RULE)
+    assert "cannot see the label(s) team" in f.message and "windows-build" in f.message
+
+
+def test_real_aks_manifest_is_judged_with_the_aks_convention():
+    # microsoft/SDN debug DaemonSet: selects kubernetes.azure.com/os-sku (an AKS label) and has no
+    # toleration; AKS does not taint Windows nodes, so it is not reported with the default profile
+    found = [f for d in real("microsoft__SDN__Kubernetes__windows__debug__daemonset.yaml") for f in findings(d)]
+    assert not by_rule(found, RULE)
+
+
+def test_real_manifest_with_a_custom_label():
+    # microsoft/Windows-Containers hostsysprocess: nodeSelector vm: "0", no toleration
+    found = [f for d in real("microsoft__Windows-Containers__helpful_tools__NetworkPolicy__yaml__hostsysprocess.yaml")
+             for f in findings(d)]
+    f = only(found, RULE)
+    assert f.severity is Severity.WARNING and "cannot see the label(s) vm" in f.message
+
+
+def test_linux_daemonset_for_absent_arches_stays_quiet():
+    ds = daemonset(nodeSelector={"kubernetes.io/os": "linux", "kubernetes.io/arch": "s390x"}, containers=[ctr()])
+    assert not by_rule(findings(ds), RULE)
