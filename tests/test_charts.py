@@ -16,9 +16,11 @@ REAL = ["prometheus-windows-exporter", "retina", "csi-driver-smb"]
 # for a Windows DaemonSet without spec.os and with Linux-only fields (see the chart README).
 EXPECTED = {
     "prometheus-windows-exporter": {("templates/daemonset.yaml", "set-os-name"),
-                                    ("templates/daemonset.yaml", "host-namespaces-on-windows")},
+                                    ("templates/daemonset.yaml", "host-namespaces-on-windows"),
+                                    ("templates/daemonset.yaml", "windows-container-without-requests")},
     "retina": {("templates/daemonset.yaml", "set-os-name"), ("templates/daemonset.yaml", "linux-security-field-ignored"),
-               ("templates/daemonset.yaml", "no-schedulable-pool")},
+               ("templates/daemonset.yaml", "no-schedulable-pool"),
+               ("templates/daemonset.yaml", "windows-container-without-requests")},
 }
 
 
@@ -48,7 +50,9 @@ def test_real_chart_findings_name_the_template_and_its_rendered_line(helm, name)
         # a field that is missing, its nearest parent: set-os-name points at the pod spec)
         keys = [seg.split("[")[0] + ":" for seg in f["path"].split(".")]
         line = lines[f["line"] - 1].strip()
-        assert any(line.startswith(k) or line.startswith("- " + k) for k in keys), (f, line)
+        # (a finding about a whole list item, e.g. a container without requests, is on the item's "- " line)
+        item = f["path"].endswith("]") and line.startswith("- ")
+        assert item or any(line.startswith(k) or line.startswith("- " + k) for k in keys), (f, line)
     if name in EXPECTED:
         assert {(f["file"][len(prefix):], f["rule"]) for f in data["findings"]} == EXPECTED[name]
 

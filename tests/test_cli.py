@@ -22,6 +22,7 @@ spec:
   - name: c
     image: mcr.microsoft.com/windows/nanoserver:ltsc2022
     securityContext: {runAsUser: 1000}
+    resources: {requests: {cpu: 100m, memory: 300Mi}}
 """
 GOOD_POD = WINDOWS_POD.replace("    securityContext: {runAsUser: 1000}\n", "").replace(
     "nodeSelector: {kubernetes.io/os: windows}", "nodeSelector: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: '10.0.20348'}")

@@ -86,7 +86,10 @@ def test_live_audit_workloads_through_the_engine(live_report):
     cells = _workload(r, "Deployment", "web")["pools"]
     assert cells["audit-win2022"]["stage"] == "runtime" and cells["audit-win2022"]["now"] is True
     assert cells["audit-win2025"]["stage"] == "runtime" and cells["audit-win2025"]["lands"]
-    assert cells["audit-win2019"]["stage"] is None and cells["audit-win2019"]["lands"]
+    # on 2019 nothing fails: the only thing there is the practice advice to set requests (the
+    # scenario's containers have none: windows-container-without-requests)
+    assert cells["audit-win2019"]["stage"] == "practice" and cells["audit-win2019"]["lands"]
+    assert "windows-container-without-requests" in _rules(_workload(r, "Deployment", "web"))
     assert cells["audit-linux"]["lands"] is False
     ds = _workload(r, "DaemonSet", "log-agent")["pools"]
     assert ds["audit-linux"]["lands"] and ds["audit-win2022"]["lands"]

@@ -60,7 +60,7 @@ spec:
       containers:
       - name: web
         image: mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022
-        resources: {requests: {cpu: "2"}}
+        resources: {requests: {cpu: "2", memory: 1Gi}}
 """
 LINUX_JOB = """\
 apiVersion: batch/v1
@@ -144,7 +144,7 @@ def test_json_output(tmp_path):
     assert by_pool["linux"]["scheduler"][0]["plugin"] == "NodeAffinity"
     assert iis["lands"] is False and iis["landingPools"] == [] and iis["line"] == 15
     assert {p["scheduler"][0]["plugin"] for p in iis["pools"]} == {"NodeAffinity", "TaintToleration"}
-    assert doc["summary"] == {"workloads": 2, "landing": 1, "nowhere": 1, "errors": 0, "findings": 3}
+    assert doc["summary"] == {"workloads": 2, "landing": 1, "nowhere": 1, "errors": 0, "findings": 4}
     # the findings lint reports on the same object, in lint's JSON shape (one serialisation)
     assert iis["findings"] and all(f["object"]["name"] == "iis" and f["stage"] for f in iis["findings"])
 

@@ -80,10 +80,13 @@ PREFIX = {"Pod": "spec", "Deployment": "spec.template.spec", "DaemonSet": "spec.
           "CronJob": "spec.jobTemplate.spec.template.spec", "PodTemplate": "template.spec"}
 
 
+WIN_REQUESTS = {"requests": {"cpu": "100m", "memory": "300Mi"}}
+
+
 def windows_spec(**fields) -> dict:
-    """A correctly targeted Windows pod spec: selector, toleration, spec.os, a 2022 image."""
+    """A correctly targeted Windows pod spec: selector, toleration, spec.os, a 2022 image with requests."""
     spec = {"os": {"name": "windows"}, "nodeSelector": dict(WIN_SELECTOR), "tolerations": [dict(WIN_TOLERATION)],
-            "containers": [ctr(image=WIN_IMAGE)]}
+            "containers": [ctr(image=WIN_IMAGE, resources=copy.deepcopy(WIN_REQUESTS))]}
     spec.update(copy.deepcopy(fields))
     return spec
 
