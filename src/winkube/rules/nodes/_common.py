@@ -172,3 +172,22 @@ def windows_containerd_above_2022(node: dict):
         return None
     version = rt.version_text.strip()  # with its pre-release tag: 2.2.0-rc.1 is not 2.2.0's era
     return version, era_for(version), host
+
+
+_EXAMPLE_NODE = '''
+    apiVersion: v1
+    kind: Node
+    metadata:
+      name: win-1
+      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
+    spec:
+      taints: [{key: os, value: windows, effect: NoSchedule}]
+    status:
+      nodeInfo: {operatingSystem: windows, kubeletVersion: %s, containerRuntimeVersion: "%s", kernelVersion: "%s"}
+    '''
+
+
+def windows_node_example(kubelet: str, runtime: str, kernel: str) -> str:
+    """A well-labelled, tainted Windows Server 2022 Node for a rule's fails/passes examples; the
+    node rules differ only in what its nodeInfo reports, so that is all a rule spells out."""
+    return _EXAMPLE_NODE % (kubelet, runtime, kernel)

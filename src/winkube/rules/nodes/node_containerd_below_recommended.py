@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import P_RUNTIME, containerd_support, is_windows, kube_text, parse_version, releases, runtime, vtext
+from ._common import windows_node_example, P_RUNTIME, containerd_support, is_windows, kube_text, parse_version, releases, runtime, vtext
 
 
 @rule(
@@ -21,28 +21,8 @@ from ._common import P_RUNTIME, containerd_support, is_windows, kube_text, parse
     covers is the yardstick.""",
     fix="Upgrade containerd on the node pool to a version containerd recommends for the release.",
     source="containerd/containerd:RELEASES.md (Kubernetes Support table, per edition); knowledge/k8s_releases.yaml",
-    fails=r"""
-    apiVersion: v1
-    kind: Node
-    metadata:
-      name: win-1
-      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
-    spec:
-      taints: [{key: os, value: windows, effect: NoSchedule}]
-    status:
-      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://1.7.27", kernelVersion: "10.0.20348.2113"}
-    """,
-    passes=r"""
-    apiVersion: v1
-    kind: Node
-    metadata:
-      name: win-1
-      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
-    spec:
-      taints: [{key: os, value: windows, effect: NoSchedule}]
-    status:
-      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
-    """,
+    fails=windows_node_example('v1.37.2', 'containerd://1.7.27', '10.0.20348.2113'),
+    passes=windows_node_example('v1.37.2', 'containerd://2.2.1', '10.0.20348.2113'),
 )
 def check(ctx):
     node = ctx.obj

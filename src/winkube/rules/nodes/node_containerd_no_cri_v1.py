@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import P_RUNTIME, is_windows, kube_text, parse_version, releases, runtime, vtext
+from ._common import windows_node_example, P_RUNTIME, is_windows, kube_text, parse_version, releases, runtime, vtext
 
 
 @rule(
@@ -20,28 +20,8 @@ from ._common import P_RUNTIME, is_windows, kube_text, parse_version, releases, 
     fix="Upgrade containerd to a version recommended for the release (1.7/2.x; see containerd's RELEASES.md).",
     source=("containerd/containerd:RELEASES.md (Kubernetes Support; deprecated containerd and kubernetes versions); "
             "kubernetes/website:content/en/docs/setup/production-environment/container-runtimes.md (CRI version support)"),
-    fails=r"""
-    apiVersion: v1
-    kind: Node
-    metadata:
-      name: win-1
-      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
-    spec:
-      taints: [{key: os, value: windows, effect: NoSchedule}]
-    status:
-      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://1.4.13", kernelVersion: "10.0.20348.2113"}
-    """,
-    passes=r"""
-    apiVersion: v1
-    kind: Node
-    metadata:
-      name: win-1
-      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
-    spec:
-      taints: [{key: os, value: windows, effect: NoSchedule}]
-    status:
-      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
-    """,
+    fails=windows_node_example('v1.37.2', 'containerd://1.4.13', '10.0.20348.2113'),
+    passes=windows_node_example('v1.37.2', 'containerd://2.2.1', '10.0.20348.2113'),
 )
 def check(ctx):
     node = ctx.obj

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import P_RUNTIME, is_windows, node_info, parse_version, releases, runtime
+from ._common import windows_node_example, P_RUNTIME, is_windows, node_info, parse_version, releases, runtime
 
 
 @rule(
@@ -20,28 +20,8 @@ from ._common import P_RUNTIME, is_windows, node_info, parse_version, releases, 
     fix="Prefer containerd on Windows node pools.",
     source=("kubernetes/website:content/en/docs/concepts/windows/intro.md (container runtimes; TerminationGracePeriod); "
             "content/en/docs/concepts/storage/windows-storage.md; moby/moby#25982"),
-    fails=r"""
-    apiVersion: v1
-    kind: Node
-    metadata:
-      name: win-1
-      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
-    spec:
-      taints: [{key: os, value: windows, effect: NoSchedule}]
-    status:
-      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "docker://24.0.7", kernelVersion: "10.0.20348.2113"}
-    """,
-    passes=r"""
-    apiVersion: v1
-    kind: Node
-    metadata:
-      name: win-1
-      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
-    spec:
-      taints: [{key: os, value: windows, effect: NoSchedule}]
-    status:
-      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
-    """,
+    fails=windows_node_example('v1.37.2', 'docker://24.0.7', '10.0.20348.2113'),
+    passes=windows_node_example('v1.37.2', 'containerd://2.2.1', '10.0.20348.2113'),
 )
 def check(ctx):
     node = ctx.obj

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import P_RUNTIME, is_windows, kube_text, node_info, parse_version, releases, runtime
+from ._common import windows_node_example, P_RUNTIME, is_windows, kube_text, node_info, parse_version, releases, runtime
 
 
 @rule(
@@ -19,28 +19,8 @@ from ._common import P_RUNTIME, is_windows, kube_text, node_info, parse_version,
     node-docker-via-cri-dockerd.)""",
     fix="Move the node pool to containerd, or install cri-dockerd before upgrading the kubelet.",
     source="kubernetes/website:content/en/docs/setup/production-environment/container-runtimes.md (dockershim removed in v1.24; cri-dockerd)",
-    fails=r"""
-    apiVersion: v1
-    kind: Node
-    metadata:
-      name: win-1
-      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
-    spec:
-      taints: [{key: os, value: windows, effect: NoSchedule}]
-    status:
-      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.23.17, containerRuntimeVersion: "docker://20.10.9", kernelVersion: "10.0.20348.2113"}
-    """,
-    passes=r"""
-    apiVersion: v1
-    kind: Node
-    metadata:
-      name: win-1
-      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
-    spec:
-      taints: [{key: os, value: windows, effect: NoSchedule}]
-    status:
-      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
-    """,
+    fails=windows_node_example('v1.23.17', 'docker://20.10.9', '10.0.20348.2113'),
+    passes=windows_node_example('v1.37.2', 'containerd://2.2.1', '10.0.20348.2113'),
 )
 def check(ctx):
     node = ctx.obj

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import P_KUBELET, is_windows, kube_text, node_info, parse_version, releases
+from ._common import windows_node_example, P_KUBELET, is_windows, kube_text, node_info, parse_version, releases
 
 
 @rule(
@@ -18,28 +18,8 @@ from ._common import P_KUBELET, is_windows, kube_text, node_info, parse_version,
     kubernetesVersion) as the API server's version.""",
     fix="Upgrade (or, if newer, downgrade) the kubelet on the node pool into the supported skew before upgrading the control plane.",
     source="https://kubernetes.io/releases/version-skew-policy/ (kubelet); kubernetes/website:content/en/docs/concepts/windows/intro.md",
-    fails=r"""
-    apiVersion: v1
-    kind: Node
-    metadata:
-      name: win-1
-      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
-    spec:
-      taints: [{key: os, value: windows, effect: NoSchedule}]
-    status:
-      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.30.4, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
-    """,
-    passes=r"""
-    apiVersion: v1
-    kind: Node
-    metadata:
-      name: win-1
-      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
-    spec:
-      taints: [{key: os, value: windows, effect: NoSchedule}]
-    status:
-      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
-    """,
+    fails=windows_node_example('v1.30.4', 'containerd://2.2.1', '10.0.20348.2113'),
+    passes=windows_node_example('v1.37.2', 'containerd://2.2.1', '10.0.20348.2113'),
 )
 def check(ctx):
     node = ctx.obj

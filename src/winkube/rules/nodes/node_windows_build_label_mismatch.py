@@ -6,7 +6,7 @@ import re
 from ...compat import build_name
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import LABEL_BUILD, P_BUILD_LABEL, SRC_NODE_INFO, is_windows, kernel_build, label_build, labels, node_info
+from ._common import windows_node_example, LABEL_BUILD, P_BUILD_LABEL, SRC_NODE_INFO, is_windows, kernel_build, label_build, labels, node_info
 
 _FORM = re.compile(r"^\d+\.\d+\.\d+$")
 
@@ -36,17 +36,7 @@ _FORM = re.compile(r"^\d+\.\d+\.\d+$")
     status:
       nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
     """,
-    passes=r"""
-    apiVersion: v1
-    kind: Node
-    metadata:
-      name: win-1
-      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
-    spec:
-      taints: [{key: os, value: windows, effect: NoSchedule}]
-    status:
-      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
-    """,
+    passes=windows_node_example('v1.37.2', 'containerd://2.2.1', '10.0.20348.2113'),
 )
 def check(ctx):
     node = ctx.obj

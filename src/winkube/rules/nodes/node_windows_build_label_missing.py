@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import LABEL_BUILD, P_LABELS, SRC_NODE_INFO, is_windows, kernel_build, labels
+from ._common import windows_node_example, LABEL_BUILD, P_LABELS, SRC_NODE_INFO, is_windows, kernel_build, labels
 
 
 @rule(
@@ -31,17 +31,7 @@ from ._common import LABEL_BUILD, P_LABELS, SRC_NODE_INFO, is_windows, kernel_bu
     status:
       nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
     """,
-    passes=r"""
-    apiVersion: v1
-    kind: Node
-    metadata:
-      name: win-1
-      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
-    spec:
-      taints: [{key: os, value: windows, effect: NoSchedule}]
-    status:
-      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
-    """,
+    passes=windows_node_example('v1.37.2', 'containerd://2.2.1', '10.0.20348.2113'),
 )
 def check(ctx):
     node = ctx.obj

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
 from . import _common
-from ._common import as_date, build_row, host_build, is_windows
+from ._common import windows_node_example, as_date, build_row, host_build, is_windows
 
 
 @rule(
@@ -33,17 +33,7 @@ from ._common import as_date, build_row, host_build, is_windows
     status:
       nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.16299.1087"}
     """,
-    passes=r"""
-    apiVersion: v1
-    kind: Node
-    metadata:
-      name: win-1
-      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
-    spec:
-      taints: [{key: os, value: windows, effect: NoSchedule}]
-    status:
-      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
-    """,
+    passes=windows_node_example('v1.37.2', 'containerd://2.2.1', '10.0.20348.2113'),
 )
 def check(ctx):
     node = ctx.obj

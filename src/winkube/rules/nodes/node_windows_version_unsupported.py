@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...compat import build_name
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import SRC_RELEASES, build_row, host_build, is_windows, kube_text, windows_support
+from ._common import windows_node_example, SRC_RELEASES, build_row, host_build, is_windows, kube_text, windows_support
 
 
 @rule(
@@ -34,17 +34,7 @@ from ._common import SRC_RELEASES, build_row, host_build, is_windows, kube_text,
     status:
       nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.17763.6054"}
     """,
-    passes=r"""
-    apiVersion: v1
-    kind: Node
-    metadata:
-      name: win-1
-      labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: "10.0.20348"}
-    spec:
-      taints: [{key: os, value: windows, effect: NoSchedule}]
-    status:
-      nodeInfo: {operatingSystem: windows, kubeletVersion: v1.37.2, containerRuntimeVersion: "containerd://2.2.1", kernelVersion: "10.0.20348.2113"}
-    """,
+    passes=windows_node_example('v1.37.2', 'containerd://2.2.1', '10.0.20348.2113'),
 )
 def check(ctx):
     node = ctx.obj
