@@ -46,9 +46,10 @@ CASES = [
     ('failed to create containerd task: failed to create shim task: failed to resolve path for mount source '
      '"\\\\\\\\?\\\\Volume{b43f}": Incorrect function.: unknown', None, "containerd-volume-guid-mount", {"high", "medium"}),
     ("Failed create pod sandbox: open /etc/resolv.conf: The system cannot find the file specified.", None, "kubelet-resolv-conf", {"high"}),
-    # read wrong before: surface words no longer decide
+    # read wrong before: surface words no longer decide. HNS's own text for 0x803b002e names the failed
+    # operation, not why it failed, so without context this is medium (docs/explain.md, "How sure")
     ("Error: failed to create containerd task: hcsshim::CreateComputeSystem web: The requested operation for attach namespace failed.",
-     None, "hns-endpoint-attach-failed", {"high"}),
+     None, "hns-endpoint-attach-failed", {"medium"}),
     ("Error: failed to create containerd container: rootpath on mountPath C:\\Windows\\TEMP\\ctd-volume1\\139, volume D:: "
      "CreateFile C:\\Windows\\TEMP\\ctd-volume1\\139\\D:: The filename, directory name, or volume label syntax is incorrect.",
      None, "image-volume-drive-letter", {"high"}),

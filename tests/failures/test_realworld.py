@@ -1,21 +1,24 @@
-"""Real failure messages users pasted into public issue threads (tests/data/failure_messages.yaml),
-run through `winkube explain`'s diagnosis. A fifth was drawn at random and set aside before any
-matcher was written; it is never tuned on. Its score is reported (`pytest -s` prints it) and held
-to what the one run measured, so a change that makes it worse fails."""
+"""Real failure messages users pasted into public threads, run through `winkube explain`'s diagnosis
+(tests/failures/realworld.py has the two sets and their held-out fifths). Tuning parts are held to a
+floor; held-out parts to the rule that a wrong diagnosis is never stated with high confidence, and
+set 2's held-out fifth to what its single run measured. `pytest -s` prints every score."""
 from __future__ import annotations
 
 import pytest
 
 from winkube.failures import diagnose
 
-from .realworld import data, heldout_ids, heldout_messages, redraw, tuning_messages
+from .realworld import DATA, DATA_2, UNRESOLVED, all_messages, data, heldout_ids, heldout_messages, redraw, tuning_messages
 
 
 def _score(messages):
-    right, wrong, none, wrong_high = [], [], [], []
+    right, wrong, none, wrong_high, probes, probes_high = [], [], [], [], [], []
     for m in messages:
         d = diagnose(m["message"])
-        if d.top is None:
+        if m["diagnosis"] == UNRESOLVED:  # no right answer: report what was claimed, and how surely
+            probes.append(m["id"]) if d.top else None
+            probes_high.append(m["id"]) if d.confidence == "high" else None
+        elif d.top is None:
             none.append(m["id"])
         elif d.top.entry.diagnosis == m["diagnosis"]:
             right.append(m["id"])
@@ -23,42 +26,81 @@ def _score(messages):
             wrong.append(m["id"])
             if d.confidence == "high":
                 wrong_high.append(m["id"])
-    return right, wrong, none, wrong_high
+    return right, wrong, none, wrong_high, probes, probes_high
 
 
-def test_the_held_out_fifth_is_the_seeded_draw():
-    assert heldout_ids() == redraw()
-    assert len(heldout_ids()) == len(data()["messages"]) // 5
-    for m in data()["messages"]:
+def _report(label, msgs, score):
+    right, wrong, none, wrong_high, probes, probes_high = score
+    n = len([m for m in msgs if m["diagnosis"] != UNRESOLVED])
+    print(f"\n{label}: {len(right)}/{n} right, {len(wrong)} wrong {wrong} (high confidence: {wrong_high}), "
+          f"{len(none)} no match {none}; unresolved probes: {len(msgs) - n}, answered {len(probes)}, "
+          f"high {probes_high}")
+
+
+@pytest.mark.parametrize("path", [DATA, DATA_2], ids=["set1", "set2"])
+def test_the_held_out_fifth_is_the_seeded_draw(path):
+    assert heldout_ids(path) == redraw(path)
+    assert len(heldout_ids(path)) == len(data(path)["messages"]) // 5
+    for m in data(path)["messages"]:
         assert m["message"].strip() and m["diagnosis"] and m["source"].startswith("https://github.com/"), m["id"]
+        assert m["diagnosis"] != UNRESOLVED or path == DATA_2, m["id"]
 
 
-def test_tuning_messages():
-    msgs = tuning_messages()
-    right, wrong, none, wrong_high = _score(msgs)
-    print(f"\ntuning set: {len(right)}/{len(msgs)} right, {len(wrong)} wrong {wrong}, {len(none)} no match {none}")
+def test_the_sets_share_no_thread_and_no_message():
+    one, two = data(DATA)["messages"], data(DATA_2)["messages"]
+    assert not {m["source"] for m in one} & {m["source"] for m in two}
+    assert not {m["message"] for m in one} & {m["message"] for m in two}
+    assert len({m["id"] for m in one + two}) == len(one) + len(two)
+
+
+def test_set1_tuning(capsys):
+    msgs = tuning_messages(DATA)
+    score = _score(msgs)
+    with capsys.disabled():
+        _report("set 1 tuning", msgs, score)
+    right, wrong, none, wrong_high, *_ = score
     assert len(right) >= 75, (wrong, none)
     assert wrong_high == []
 
 
-def test_held_out_messages(capsys):
-    msgs = heldout_messages()
-    contaminated = set(data()["split"]["contaminated"])
-    clean = [m for m in msgs if m["id"] not in contaminated]
-    right, wrong, none, wrong_high = _score(msgs)
-    c_right, c_wrong, c_none, c_wrong_high = _score(clean)
+def test_set1_held_out_fifth_spent(capsys):
+    """Run once at commit 47b4765 (12/19 right, 1 wrong at high confidence: M084, 6 no match); spent
+    since, and tuned on in issue 13's second round (M084 was an entry that joined two causes)."""
+    msgs = heldout_messages(DATA)
+    score = _score(msgs)
     with capsys.disabled():
-        print(f"\nheld-out fifth: {len(right)}/{len(msgs)} right, {len(wrong)} wrong {wrong} "
-              f"(high confidence: {wrong_high}), {len(none)} no match {none}")
-        print(f"held-out, without the {len(contaminated)} contaminated: {len(c_right)}/{len(clean)} right, "
-              f"{len(c_wrong)} wrong, {len(c_none)} no match")
-    # what the single held-out run measured (commit 47b4765): never worse
-    assert len(right) >= 12 and len(c_right) >= 10
-    assert c_wrong_high == []  # a wrong diagnosis is never stated with high confidence on the clean held-out set
-    assert set(wrong_high) <= {"M084"}  # the one known case (see the data file's note); no new ones
+        _report("set 1 held-out fifth (spent, tuned on)", msgs, score)
+    right, wrong, none, wrong_high, *_ = score
+    assert len(right) >= 19
+    assert wrong_high == []
 
 
-@pytest.mark.parametrize("m", data()["messages"], ids=[m["id"] for m in data()["messages"]])
+def test_set2_tuning(capsys):
+    msgs = tuning_messages(DATA_2)
+    score = _score(msgs)
+    with capsys.disabled():
+        _report("set 2 tuning", msgs, score)
+    right, wrong, none, wrong_high, probes, probes_high = score
+    assert len(right) >= 24, (wrong, none)
+    assert wrong_high == []
+
+
+def test_set2_held_out_fifth(capsys):
+    """Never tuned on. Run once after the tuning (HELD_OUT_2 below is what that run measured); a
+    change that makes it worse fails, and a wrong answer is never stated with high confidence."""
+    msgs = heldout_messages(DATA_2)
+    score = _score(msgs)
+    with capsys.disabled():
+        _report("set 2 held-out fifth", msgs, score)
+    right, wrong, none, wrong_high, probes, probes_high = score
+    assert len(right) >= HELD_OUT_2["right"]
+    assert set(wrong_high) <= HELD_OUT_2["wrong_high"]
+
+
+HELD_OUT_2 = {"right": 0, "wrong_high": set()}  # filled in by the single run (see docs/explain.md)
+
+
+@pytest.mark.parametrize("m", all_messages(), ids=[m["id"] for m in all_messages()])
 def test_every_real_message_goes_through_explain(m, capsys):
     """Every collected message reaches the command line without a traceback, and either names a
     cause or says what to collect next."""

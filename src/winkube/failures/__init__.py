@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..model.finding import Stage
+from .calibrate import confidence, is_signature
 from .codes import Code, decode
 from .context import Facts, evaluate, facts_from_message
 from .normalize import Unwrapped, unwrap
@@ -24,7 +25,7 @@ from .normalize import Unwrapped, unwrap
 __all__ = ["FailureEntry", "Match", "Diagnosis", "catalogue", "match", "diagnose", "explain_message", "Facts"]
 
 LAYERS = ("image", "sandbox", "hcs", "cni", "service", "dns", "csi", "storage", "gmsa", "hostprocess",
-          "identity", "kubelet", "admission", "exit", "client")
+          "identity", "kubelet", "admission", "exit", "client", "platform")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,8 @@ class Match:
     score: float = 0.0
     because: tuple[str, ...] = ()  # the words and facts that decided, for people
     capped: bool = False  # the entry's words are ambiguous and nothing confirmed it: at most "medium"
+    confirmed: str = ""  # why the pod, node, images or the message's own facts confirm it ("" if nothing does)
+    signature: bool = False  # the matched words identify the cause, not just the layer (calibrate.py)
 
     @property
     def matched_text(self) -> str:
@@ -75,6 +78,7 @@ class Diagnosis:
     candidates: tuple[Match, ...]  # best first
     confidence: str  # high / medium / low / none
     facts: Facts = field(default_factory=Facts)
+    confidence_reason: str = ""  # why that confidence (calibrate.py)
 
     @property
     def top(self) -> Match | None:
@@ -126,7 +130,8 @@ def _score(e: FailureEntry, u: Unwrapped, codes: set[int], facts: Facts) -> Matc
     full sentence of a real message; a symptom pattern counts less), then evidence for and against.
     Context weighs more than words (+0.2 confirmed, -0.4 contradicted, -0.5 ruled out) because it
     is what tells apart the causes that print the same words."""
-    text = u.text
+    # hcsshim's "extra info" (the process it tried to start) is peeled from the text but still evidence
+    text = f"{u.text} extra info: {u.extra_text}" if u.extra_text else u.text
     m = e.pattern.search(text)
     if m is None:
         return None
@@ -147,11 +152,13 @@ def _score(e: FailureEntry, u: Unwrapped, codes: set[int], facts: Facts) -> Matc
         because.append(f"{e.phase} phase")
     if e.not_phase and e.not_phase in u.phases:
         score -= 0.30
+    confirmed = ""
     for spec_ in e.needs:
         val, why = evaluate(spec_, facts, u)
         if val is True:
             score += 0.20
             because.append(why)
+            confirmed = confirmed or why
         elif val is False:
             score -= 0.40
             because.append(f"but {why}")
@@ -162,11 +169,14 @@ def _score(e: FailureEntry, u: Unwrapped, codes: set[int], facts: Facts) -> Matc
             because.append(f"but {why}")
     capped = False
     if e.cap:
-        why = next((w for c in e.confirm if (w := _holds(c, u, facts))), "")
-        capped = not why
-        if why and why not in because:
-            because.append(why)
-    return Match(e, text, m.span(), round(max(0.0, min(1.0, score)), 3), tuple(because), capped)
+        held = [(c, w) for c in e.confirm if (w := _holds(c, u, facts))]
+        capped = not held
+        confirmed = confirmed or next((w for c, w in held if not c.startswith("phase:")), "")
+        for _, why in held[:1]:
+            if why not in because:
+                because.append(why)
+    return Match(e, text, m.span(), round(max(0.0, min(1.0, score)), 3), tuple(because), capped,
+                 confirmed, is_signature(words, e.literal, e.codes))
 
 
 def _holds(cond: str, u: Unwrapped, facts: Facts) -> str:
@@ -177,19 +187,6 @@ def _holds(cond: str, u: Unwrapped, facts: Facts) -> str:
     return why if val is True else ""
 
 
-def _confidence(ranked: list[Match]) -> str:
-    if not ranked:
-        return "none"
-    top = ranked[0]
-    rival = next((m for m in ranked[1:] if m.entry.diagnosis != top.entry.diagnosis), None)
-    margin = top.score - (rival.score if rival else 0.0)
-    if top.score >= 0.75 and margin >= 0.20 and not top.capped:
-        return "high"
-    if top.score >= 0.5 and margin >= 0.08:
-        return "medium"
-    return "low"
-
-
 def diagnose(message: str, facts: Facts | None = None) -> Diagnosis:
     """Rank the catalogue against message; facts (pod, images, node) choose between causes."""
     u = unwrap(message or "")
@@ -198,12 +195,13 @@ def diagnose(message: str, facts: Facts | None = None) -> Diagnosis:
     if facts is not None:
         f = f.merged(facts)
     if not u.text:
-        return Diagnosis(u, codes, (), "none", f)
+        return Diagnosis(u, codes, (), "none", f, "the message is empty")
     values = {c.value for c in codes} | {c.value & 0xFFFF for c in codes if c.via}
     hits = [m for e in catalogue() if (m := _score(e, u, values, f)) is not None]
     hits.sort(key=lambda h: (-h.score, not h.entry.exact, int(h.entry.id[1:])))
     ranked = [h for h in hits if h.score > 0.05]  # ruled out by the context: not shown
-    return Diagnosis(u, codes, tuple(ranked), _confidence(ranked), f)
+    level, why = confidence(ranked)
+    return Diagnosis(u, codes, tuple(ranked), level, f, why)
 
 
 def match(message: str, facts: Facts | None = None) -> list[Match]:

@@ -176,15 +176,29 @@ def _build_match(f: Facts, u: Unwrapped):
     return True, f"image {imgs[0].ref} matches node build {f.node_build}"
 
 
-def _old_matcher(f: Facts, u: Unwrapped):
+def _containerd_version(f: Facts):
+    """The node's containerd version as a tuple, or None."""
     from ..k8s.versions import parse_containerd_version
     if not f.node_runtime.startswith("containerd"):
-        return None, ""
-    v = parse_containerd_version(f.node_runtime.split("://", 1)[-1])
+        return None
+    return parse_containerd_version(f.node_runtime.split("://", 1)[-1])
+
+
+def _old_matcher(f: Facts, u: Unwrapped):
+    v = _containerd_version(f)
     if v is None:
         return None, ""
     old = v < (1, 6, 23) or (1, 7, 0) <= v < (1, 7, 6)
     return old, f"containerd {'.'.join(map(str, v))} {'lacks' if old else 'has'} the stable-ABI matcher"
+
+
+def _containerd_below(major: int, minor: int):
+    def p(f: Facts, u: Unwrapped):
+        v = _containerd_version(f)
+        if v is None:
+            return None, ""
+        return v < (major, minor, 0), f"the node runs containerd {'.'.join(map(str, v))}"
+    return p
 
 
 def _flag(name: str, what: str):
@@ -214,6 +228,15 @@ def _numeric_user(f: Facts, u: Unwrapped):
     return None, ""
 
 
+def _said(rx: str, why: str):
+    """A fact the message itself states (absence says nothing: None, not False)."""
+    pattern = re.compile(rx, re.I)
+
+    def p(f: Facts, u: Unwrapped):
+        return (True, why) if pattern.search(u.raw) else (None, "")
+    return p
+
+
 PREDICATES = {
     "node_windows": _node_is("windows"),
     "node_linux": _node_is("linux"),
@@ -221,11 +244,17 @@ PREDICATES = {
     "image_windows": _image_os("windows"),
     "image_build_matches_node": _build_match,
     "containerd_without_stable_abi": _old_matcher,
+    "containerd_before_1_7": _containerd_below(1, 7),
     "run_as_user": _flag("run_as_user", "runAsUser"),
     "hostprocess": _flag("hostprocess", "hostProcess"),
     "pod_linux": _pod_os("linux"),
     "pod_windows": _pod_os("windows"),
     "numeric_user": _numeric_user,
+    # what the message says about where the code or the path comes from
+    "container_exit": _said(r"\bexit ?code\b|exitcode|errorcode|\bExited \(|Last State|\bTerminated\b|exit with",
+                            "the code is a container's exit status"),
+    "smb_source": _said(r"\bsmb\b|SmbGlobalMapping|file\.core\.windows\.net|\\\\[\w-][\w.-]*\\\w", "the mount source is an SMB share"),
+    "pipe_source": _said(r"\\\\\.\\pipe\\|\bpipe\\+[\w-]", "the mount source is a named pipe"),
 }
 
 

@@ -50,6 +50,7 @@ class Unwrapped:
     sandbox_image: str = ""
     extra: dict = field(default_factory=dict)  # from hcsshim's "extra info" JSON: CommandLine, User, ...
     peeled: tuple[str, ...] = ()  # what was removed, for people ("event Warning Failed", "rpc NotFound")
+    extra_text: str = ""  # that JSON as written (unescaped), for entries that read the process it describes
 
 
 def _unescape(s: str) -> str:
@@ -62,18 +63,24 @@ def _unescape(s: str) -> str:
     return s.replace("\\r\\n", " ").replace("\\n", " ").replace("\\t", " ")
 
 
-def _extra(s: str) -> dict:
+def _extra_blob(s: str) -> str:
     m = _EXTRA.search(s)
     if not m:
-        return {}
+        return ""
     blob = m.group(1)
     depth = 0
     for i, ch in enumerate(blob):
         depth += ch == "{"
         depth -= ch == "}"
         if depth == 0:
-            blob = blob[:i + 1]
-            break
+            return blob[:i + 1]
+    return blob
+
+
+def _extra(s: str) -> dict:
+    blob = _extra_blob(s)
+    if not blob:
+        return {}
     try:
         data = json.loads(blob)
     except ValueError:
@@ -109,6 +116,7 @@ def unwrap(message: str) -> Unwrapped:
         s = _COMBINED.sub("", s)
     s = _unescape(s)
     extra = _extra(s)
+    extra_text = " ".join(_extra_blob(s)[:2000].split())
     codes = _RPC.findall(s)
     rpc = codes[-1] if codes else ""
     if codes:
@@ -120,4 +128,5 @@ def unwrap(message: str) -> Unwrapped:
     images = tuple(dict.fromkeys(_IMAGE.findall(raw.replace('\\"', '"'))))
     sm = _SANDBOX_IMAGE.search(raw)
     phases = frozenset(name for name, rx in _PHASES if rx.search(text) or (reason and rx.search(reason)))
-    return Unwrapped(text, raw, reason, rpc, phases, images, sm.group(1) if sm else "", extra, tuple(peeled))
+    return Unwrapped(text, raw, reason, rpc, phases, images, sm.group(1) if sm else "", extra, tuple(peeled),
+                     extra_text)

@@ -41,6 +41,8 @@ def render(d, out: TextIO, *, limit: int = 3) -> None:
         e = top.entry
         out.write(f"{e.id}  {e.title}  [stage: {e.stage.value} · layer: {e.layer} · confidence: {d.confidence}]\n")
         out.write(_wrap("decided by:", "; ".join(top.because)) + "\n")
+        if d.confidence_reason:
+            out.write(_wrap(f"{d.confidence}:", d.confidence_reason) + "\n")
         out.write(_wrap("cause:", e.cause) + "\n")
         out.write(_wrap("fix:", e.fix) + "\n")
         out.write(_wrap("source:", e.source) + "\n")
@@ -66,6 +68,7 @@ def to_dict(d) -> dict:
     return {
         "readAs": list(d.unwrapped.peeled),
         "confidence": d.confidence,
+        "confidenceReason": d.confidence_reason,
         "candidates": [{"id": m.entry.id, "title": m.entry.title, "layer": m.entry.layer, "diagnosis": m.entry.diagnosis,
                         "stage": m.entry.stage.value, "score": m.score, "decidedBy": list(m.because),
                         "cause": m.entry.cause, "fix": m.entry.fix, "source": m.entry.source} for m in d.candidates],

@@ -1,0 +1,96 @@
+"""How sure `explain` says it is (winkube/failures/calibrate.py, docs/explain.md "How sure"): high
+only for a cause's own signature with no rival close, or when the context confirms it — never for
+words that two causes share, nor for Windows' standard text of a status on its own."""
+from __future__ import annotations
+
+import pytest
+
+from winkube.failures import catalogue, diagnose
+from winkube.failures.calibrate import is_signature, residual
+from winkube.failures.context import facts_from_dict
+
+from .realworld import all_messages
+
+SHARED = [
+    # the app image or the pause image: the same words (E2 / E71)
+    "hcsshim::CreateComputeSystem web: The container operating system does not match the host operating system.",
+    # a Linux image on Windows, or a Windows image without the host's build (E3 / E4)
+    'Failed to pull image "registry.example/app:1": rpc error: code = NotFound desc = failed to pull and unpack image '
+    '"registry.example/app:1": no match for platform in manifest: not found',
+    # a bad gMSA, a Linux runAsUser, a mistyped runAsUserName (E200 / E201 / E202)
+    "hcs::System::CreateProcess app: The user name or password is incorrect.",
+    # two causes' words in one message (HNS network exists + attach namespace failed)
+    "hnsCall failed in Win32: A network with this name already exists. The requested operation for attach namespace failed",
+]
+
+STATUS_TEXT_ONLY = [
+    "New-SmbGlobalMapping : Multiple connections to a server or shared resource by the same user",
+    "The requested operation for attach namespace failed",
+    "hcsshim::CreateComputeSystem 1: Insufficient system resources exist to complete the requested service.",
+    "ctr: hcsshim::CreateComputeSystem test-1: A virtual machine or container with the specified identifier already exists.",
+]
+
+
+@pytest.mark.parametrize("text", SHARED)
+def test_words_two_causes_share_are_never_stated_surely(text):
+    d = diagnose(text)
+    assert d.top is not None and d.confidence != "high", (d.confidence, d.confidence_reason)
+    rivals = {m.entry.diagnosis for m in d.candidates}
+    assert len(rivals) >= 2, rivals  # the message really does fit more than one cause
+
+
+@pytest.mark.parametrize("text", STATUS_TEXT_ONLY)
+def test_windows_status_text_alone_is_not_a_signature(text):
+    d = diagnose(text)
+    assert d.top is not None and d.confidence != "high", (d.top.entry.id, d.confidence_reason)
+    assert not d.top.signature
+
+
+def test_context_makes_shared_words_sure():
+    text = SHARED[1]
+    linux = {"node_os": "windows", "node_build": 20348, "images": [{"ref": "registry.example/app:1", "os": "linux"}]}
+    d = diagnose(text, facts_from_dict(linux))
+    assert d.top.entry.diagnosis == "linux-image-on-windows" and d.confidence == "high"
+    assert d.confidence_reason.startswith("confirmed: ")
+
+
+def test_a_code_is_a_container_exit_only_when_the_message_says_so():
+    helper = "NewSmbGlobalMapping failed. output: \"\", err: exit status 0xc0000142"
+    assert diagnose(helper).confidence != "high"  # a helper process's exit status, not the container's
+    d = diagnose("Last State: Terminated\n  Reason: Error\n  Exit Code: -1073741502")
+    assert d.top.entry.diagnosis == "exit-dll-init-failed" and d.confidence == "high"
+
+
+def test_a_signature_with_no_rival_is_stated_surely():
+    d = diagnose('networkPlugin cni failed to set up pod "iis_default" network: failed to parse Kubernetes args: '
+                 'pod does not have label vpc.amazonaws.com/PrivateIPv4Address')
+    assert d.confidence == "high" and d.top.signature
+
+
+def test_signature_rules():
+    assert residual("The system cannot find the file specified").strip() == ""
+    assert not is_signature("The parameter is incorrect", 30, frozenset())
+    assert not is_signature("CreateComputeSystem abc: Access is denied", 40, frozenset())  # the layer, not a cause
+    assert is_signature("hcnCreateNetwork failed in Win32: The parameter is incorrect", 40, frozenset())
+    assert is_signature("open /run/flannel/subnet.env", 20, frozenset())
+    assert is_signature("(0x803b0010)", 0, frozenset({0x803B0010}))
+    assert not is_signature("failed to do something quite long here", 10, frozenset())  # a short pattern's words
+
+
+TEXTS = [(m["id"], m["message"]) for m in all_messages()] + [(e.id, e.example) for e in catalogue() if e.example]
+
+
+@pytest.mark.parametrize("text", [t for _, t in TEXTS], ids=[i for i, _ in TEXTS])
+def test_high_is_only_ever_a_signature_or_confirmed(text):
+    """The invariant over every real message: no "high" from words alone that another cause shares."""
+    d = diagnose(text)
+    if d.confidence != "high":
+        return
+    top = d.top
+    assert top.entry.exact and not top.capped
+    assert top.confirmed or top.signature, top.entry.id
+    if not top.confirmed:
+        shared = [m.entry.id for m in d.candidates[1:] if m.entry.diagnosis != top.entry.diagnosis and m.entry.exact
+                  and m.span[0] < top.span[1] and top.span[0] < m.span[1]
+                  and (top.span[1] - top.span[0]) - (min(top.span[1], m.span[1]) - max(top.span[0], m.span[0])) < 12]
+        assert not shared, (top.entry.id, shared)
