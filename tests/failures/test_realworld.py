@@ -93,11 +93,14 @@ def test_set2_held_out_fifth(capsys):
     with capsys.disabled():
         _report("set 2 held-out fifth", msgs, score)
     right, wrong, none, wrong_high, probes, probes_high = score
-    assert len(right) >= HELD_OUT_2["right"]
+    assert len(right) >= HELD_OUT_2["right"] and len(wrong) <= HELD_OUT_2["wrong"]
     assert set(wrong_high) <= HELD_OUT_2["wrong_high"]
 
 
-HELD_OUT_2 = {"right": 0, "wrong_high": set()}  # filled in by the single run (see docs/explain.md)
+# The single run, at commit 120880b (docs/explain.md): of 8 resolved messages 2 right (N003, N012),
+# 1 wrong at medium confidence (N035), 5 no match; no wrong answer at high confidence. Of the 3
+# unresolved probes, N006 and N018 were answered with high confidence (no right answer exists).
+HELD_OUT_2 = {"right": 2, "wrong": 1, "wrong_high": set()}
 
 
 @pytest.mark.parametrize("m", all_messages(), ids=[m["id"] for m in all_messages()])
