@@ -176,18 +176,21 @@ def _walk(value: dict, node: Node, path: tuple, kind: str, zero: frozenset, out:
         check.run(value, path, kind, out)
     for prop, container, child in node.children:
         v = value.get(prop)
-        sub = path + (prop,)
         if container == "struct":
             if v is None:
-                if sub not in zero:
+                if path + (prop,) not in zero:
                     continue
                 v = {}
-            _walk(v, child, sub, kind, zero, out)
+            _walk(v, child, path + (prop,), kind, zero, out)
+        elif not v:
+            continue
         elif container == "list":
-            for i, item in enumerate(v or ()):
+            sub = path + (prop,)
+            for i, item in enumerate(v):
                 _walk(item if item is not None else {}, child, sub + (i,), kind, zero, out)
         else:
-            for k, item in (v or {}).items():
+            sub = path + (prop,)
+            for k, item in v.items():
                 _walk(item if item is not None else {}, child, sub + (Key(k),), kind, zero, out)
 
 
@@ -234,55 +237,84 @@ _LABEL = re.compile(r"([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_
 _VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?")
 
 
+def _label(labels, key):
+    v = labels.get(key, _ABSENT)
+    return "" if v is None else v
+
+
+_ABSENT = object()
+
+
 def _selector_matches(selector: dict, labels: dict) -> bool:
-    for k, v in _strmap(selector.get("matchLabels")).items():
-        if labels.get(k) != v:
+    for k, v in (selector.get("matchLabels") or {}).items():
+        if _label(labels, k) != ("" if v is None else v):
             return False
-    return all(requirement_matches(e or {}, labels) for e in selector.get("matchExpressions") or ())
+    exprs = selector.get("matchExpressions")
+    return not exprs or all(requirement_matches(e or {}, _strmap(labels)) for e in exprs)
 
 
-def _workload(obj: dict, kind: str, out: list) -> None:
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """One row of the data file's `workloads`, read once per kind."""
+    spec: tuple
+    template: tuple
+    labels: tuple
+    restart_path: tuple
+    selector: str | None
+    word: str
+    restart: str | None
+
+
+@lru_cache(maxsize=16)
+def workload(kind) -> Workload | None:
     row = facts()["workloads"].get(kind)
     if not row or "spec" not in row:
-        return
-    spec_path, tpl_path = tuple(row["spec"]), tuple(row["template"])
-    spec = _get(obj, spec_path) or {}
-    template = _get(obj, tpl_path)
-    labels_path = tpl_path + ("metadata", "labels")
-    labels = _get(obj, labels_path)
-    have = _strmap(labels)
-    how = row.get("selector")
-    if how in ("required", "label"):
+        return None
+    tpl = tuple(row["template"])
+    return Workload(tuple(row["spec"]), tpl, tpl + ("metadata", "labels"), tpl + ("spec", "restartPolicy"),
+                    row.get("selector"), row.get("empty_selector_word", ""), row.get("restart"))
+
+
+_MISMATCH = "`selector` does not match template `labels`"
+
+
+def _workload(obj: dict, w: Workload, out: list) -> None:
+    spec = _get(obj, w.spec) or {}
+    template = _get(obj, w.template)
+    tspec = template.get("spec") if template else None
+    meta = template.get("metadata") if template else None
+    labels = meta.get("labels") if meta else None
+    how = w.selector
+    if how == "required" or how == "label":
         selector = spec.get("selector")
         if selector is None:
             if how == "required":
-                out.append(required(spec_path + ("selector",)))
-            out.append(invalid(labels_path, labels, "`selector` does not match template `labels`"))  # Nothing matches
+                out.append(required(w.spec + ("selector",)))
+            out.append(invalid(w.labels, labels, _MISMATCH))  # a nil selector matches nothing
         elif not (selector.get("matchLabels") or selector.get("matchExpressions")):
-            out.append(invalid(spec_path + ("selector",), selector, f"empty selector is invalid for {row['empty_selector_word']}"))
-        elif _selector_parses(selector) and not _selector_matches(selector, have):
-            out.append(invalid(labels_path, labels, "`selector` does not match template `labels`"))
+            out.append(invalid(w.spec + ("selector",), selector, f"empty selector is invalid for {w.word}"))
+        elif not _selector_matches(selector, labels or {}) and _selector_parses(selector):
+            out.append(invalid(w.labels, labels, _MISMATCH))
     elif how == "map":
         selector = _strmap(spec.get("selector"))
-        if not selector and isinstance(template, dict) and isinstance(labels, dict):
-            selector = have  # SetDefaults_ReplicationController
+        if not selector and isinstance(labels, dict):
+            selector = _strmap(labels)  # SetDefaults_ReplicationController
         if not selector:
-            out.append(required(spec_path + ("selector",)))
+            out.append(required(w.spec + ("selector",)))
         if template is None:
-            out.append(required(tpl_path))
+            out.append(required(w.template))
             return  # nothing else of the template is validated
-        if selector and any(have.get(k) != v for k, v in selector.items()):
-            out.append(invalid(labels_path, labels, "`selector` does not match template `labels`"))
-    restart = _get(obj, tpl_path + ("spec", "restartPolicy")) or ""
-    where = tpl_path + ("spec", "restartPolicy")
-    if row.get("restart") == "always":
-        if (restart or "Always") != "Always":
-            out.append(not_supported(where, restart, ("Always",)))
-    elif row.get("restart") == "job":
-        if restart in ("", "Always"):
-            out.append(required(where, 'valid values: "OnFailure", "Never"'))
-        elif restart not in ("OnFailure", "Never"):
-            out.append(not_supported(where, restart, ("OnFailure", "Never")))
+        if selector and any(_label(labels or {}, k) != v for k, v in selector.items()):
+            out.append(invalid(w.labels, labels, _MISMATCH))
+    restart = (tspec.get("restartPolicy") if tspec else None) or ""
+    if w.restart == "always":
+        if restart and restart != "Always":
+            out.append(not_supported(w.restart_path, restart, ("Always",)))
+    elif w.restart == "job":
+        if restart == "" or restart == "Always":
+            out.append(required(w.restart_path, 'valid values: "OnFailure", "Never"'))
+        elif restart != "OnFailure" and restart != "Never":
+            out.append(not_supported(w.restart_path, restart, ("OnFailure", "Never")))
 
 
 def validate(obj: dict, schema: Schema, root: StructType) -> list[Cause]:
@@ -293,5 +325,7 @@ def validate(obj: dict, schema: Schema, root: StructType) -> list[Cause]:
     node = plan(schema, root)
     if node is not None:
         _walk(obj, node, (), kind, _zero_paths(kind), out)
-    _workload(obj, kind, out)
+    w = workload(kind)
+    if w is not None:
+        _workload(obj, w, out)
     return out
