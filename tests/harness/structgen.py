@@ -427,18 +427,25 @@ def m_enum(rng, obj) -> str:
     return "enum"
 
 
-MUTATIONS = [(m_type, 22), (m_unknown, 18), (m_quantity, 8), (m_intstr, 6), (m_removed, 4), (m_nodelabel, 10), (m_null, 6),
-             (m_required, 13), (m_enum, 13)]
+# two classes of case, alternating in blocks of one case per kind: the decoding mix (what the
+# server answers 400/404 for, and its warnings) and the validation mix (required fields and enum
+# values, answered 422), so each class has half of the cases of every kind
+MUTATIONS = [(m_type, 30), (m_unknown, 25), (m_quantity, 10), (m_intstr, 8), (m_removed, 5), (m_nodelabel, 15), (m_null, 7)]
+VALIDATION_MUTATIONS = [(m_required, 45), (m_enum, 45), (m_nodelabel, 5), (m_null, 5)]
 
 
 def generate_case(seed: int, index: int) -> dict:
-    """Case `index`: {"object", "kind", "mutations"}; kinds cycle so every workload kind gets the same share."""
+    """Case `index`: {"object", "kind", "class", "mutations"}; kinds cycle so every workload kind gets
+    the same share, and the decoding and validation classes alternate in blocks of one case per kind."""
     rng = random.Random(f"{seed}:struct:{index}")
-    kind = podgen.WORKLOAD_KINDS[index % len(podgen.WORKLOAD_KINDS)]
+    n = len(podgen.WORKLOAD_KINDS)
+    kind = podgen.WORKLOAD_KINDS[index % n]
+    validation = (index // n) % 2 == 1
+    mutations = VALIDATION_MUTATIONS if validation else MUTATIONS
     spec = podgen.pod_spec(rng, valid_base=True)
     obj = podgen.wrap(kind, f"s-{index}", spec)
     _enrich(rng, obj)
-    chosen = [rng.choices([m for m, _ in MUTATIONS], weights=[w for _, w in MUTATIONS])[0]
+    chosen = [rng.choices([m for m, _ in mutations], weights=[w for _, w in mutations])[0]
               for _ in range(rng.choice([1, 1, 1, 2, 3]))]
     # the ones that need an intact pod spec first; a type mutation may replace a whole subtree
     chosen.sort(key=lambda fn: fn in (m_type, m_unknown, m_null))
@@ -448,7 +455,7 @@ def generate_case(seed: int, index: int) -> dict:
             done.append(fn(rng, obj))
         except (TypeError, KeyError, IndexError, AttributeError):  # an earlier mutation broke the way there
             done.append("none")
-    return {"object": obj, "kind": kind, "mutations": done}
+    return {"object": obj, "kind": kind, "class": "validation" if validation else "decoding", "mutations": done}
 
 
 def request_path(obj: dict, namespace: str) -> str:

@@ -3,7 +3,8 @@ strict unknown fields, deprecated-node-label warnings, required fields and enum 
 real kube-apiserver.
 
 Every generated case (tests/harness/structgen.py: a valid base of each workload kind with 1-3
-structural mutations; WINKUBE_STRUCT_EXAMPLES cases, default 9,000 = 1,000 per kind; `make fuzz`
+structural mutations; WINKUBE_STRUCT_EXAMPLES cases, default 18,000 = 2,000 per kind, half of them
+of the decoding mix and half of the validation mix (required fields, enum values); `make fuzz`
 runs 90,000) is created with dryRun=All and fieldValidation=Strict (what kubectl apply does by
 default). The server's answer and winkube.api.structural_verdict must agree exactly:
   404                                    <-> not-served
@@ -42,7 +43,7 @@ from .verdict import REASONS
 from .winkube_side import short, to_json, winkube_api
 
 SEED = int(os.environ.get("WINKUBE_FUZZ_SEED", "20261127"))
-EXAMPLES = int(os.environ.get("WINKUBE_STRUCT_EXAMPLES", "9000"))
+EXAMPLES = int(os.environ.get("WINKUBE_STRUCT_EXAMPLES", "18000"))
 WORKERS = int(os.environ.get("WINKUBE_FUZZ_WORKERS", "4"))
 NS = "winkube-struct"
 
@@ -154,13 +155,15 @@ def test_structure_differential(kube: httpx.Client, namespace, kube_version: str
     api = winkube_api()
     t0 = time.monotonic()
     disagreements, outcome, others = [], collections.Counter(), collections.Counter()
-    per_kind = collections.Counter()
+    per_kind, per_class = collections.Counter(), collections.Counter()
     out_of_scope, claims = collections.Counter(), collections.Counter()
     cases_out_of_scope = 0
+    claimed_per_kind = collections.Counter()
     with ThreadPoolExecutor(max_workers=WORKERS) as ex:
         for index, case, server in ex.map(lambda i: _ask(kube, i), range(EXAMPLES)):
             obj = case["object"]
             per_kind[case["kind"]] += 1
+            per_class[(case["kind"], case["class"])] += 1
             assert not server["answer"].startswith("HTTP"), f"case {index}: no verdict: {server}\n{short(obj, 1500)}"
             outcome[server["answer"] + (" (422)" if server.get("validation") else "")
                     + (" +warnings" if server.get("warnings") else "")] += 1
@@ -168,6 +171,7 @@ def test_structure_differential(kube: httpx.Client, namespace, kube_version: str
             for f, t in server.get("out_of_scope", ()):
                 out_of_scope[_INDEX.sub("[*]", f) + " " + t] += 1
             claims.update(server.get("claims", ()))
+            claimed_per_kind[case["kind"]] += bool(server.get("causes"))
             for w in server.get("other_warnings", ()):
                 others[re.sub(r"\[\d+\]", "[*]", w)[:100]] += 1
             try:
@@ -191,13 +195,17 @@ def test_structure_differential(kube: httpx.Client, namespace, kube_version: str
           f"{sum(out_of_scope.values())} in {cases_out_of_scope} of {outcome['decoded (422)']} cases answered 422")
     for c, n in out_of_scope.most_common():
         print(f"    out of scope x{n}: {c}")
+    print("  cases with claimed 422 causes per kind: " + ", ".join(f"{k} {n}" for k, n in sorted(claimed_per_kind.items())))
     if disagreements:
         pytest.fail(f"{len(disagreements)} of {EXAMPLES} cases differ from kube-apiserver {kube_version}:\n\n"
                     + "\n\n".join(disagreements[:12]), pytrace=False)
+    print("  cases per kind and class: " + ", ".join(f"{k}/{c} {n}" for (k, c), n in sorted(per_class.items())))
     if EXAMPLES >= 900:
         assert set(per_kind) == set(structgen.podgen.WORKLOAD_KINDS)
         for answer in ("not-served", "type", "unknown", "undecodable", "decoded +warnings", "decoded", "decoded (422)"):
             assert outcome[answer] >= 5, f"the generator hardly reaches the {answer!r} answer: {dict(outcome)}"
+        thin = [k for k in structgen.podgen.WORKLOAD_KINDS if claimed_per_kind[k] < EXAMPLES // 36]
+        assert not thin, f"kinds with few validation (422) cases: {thin} {dict(claimed_per_kind)}"
         unreached = [f"{p.pattern} {t}" for p, t, _ in CLAIMED if claims[f"{p.pattern} {t}"] < 3]
         assert not unreached, f"the generator hardly reaches these claimed causes: {unreached}"
         # out-of-scope causes are listed above; the cases that have any must stay a small share of the
