@@ -118,3 +118,12 @@ def test_nothing_is_validated_when_decoding_already_failed():
     obj["spec"]["template"]["spec"]["containers"][0]["command"] = "app.exe"  # a 400 before any validation
     rules = {f.rule for f in Engine(Options(locate=False)).check_object(obj)}
     assert "field-type-mismatch" in rules and "required-value" not in rules
+
+
+def test_values_are_printed_as_the_server_prints_them():
+    # encoding/json: sorted keys, <, > and & escaped (read from a real 1.37.2 answer); an empty
+    # selector is printed as the server holds it, both lists omitted
+    assert v.go_json({"b": "c", "a": "<&>"}) == '{"a":"\\u003c\\u0026\\u003e","b":"c"}'
+    obj = copy.deepcopy(DEPLOYMENT)
+    obj["spec"]["selector"] = {"matchLabels": {}}
+    assert causes(obj) == [("spec.selector", "Invalid", "Invalid value: {}: empty selector is invalid for deployment")]

@@ -53,8 +53,16 @@ def required(path, detail: str = "") -> Cause:
     return Cause(path, "Required", "Required value" + (f": {detail}" if detail else ""))
 
 
+_GO_HTML_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def go_json(value) -> str:
+    """encoding/json.Marshal: sorted map keys, no spaces, <, > and & escaped."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).translate(_GO_HTML_ESCAPES)
+
+
 def invalid(path, value, detail: str) -> Cause:
-    return Cause(path, "Invalid", f"Invalid value: {json.dumps(value, sort_keys=True, separators=(',', ':'), ensure_ascii=False)}: {detail}")
+    return Cause(path, "Invalid", f"Invalid value: {go_json(value)}: {detail}")
 
 
 def _is_zero(value) -> bool:
@@ -292,7 +300,8 @@ def _workload(obj: dict, w: Workload, out: list) -> None:
                 out.append(required(w.spec + ("selector",)))
             out.append(invalid(w.labels, labels, _MISMATCH))  # a nil selector matches nothing
         elif not (selector.get("matchLabels") or selector.get("matchExpressions")):
-            out.append(invalid(w.spec + ("selector",), selector, f"empty selector is invalid for {w.word}"))
+            # (the server prints the selector it holds: both lists empty, so omitted: {})
+            out.append(invalid(w.spec + ("selector",), {}, f"empty selector is invalid for {w.word}"))
         elif not _selector_matches(selector, labels or {}) and _selector_parses(selector):
             out.append(invalid(w.labels, labels, _MISMATCH))
     elif how == "map":
