@@ -81,6 +81,7 @@ class FieldCheck:
     at_parent: bool = False
     not_for: frozenset = frozenset()
     pointer: bool = False  # a *string: absent or null is nil and not validated at all; "" is
+    skip_none: bool = False  # absent or null says nothing (an enum that is defaulted, allowed empty or a pointer)
 
 
     def run(self, value: dict, path: tuple, kind: str, out: list) -> None:
@@ -146,7 +147,7 @@ def _field_checks(schema: Schema) -> dict[str, tuple[FieldCheck, ...]]:
                 checks.append(FieldCheck(prop, "enum", row["empty"], frozenset(row["order"]), tuple(row["order"]),
                                          tuple(gated.get("values", ())), tuple(gated.get("order", ())),
                                          row.get("at") == "parent", frozenset(row.get("not_for", ())),
-                                         bool(row.get("pointer"))))
+                                         bool(row.get("pointer")), bool(row.get("pointer")) or row["empty"] != "required"))
             else:
                 checks.append(FieldCheck(prop, "required"))
         out[type_name] = tuple(checks)
@@ -181,6 +182,12 @@ def plan(schema: Schema, root: StructType) -> Node | None:
 
 def _walk(value: dict, node: Node, path: tuple, kind: str, zero: frozenset, out: list) -> None:
     for check in node.checks:
+        v = value.get(check.prop)
+        if v:  # set and not empty: only an enum value outside the enum is wrong
+            if check.check == "required" or v in check.accepted:
+                continue
+        elif v is None and check.skip_none:
+            continue
         check.run(value, path, kind, out)
     for prop, container, child in node.children:
         v = value.get(prop)
