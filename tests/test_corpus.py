@@ -43,7 +43,8 @@ def test_corpus_findings_match_the_reviewed_pin():
 
 
 # the structure family is about every object, whatever its OS (what the API server refuses or warns about)
-STRUCTURE = {"api-version-not-served", "unknown-field", "field-type-mismatch", "deprecated-node-label", "fractional-byte-quantity"}
+STRUCTURE = {"api-version-not-served", "unknown-field", "field-type-mismatch", "deprecated-node-label", "fractional-byte-quantity",
+             "required-value", "unsupported-value", "selector-template-mismatch"}
 
 
 def test_linux_corpus_gets_no_windows_findings_but_tolerate_all_daemonsets():

@@ -16,8 +16,14 @@ def admission_errors(obj: dict, kube_version: str | None = None, allow_privilege
     profile = default_profile()
     profile.allow_privileged = allow_privileged
     options = Options(profile=profile, kube_version=require_kube_version(kube_version) if kube_version else None, locate=False)
-    engine = Engine(options, {k: r for k, r in Engine(options).rules.items() if r.stage is Stage.ADMISSION})
+    engine = Engine(options, {k: r for k, r in Engine(options).rules.items()
+                              if r.stage is Stage.ADMISSION and not r.module.startswith(STRUCTURE_RULES)})
     return {(render(f.path), f.error_type) for f in engine.check_object(obj) if f.error_type}
+
+
+# The structure family (served version, decoding, required fields and enums) is proven by its own
+# differential (structural_verdict); admission_errors stays the OS-dependent validation.
+STRUCTURE_RULES = "winkube.rules.structure."
 
 
 def read_objects(paths: list[str]) -> tuple[list[tuple[str, dict]], list[str]]:
@@ -39,7 +45,8 @@ def structural_verdict(obj: dict, kube_version: str | None = None) -> dict:
     decodes itself refused the value; the server names no field) | "type" (the first value of the
     wrong JSON type; "field" is the server's dotted path) | "unknown" ("fields": the strict paths) |
     "decoded", "warnings": the server's warning texts for deprecated node labels and fractional byte
-    quantities (decoded objects)}."""
+    quantities, "causes": the validation causes winkube replays (structure/validate.py: Required,
+    NotSupported, and the selector-vs-template Invalid) as sorted [field, type] pairs}."""
     from .model.podview import WORKLOAD_KINDS, pod_view
     from .structure.check import check
     from .structure.warnings import fractional_byte_warnings, node_label_warnings
@@ -62,4 +69,5 @@ def structural_verdict(obj: dict, kube_version: str | None = None) -> dict:
     if obj.get("kind") in WORKLOAD_KINDS:
         view = pod_view(obj)
         warnings = sorted({text for _, text in node_label_warnings(view) + fractional_byte_warnings(view)})
-    return {"answer": "decoded", "warnings": warnings}
+    causes = sorted({(render(c.path), c.type) for c in s.causes or ()})
+    return {"answer": "decoded", "warnings": warnings, "causes": [list(c) for c in causes]}

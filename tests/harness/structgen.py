@@ -11,6 +11,19 @@ extras: resources, ports, probes, env, volumes, tolerations, a rolling update) r
   removed     an apiVersion the release no longer serves for the kind
   nodelabel   a deprecated node label in nodeSelector, node affinity or a topology spread constraint
   null        an explicit null for a field that is set
+  required    a field the server's validation requires, removed or emptied: a container's name or
+              image, a port's containerPort, an env name, the containers, a workload's selector (or
+              an empty one, or template labels it no longer matches), a CronJob's schedule, a
+              ReplicationController's template, a Job's restartPolicy, "" for a template's
+              preemptionPolicy
+  enum        an enum field set to a value in or out of its enum (case slips, typos, "", a value
+              of the enum the workload kind refuses): restartPolicy, dnsPolicy, preemptionPolicy,
+              imagePullPolicy, terminationMessagePolicy, a port's protocol, a toleration's operator
+              and effect, a CronJob's concurrencyPolicy, a Deployment's or DaemonSet's strategy type
+Required/enum mutations stay clear of the 422s winkube does not replay (dnsPolicy None without
+dnsConfig, a toleration value with operator Exists, tolerationSeconds without NoExecute, a Recreate
+strategy with rollingUpdate, preemptionPolicy on a Pod, which the Priority admission plugin refuses
+with 403); the differential counts and prints any other 422 cause it meets.
 The mutation sites are drawn from winkube's schema, but the verdict is the server's: a wrong schema
 shows up as a disagreement. Each case has its own random.Random(f"{seed}:struct:{index}").
 """
@@ -251,17 +264,188 @@ def m_null(rng, obj) -> str:
     return "null"
 
 
+def _containers(rng, spec) -> list:
+    lists = [spec[k] for k in ("containers", "initContainers") if isinstance(spec.get(k), list) and spec[k]]
+    return rng.choice(lists) if lists else []
+
+
+def _blank(rng, holder: dict, key: str, zero="") -> None:
+    """Remove the field, or set its zero value (or null)."""
+    how = rng.random()
+    if how < 0.45:
+        holder.pop(key, None)
+    elif how < 0.85:
+        holder[key] = zero
+    else:
+        holder[key] = None
+
+
+def _workload_spec(obj):
+    return obj.get("spec") if obj["kind"] not in ("Pod", "PodTemplate") else None
+
+
+def _template(obj):
+    kind = obj["kind"]
+    if kind == "PodTemplate":
+        return obj["template"]
+    if kind == "CronJob":
+        return obj["spec"]["jobTemplate"]["spec"]["template"]
+    return obj["spec"].get("template") if kind != "Pod" else None
+
+
+def m_required(rng, obj) -> str:
+    kind, spec = obj["kind"], podgen_spec(obj)
+    options = ["container", "container", "port", "env", "containers"]
+    if kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController"):
+        options += ["selector", "selector", "labels", "labels"]
+    if kind == "ReplicationController":
+        options.append("template")
+    if kind == "CronJob":
+        options.append("schedule")
+    if kind in ("Job", "CronJob"):
+        options.append("jobrestart")
+    if kind != "Pod":
+        options.append("preemption")
+    what = rng.choice(options)
+    if what == "container":
+        cs = _containers(rng, spec)
+        if not cs:
+            return "none"
+        c = rng.choice(cs)
+        key = rng.choice(["name", "image"])
+        if key == "name" and sum(1 for x in cs if isinstance(x, dict) and not x.get("name")):
+            return "none"  # a second nameless container is a Duplicate, not a Required
+        _blank(rng, c, key)
+    elif what == "port":
+        cs = _containers(rng, spec)
+        if not cs:
+            return "none"
+        c = rng.choice(cs)
+        ports = c.setdefault("ports", [{"containerPort": 8080}]) or [{"containerPort": 8080}]
+        c["ports"] = ports
+        _blank(rng, rng.choice(ports), "containerPort", 0)
+    elif what == "env":
+        cs = _containers(rng, spec)
+        if not cs:
+            return "none"
+        c = rng.choice(cs)
+        env = c.get("env") or []
+        env.append({"name": "X", "value": "1"})
+        c["env"] = env
+        _blank(rng, rng.choice(env), "name")
+    elif what == "containers":
+        _blank(rng, spec, "containers", [])
+    elif what == "selector":
+        wspec = _workload_spec(obj)
+        how = rng.random()
+        if how < 0.6:
+            wspec.pop("selector", None)
+        elif kind == "ReplicationController":
+            wspec["selector"] = rng.choice([{}, None, {"app": "other"}])
+        else:
+            wspec["selector"] = rng.choice([{}, {"matchLabels": {}}, {"matchLabels": {"app": "other"}},
+                                            {"matchExpressions": [{"key": "app", "operator": "Exists"}]},
+                                            {"matchExpressions": [{"key": "tier", "operator": "DoesNotExist"}]},
+                                            {"matchExpressions": [{"key": "app", "operator": "NotIn", "values": ["x"]}]}])
+    elif what == "labels":
+        meta = _template(obj).setdefault("metadata", {})
+        how = rng.random()
+        if how < 0.4:
+            meta.pop("labels", None)
+        elif how < 0.7:
+            meta["labels"] = {"app": "renamed"}
+        else:
+            meta["labels"] = {**(meta.get("labels") or {}), "tier": "web"}  # a superset still matches
+    elif what == "template":
+        obj["spec"].pop("template", None)
+    elif what == "schedule":
+        _blank(rng, obj["spec"], "schedule")
+    elif what == "jobrestart":
+        _blank(rng, spec, "restartPolicy")
+    else:  # a *string set to "": Required
+        spec["preemptionPolicy"] = ""
+    return "required"
+
+
+# enum values to try: the valid ones and near misses (no dnsPolicy None: it needs a dnsConfig)
+ENUM_VALUES = {
+    "restartPolicy": ["Always", "OnFailure", "Never", "always", "Sometimes", "", "ALWAYS"],
+    "dnsPolicy": ["ClusterFirst", "Default", "ClusterFirstWithHostNet", "clusterfirst", "Cluster", ""],
+    "preemptionPolicy": ["PreemptLowerPriority", "Never", "never", "Preempt", ""],
+    "imagePullPolicy": ["Always", "IfNotPresent", "Never", "always", "Sometimes", "IfNotPresnt", "", "ifnotpresent"],
+    "terminationMessagePolicy": ["File", "FallbackToLogsOnError", "file", "Logs", ""],
+    "protocol": ["TCP", "UDP", "SCTP", "tcp", "HTTP", ""],
+    "operator": ["Equal", "equal", "In", "Lt", "Gt", "", "exists", "NotEqual"],
+    "effect": ["NoSchedule", "PreferNoSchedule", "NoExecute", "noschedule", "NoScheduleNoAdmit", "", "Never"],
+    "concurrencyPolicy": ["Allow", "Forbid", "Replace", "forbid", "Skip", ""],
+    "strategy": ["RollingUpdate", "Recreate", "rolling", "Rolling", "", "Blue"],
+    "updateStrategy": ["RollingUpdate", "OnDelete", "onDelete", "Rolling", "", "Never"],
+}
+
+
+def m_enum(rng, obj) -> str:
+    kind, spec = obj["kind"], podgen_spec(obj)
+    options = ["restartPolicy", "dnsPolicy", "imagePullPolicy", "terminationMessagePolicy", "protocol", "operator", "effect"]
+    if kind != "Pod":
+        options.append("preemptionPolicy")
+    if kind == "CronJob":
+        options.append("concurrencyPolicy")
+    if kind == "Deployment":
+        options.append("strategy")
+    if kind == "DaemonSet":
+        options.append("updateStrategy")
+    what = rng.choice(options)
+    value = rng.choice(ENUM_VALUES[what])
+    if what in ("restartPolicy", "dnsPolicy", "preemptionPolicy"):
+        spec[what] = value
+    elif what in ("imagePullPolicy", "terminationMessagePolicy", "protocol"):
+        cs = _containers(rng, spec)
+        if not cs:
+            return "none"
+        c = rng.choice(cs)
+        if what == "protocol":
+            ports = c.get("ports") or [{"containerPort": 8081}]
+            c["ports"] = ports
+            rng.choice(ports)["protocol"] = value
+        else:
+            c[what] = value
+    elif what in ("operator", "effect"):
+        tols = spec.get("tolerations") or [{"key": "os", "operator": "Equal", "value": "windows", "effect": "NoSchedule"}]
+        spec["tolerations"] = tols
+        t = rng.choice(tols)
+        t.pop("tolerationSeconds", None)
+        if not t.get("key"):
+            t["key"] = "os"
+        t[what] = value
+    elif what == "concurrencyPolicy":
+        obj["spec"]["concurrencyPolicy"] = value
+    else:
+        strategy = obj["spec"].setdefault(what, {})
+        strategy["type"] = value
+        if value == "Recreate":
+            strategy.pop("rollingUpdate", None)
+    return "enum"
+
+
+# two classes of case, alternating in blocks of one case per kind: the decoding mix (what the
+# server answers 400/404 for, and its warnings) and the validation mix (required fields and enum
+# values, answered 422), so each class has half of the cases of every kind
 MUTATIONS = [(m_type, 30), (m_unknown, 25), (m_quantity, 10), (m_intstr, 8), (m_removed, 5), (m_nodelabel, 15), (m_null, 7)]
+VALIDATION_MUTATIONS = [(m_required, 45), (m_enum, 45), (m_nodelabel, 5), (m_null, 5)]
 
 
 def generate_case(seed: int, index: int) -> dict:
-    """Case `index`: {"object", "kind", "mutations"}; kinds cycle so every workload kind gets the same share."""
+    """Case `index`: {"object", "kind", "class", "mutations"}; kinds cycle so every workload kind gets
+    the same share, and the decoding and validation classes alternate in blocks of one case per kind."""
     rng = random.Random(f"{seed}:struct:{index}")
-    kind = podgen.WORKLOAD_KINDS[index % len(podgen.WORKLOAD_KINDS)]
+    n = len(podgen.WORKLOAD_KINDS)
+    kind = podgen.WORKLOAD_KINDS[index % n]
+    validation = (index // n) % 2 == 1
+    mutations = VALIDATION_MUTATIONS if validation else MUTATIONS
     spec = podgen.pod_spec(rng, valid_base=True)
     obj = podgen.wrap(kind, f"s-{index}", spec)
     _enrich(rng, obj)
-    chosen = [rng.choices([m for m, _ in MUTATIONS], weights=[w for _, w in MUTATIONS])[0]
+    chosen = [rng.choices([m for m, _ in mutations], weights=[w for _, w in mutations])[0]
               for _ in range(rng.choice([1, 1, 1, 2, 3]))]
     # the ones that need an intact pod spec first; a type mutation may replace a whole subtree
     chosen.sort(key=lambda fn: fn in (m_type, m_unknown, m_null))
@@ -271,7 +455,7 @@ def generate_case(seed: int, index: int) -> dict:
             done.append(fn(rng, obj))
         except (TypeError, KeyError, IndexError, AttributeError):  # an earlier mutation broke the way there
             done.append("none")
-    return {"object": obj, "kind": kind, "mutations": done}
+    return {"object": obj, "kind": kind, "class": "validation" if validation else "decoding", "mutations": done}
 
 
 def request_path(obj: dict, namespace: str) -> str:

@@ -60,3 +60,45 @@ def test_structure_on_real_manifests(kube: httpx.Client, namespace, kube_version
     assert answer("microsoft__SDN__Kubernetes__PortMapping.yaml", "win-webserver")["answer"] == "not-served"
     emptydir = answer("kubernetes__website__content__en__examples__windows__emptydir-pod.yaml", "my-empty-dir-pod")
     assert any("beta.kubernetes.io/os" in w for w in emptydir["warnings"])
+
+
+# The corpus's Deployments that were written for extensions/v1beta1, which defaulted the selector
+# from the template's labels. winkube's api-version-not-served finding says "use apps/v1"; done as
+# it says, each of these real manifests is then refused for the selector apps/v1 requires.
+NO_SELECTOR = [
+    ("microsoft__SDN__Kubernetes__flannel__l2bridge__manifests__simpleweb.yml", "win-webserver"),
+    ("microsoft__SDN__Kubernetes__PortMapping.yaml", "win-webserver"),
+    ("kubernetes-sigs__sig-windows-tools__linux-node-selector-adder__deployment__deployment.yaml", None),
+]
+
+
+def test_removed_api_version_then_missing_selector(kube: httpx.Client, namespace, kube_version: str):
+    from winkube.engine import Engine, Options
+    from winkube.model.paths import render
+    from winkube.model.profile import require_kube_version
+
+    namespace(NS)
+    api = winkube_api()
+    engine = Engine(Options(kube_version=require_kube_version(kube_version), locate=False))
+    workloads = corpus_workloads()
+    checked = []
+    for file_part, name in NO_SELECTOR:
+        found = [obj for f, obj in workloads if file_part in f and obj["kind"] == "Deployment"
+                 and (name is None or obj["metadata"].get("name") == name)]
+        assert found, f"{file_part} has no Deployment {name or ''} in the corpus"
+        obj = found[0]
+        assert obj["apiVersion"] == "extensions/v1beta1" and "selector" not in obj["spec"], obj["apiVersion"]
+        before = {f.rule for f in engine.check_object(obj)}
+        assert "api-version-not-served" in before and "required-value" not in before, before
+
+        moved = {**copy.deepcopy(obj), "apiVersion": "apps/v1"}
+        r = kube.post(structgen.request_path(moved, NS), params={"dryRun": "All", "fieldValidation": "Strict"},
+                      content=json.dumps(moved))
+        server = server_verdict(r)
+        mine = api.structural_verdict(moved, kube_version)
+        assert agree(server, mine), f"{file_part}:\n  server  {server}\n  winkube {mine}"
+        assert ["spec.selector", "Required"] in server["causes"], server
+        findings = [(f.rule, render(f.path), f.error_type, f.message) for f in engine.check_object(moved)]
+        assert ("required-value", "spec.selector", "Required", "Required value") in findings, findings
+        checked.append(file_part)
+    print(f"\n{len(checked)} real extensions/v1beta1 Deployments refused as apps/v1 for spec.selector, as winkube says")

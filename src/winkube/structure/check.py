@@ -8,6 +8,7 @@ from functools import lru_cache
 from ..knowledge import load
 from .decode import DecodeResult, decode
 from .schema import Schema, available, schema_for
+from .validate import Cause, validate
 
 
 @dataclass(slots=True)
@@ -26,6 +27,9 @@ class Structure:
     served: bool | None  # None: not a built-in group (a custom resource), nothing to say
     removal: Removal | None  # why it is not served, and what to use instead
     decoded: DecodeResult | None  # None: not decoded (not served, or no schema for it)
+    # the validation causes (422) of a cleanly decoded object (structure/validate.py); the server
+    # validates only what it could decode, so None whenever decoding found something
+    causes: list[Cause] | None = None
 
 
 @lru_cache(maxsize=1)
@@ -69,4 +73,6 @@ def check(obj: dict, kube_version: tuple[int, int]) -> Structure:
         if exact and _group(api_version) in _builtin_groups(schema) and "List" != kind[-4:]:
             return Structure(schema, exact, False, removal, None)
         return Structure(schema, exact, None, None, None)
-    return Structure(schema, exact, True, None, decode(obj, root))
+    decoded = decode(obj, root)
+    causes = validate(obj, schema, root) if decoded.ok else None
+    return Structure(schema, exact, True, None, decoded, causes)
