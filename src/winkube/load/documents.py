@@ -16,6 +16,8 @@ from typing import Iterator
 from ..model.document import Document
 from ..model.finding import InputError
 from ..model.paths import Path
+from .k8snodes import MAX_CHARS as MAX_FAST_CHARS
+from .k8snodes import positions, read_documents, read_span
 from .k8syaml import YAMLInputError, iter_documents, unpack
 
 # A document starts at a `---` line (with the directives just before it): libyaml ends the previous
@@ -87,14 +89,22 @@ def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool
             index += 1
             cap.trim()
             continue
+        span = text[start:end]
+        read = read_span(span) if end - start <= MAX_FAST_CHARS else None
+        aliases = "*" in span
         try:
-            for k, raw in enumerate(iter_documents(text[start:end])):
+            for k, (raw, root) in enumerate(((raw, None) for raw in iter_documents(span)) if read is None else read):
+                # the root node stays while the caller looks at this document (its findings are
+                # located from it), and is dropped when the next one is asked for
+                keep = [root]
                 for key, line, _col in raw.duplicate_keys:
                     errors.append(InputError(name, _DUPLICATE.format(key), line + line_offset))
                 cap.dropped += raw.duplicate_keys.dropped
                 cap.trim()
-                yield Document(name, index, raw.obj, _locator(text, start, end, line_offset, k, raw.start_line),
+                yield Document(name, index, raw.obj, _locator(text, start, end, line_offset, k, raw.start_line,
+                                                              keep, aliases),
                                lines, raw.start_line + line_offset, raw.aliased)
+                keep[0] = None
                 cap.trim()  # what the caller found in it
                 index += 1
         except YAMLInputError as e:
@@ -140,17 +150,22 @@ def _document_spans(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def _locator(text: str, start: int, end: int, line_offset: int, k: int, first_line: int):
-    """(line, column) of a path in the k-th document of text[start:end]: the first call re-reads
-    that document with positions (only documents with findings pay for positions)."""
+def _locator(text: str, start: int, end: int, line_offset: int, k: int, first_line: int, keep: list, aliases: bool):
+    """(line, column) of a path in the k-th document of text[start:end]: the first call walks the
+    document's node tree again with positions while read_text keeps it (keep[0]), else re-reads
+    that document's text with positions (only documents with findings pay for positions)."""
     cache: list = []
 
     def locate(path: Path) -> tuple[int, int]:
         if not path:  # the document itself: no need to read it again
             return first_line + line_offset, 1
+        if not cache and keep[0] is not None:
+            raw = positions(keep[0], aliases)
+            if raw is not None:
+                cache.append(_table_locator(raw.obj, raw.positions, raw.start_line))
         if not cache:
             try:
-                for i, raw in enumerate(iter_documents(text[start:end], positions=True)):
+                for i, raw in enumerate(read_documents(text[start:end], positions=True)):
                     if i == k:
                         cache.append(_table_locator(raw.obj, raw.positions, raw.start_line))
                         break
@@ -202,7 +217,7 @@ def _read_json(name, text, lines, errors) -> Iterator[Document]:
         # key) in a file re-reads it once with the position-keeping reader.
         if "raw" not in cache:
             try:
-                cache["raw"] = next(iter_documents(_SURROGATE.sub(r"\\u0058", text), positions=True))
+                cache["raw"] = next(iter(read_documents(_SURROGATE.sub(r"\\u0058", text), positions=True)))
             except (YAMLInputError, StopIteration):
                 cache["raw"] = None
         return cache["raw"]
