@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from winkube.load import k8snodes, k8syaml
 from winkube.load.documents import _table_locator, read_text
-from winkube.load.k8snodes import positions, read_span
-from winkube.load.k8syaml import PythonParser, YAMLInputError, iter_documents
+from winkube.load.k8snodes import _NotPlain, _plain_tree, positions, read_span
+from winkube.load.k8syaml import Duplicates, PythonParser, YAMLInputError, iter_documents
 
 PROPERTY = settings(derandomize=True, max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -214,6 +214,14 @@ def test_fast_path_gives_the_event_walkers_answer(case, data):
         again = [positions(root, "*" in text) for _, root in spans]
         assert [None if r is None else _answer(r) for r in again] == [
             None if doc[3] else doc for doc in read(text)[0]]
+        for _, root in spans if "*" not in text else ():  # the plain-shape walker against the general one
+            duplicates = Duplicates()
+            try:
+                plain = _plain_tree(root, 0, duplicates)
+            except _NotPlain:
+                continue
+            general = positions(root, False)
+            assert (_plain(plain), duplicates) == (_plain(general.obj), general.duplicate_keys)
 
 
 def test_fast_path_answers_ordinary_documents():
@@ -223,6 +231,12 @@ def test_fast_path_answers_ordinary_documents():
     assert read_span(text) is not None
     assert doc.obj == {"a": {"x": 1}, "b": {"x": 1, "q": 3}, "c": {"x": 1}} and doc.aliased
     assert doc.duplicate_keys == [("c", 6, 1)]
+    plain = "kind: Pod\nspec:\n  a: [yes, 0644, '0644', ~, 1e3, {x: 'y'}]\n  yes: 1\n  true: 2\n  '1': 3\n  1: 4\n"
+    (root,) = [root for _, root in read_span(plain)]
+    duplicates = Duplicates()
+    obj = _plain_tree(root, 0, duplicates)
+    assert obj == {"kind": "Pod", "spec": {"a": [True, 420, "0644", None, 1000.0, {"x": "y"}], "true": 2, "1": 4}}
+    assert duplicates == [("true", 5, 3), ("1", 7, 3)] == positions(root, False).duplicate_keys
 
 
 def test_what_the_fast_path_leaves_to_the_event_walker_still_reads():

@@ -35,16 +35,16 @@ _MISSING = object()
 
 class _Composer(CParser):
     """libyaml's composer, asking only 'plain or not' of an untagged scalar (the node's tag says
-    which); path resolvers are PyYAML's and Kubernetes YAML has none."""
+    which)."""
 
     def resolve(self, kind, value, implicit):
         return _PLAIN if kind is ScalarNode and implicit[0] else _QUOTED
 
-    def descend_resolver(self, parent, index):
-        pass
-
-    def ascend_resolver(self):
-        pass
+    # The composer calls these around every node for PyYAML's path resolvers, which Kubernetes YAML
+    # never uses: C callables that take the same arguments and do nothing that matters (a slice
+    # object, the empty tuple) cost a fraction of two Python calls per node.
+    descend_resolver = slice
+    ascend_resolver = tuple
 
 
 class _GiveUp(Exception):
@@ -87,7 +87,80 @@ def positions(root, aliases: bool = True) -> RawDocument | None:
         return None
 
 
+class _NotPlain(Exception):
+    """A tag, a merge key or a key that is not a scalar: _document's general walk reads it."""
+
+
+def _plain_tree(node, depth: int, duplicates: Duplicates):
+    """The shape nearly every manifest has, read without the general walk's bookkeeping: mappings
+    and sequences of untagged scalars, no merge key, no alias (the caller saw no `*`), no positions.
+    Anything else raises _NotPlain. Same rules and order as _document (tests pin both)."""
+    if depth >= DEPTH:
+        raise _GiveUp
+    words, numeric = _WORDS, _NUMERIC_START
+    if node.__class__ is MappingNode:
+        out: dict = {}
+        for knode, vnode in node.value:
+            if knode.__class__ is not ScalarNode:
+                raise _NotPlain
+            tag = knode.tag
+            key = knode.value
+            if tag is _PLAIN:
+                word = words.get(key, words)
+                if word is not words:
+                    key = _key(word)
+                elif key[0] in numeric:
+                    key = _key(resolve_plain(key))
+                elif key == "<<":
+                    raise _NotPlain
+            elif tag is not _QUOTED:
+                raise _NotPlain
+            if key in out:
+                mark = knode.start_mark
+                duplicates.append((key, mark.line + 1, mark.column + 1))
+            if vnode.__class__ is ScalarNode:
+                tag = vnode.tag
+                text = vnode.value
+                if tag is _PLAIN:
+                    item = words.get(text, words)
+                    if item is words:
+                        item = resolve_plain(text) if text[0] in numeric else text
+                elif tag is _QUOTED:
+                    item = text
+                else:
+                    raise _NotPlain
+                out[key] = item
+            else:
+                out[key] = _plain_tree(vnode, depth + 1, duplicates)
+        return out
+    if node.__class__ is SequenceNode:
+        out_list: list = []
+        append = out_list.append
+        for item in node.value:
+            if item.__class__ is ScalarNode:
+                tag = item.tag
+                text = item.value
+                if tag is _PLAIN:
+                    word = words.get(text, words)
+                    append((resolve_plain(text) if text[0] in numeric else text) if word is words else word)
+                elif tag is _QUOTED:
+                    append(text)
+                else:
+                    raise _NotPlain
+            else:
+                append(_plain_tree(item, depth + 1, duplicates))
+        return out_list
+    raise _NotPlain  # a scalar document
+
+
 def _document(root, want_positions: bool, aliases: bool) -> RawDocument:
+    if not want_positions and not aliases:
+        duplicates = Duplicates()
+        try:
+            obj = _plain_tree(root, 0, duplicates)
+            return RawDocument(obj, root.start_mark.line + 1, root.end_mark.line + 1, duplicates, False, None)
+        except _NotPlain:
+            pass
     duplicates = Duplicates()
     table: dict[int, object] | None = {} if want_positions else None
     seen: dict[int, object] | None = {} if aliases else None  # id(node) -> its value, for aliases
@@ -231,5 +304,8 @@ def _document(root, want_positions: bool, aliases: bool) -> RawDocument:
             return mapping(node, depth)
         return sequence(node, depth)
 
-    obj = value(root, 0)
+    try:
+        obj = value(root, 0)
+    finally:  # the functions above refer to each other: a cycle the garbage collector would have to find
+        value = mapping = sequence = scalar = _merge = alias = None  # noqa: F841
     return RawDocument(obj, root.start_mark.line + 1, root.end_mark.line + 1, duplicates, expanded[0] > 0, table)
