@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from winkube.load import k8snodes, k8syaml
 from winkube.load.documents import _table_locator, read_text
-from winkube.load.k8snodes import _NotPlain, _plain_tree, positions, read_span
+from winkube.load.k8snodes import _NotPlain, _plain_tree, locate_plain, positions, read_span
 from winkube.load.k8syaml import Duplicates, PythonParser, YAMLInputError, iter_documents
 
 PROPERTY = settings(derandomize=True, max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -214,6 +214,12 @@ def test_fast_path_gives_the_event_walkers_answer(case, data):
         again = [positions(root, "*" in text) for _, root in spans]
         assert [None if r is None else _answer(r) for r in again] == [
             None if doc[3] else doc for doc in read(text)[0]]
+        for raw, root in spans:  # a plain document's findings are located in its node tree: as the table says
+            if raw.plain:
+                again = positions(root, False)
+                locate = _table_locator(again.obj, again.positions, again.start_line)
+                for p in [p + extra for p in _paths(raw.obj, (), set()) for extra in ((), ("zz",), (0,))] + [("zz",)]:
+                    assert locate_plain(root, p) == locate(p), p
         for _, root in spans if "*" not in text else ():  # the plain-shape walker against the general one
             duplicates = Duplicates()
             try:
@@ -237,6 +243,9 @@ def test_fast_path_answers_ordinary_documents():
     obj = _plain_tree(root, 0, duplicates)
     assert obj == {"kind": "Pod", "spec": {"a": [True, 420, "0644", None, 1000.0, {"x": "y"}], "true": 2, "1": 4}}
     assert duplicates == [("true", 5, 3), ("1", 7, 3)] == positions(root, False).duplicate_keys
+    assert read_span(plain)[0][0].plain and not read_span(text)[0][0].plain
+    assert [locate_plain(root, p) for p in [("spec", "true"), ("spec", "1"), ("spec", "a", 5, "x"), ("spec", "b")]] == [
+        (5, 3), (7, 3), (3, 35), (2, 1)]
 
 
 def test_what_the_fast_path_leaves_to_the_event_walker_still_reads():

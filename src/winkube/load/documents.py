@@ -17,12 +17,13 @@ from ..model.document import Document
 from ..model.finding import InputError
 from ..model.paths import Path
 from .k8snodes import MAX_CHARS as MAX_FAST_CHARS
-from .k8snodes import positions, read_documents, read_span
+from .k8snodes import locate_plain, positions, read_documents, read_span
 from .k8syaml import YAMLInputError, iter_documents, unpack
 
 # A document starts at a `---` line (with the directives just before it): libyaml ends the previous
 # document there whatever it was inside (a block scalar ends, a quoted one is an error).
 _DOC_START = re.compile(r"^(?:%[^\n]*\n)*---(?=[ \t\r\n]|\Z)", re.M)
+_AFTER_MARKER = frozenset(("", " ", "\t", "\r", "\n"))
 MAX_DOCUMENT_CHARS = 256 << 20  # one document as objects costs up to ~27x its text; big enough for a kubectl dump List
 _FIRST_CHAR = re.compile(r"\s*(\S)")
 _DUPLICATE = "duplicate key {!r}: Kubernetes keeps only the last value"
@@ -96,7 +97,7 @@ def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool
             for k, (raw, root) in enumerate(((raw, None) for raw in iter_documents(span)) if read is None else read):
                 # the root node stays while the caller looks at this document (its findings are
                 # located from it), and is dropped when the next one is asked for
-                keep = [root]
+                keep = [root, raw.plain]
                 for key, line, _col in raw.duplicate_keys:
                     errors.append(InputError(name, _DUPLICATE.format(key), line + line_offset))
                 cap.dropped += raw.duplicate_keys.dropped
@@ -141,11 +142,22 @@ class _ErrorCap:
 
 
 def _document_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each document: where _DOC_START matches, found with str.find (the regex tries
+    every position of the text; tests/test_load.py pins the two to the same spans)."""
     start = 0
-    for m in _DOC_START.finditer(text):
-        if m.start() > start:
-            yield start, m.start()
-        start = m.start()
+    at = 0 if text.startswith("---") else text.find("\n---") + 1 or -1
+    while at >= 0:
+        if text[at + 3:at + 4] in _AFTER_MARKER:  # "" is the end of the text
+            begin = at
+            while begin > start:  # directive lines just before the marker belong to its document
+                line = text.rfind("\n", 0, begin - 1) + 1
+                if not text.startswith("%", line):
+                    break
+                begin = line
+            if begin > start:
+                yield start, begin
+            start = begin
+        at = text.find("\n---", at + 3) + 1 or -1
     if start < len(text):
         yield start, len(text)
 
@@ -160,7 +172,11 @@ def _locator(text: str, start: int, end: int, line_offset: int, k: int, first_li
         if not path:  # the document itself: no need to read it again
             return first_line + line_offset, 1
         if not cache and keep[0] is not None:
-            raw = positions(keep[0], aliases)
+            root, plain = keep
+            if plain:  # no need to walk it all: the path is followed in the node tree
+                line, column = locate_plain(root, path)
+                return line + line_offset, column
+            raw = positions(root, aliases)
             if raw is not None:
                 cache.append(_table_locator(raw.obj, raw.positions, raw.start_line))
         if not cache:

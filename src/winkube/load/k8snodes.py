@@ -22,6 +22,7 @@ import yaml
 from yaml.cyaml import CParser
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from ..errors import WinkubeError
 from .k8syaml import (_MERGE_TAG, _NUMERIC_START, _WORDS, MAX_ALIAS_EXPANSION, Duplicates, RawDocument,
                       YAMLInputError, _key, _size, _tagged, iter_documents, resolve_plain)
 
@@ -47,8 +48,9 @@ class _Composer(CParser):
     ascend_resolver = tuple
 
 
-class _GiveUp(Exception):
-    """The event walker must read this span: its answer (an error, an alias's own position) is the one."""
+class _GiveUp(WinkubeError):
+    """The event walker must read this span: its answer (an error, an alias's own position) is the one.
+    Never leaves this module."""
 
 
 def read_documents(text: str, positions: bool = False):
@@ -87,8 +89,44 @@ def positions(root, aliases: bool = True) -> RawDocument | None:
         return None
 
 
-class _NotPlain(Exception):
-    """A tag, a merge key or a key that is not a scalar: _document's general walk reads it."""
+def locate_plain(root, path) -> tuple[int, int]:
+    """(line, column) of path in a document _plain_tree read (RawDocument.plain), found in its node
+    tree: what the position table of a re-read gives (a key where it was last written, an item where
+    it starts; the nearest existing parent), without reading the document again."""
+    node, mark = root, None
+    for seg in path:
+        if node.__class__ is MappingNode and not isinstance(seg, int):
+            found = None
+            for knode, vnode in node.value:  # the last of duplicate keys is the one kept
+                if _plain_key(knode) == seg:
+                    found = knode, vnode
+            if found is None:
+                break
+            mark, node = found[0].start_mark, found[1]
+        elif node.__class__ is SequenceNode and isinstance(seg, int) and 0 <= seg < len(node.value):
+            node = node.value[seg]
+            mark = node.start_mark
+        else:
+            break
+    if mark is None:  # as the table locator: the document's first line, column 1
+        return root.start_mark.line + 1, 1
+    return mark.line + 1, mark.column + 1
+
+
+def _plain_key(knode) -> str:
+    key = knode.value
+    if knode.tag is _PLAIN:
+        word = _WORDS.get(key, _WORDS)
+        if word is not _WORDS:
+            return _key(word)
+        if key[:1] in _NUMERIC_START:
+            return _key(resolve_plain(key))
+    return key
+
+
+class _NotPlain(WinkubeError):
+    """A tag, a merge key or a key that is not a scalar: _document's general walk reads it. Never leaves
+    this module."""
 
 
 def _plain_tree(node, depth: int, duplicates: Duplicates):
@@ -158,7 +196,7 @@ def _document(root, want_positions: bool, aliases: bool) -> RawDocument:
         duplicates = Duplicates()
         try:
             obj = _plain_tree(root, 0, duplicates)
-            return RawDocument(obj, root.start_mark.line + 1, root.end_mark.line + 1, duplicates, False, None)
+            return RawDocument(obj, root.start_mark.line + 1, root.end_mark.line + 1, duplicates, False, None, True)
         except _NotPlain:
             pass
     duplicates = Duplicates()

@@ -188,6 +188,7 @@ class RawDocument:
     aliased: bool  # an alias was used: parts of obj are shared
     # positions=True only: id(container) -> {key: packed} for mappings, array of packed for sequences
     positions: dict[int, object] | None = None
+    plain: bool = False  # read by k8snodes' plain-shape walker: its node tree maps 1:1 onto obj
 
 
 def iter_documents(text: str, positions: bool = False, parser=None):
