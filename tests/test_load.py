@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from winkube.load.documents import _DOC_START, _document_spans, read_text
+from winkube.load.documents import _DOC_START, Lines, _document_spans, read_text
 from winkube.load.k8syaml import resolve_plain
 
 
@@ -163,3 +163,13 @@ def test_document_spans_are_where_the_marker_regex_matches():
         lines = [rng.choice(parts) for _ in range(rng.randint(0, 8))]
         text = rng.choice(["\n", "\r\n"]).join(lines) + rng.choice(["", "\n", "---"])
         assert list(_document_spans(text)) == spec(text), text
+
+
+def test_lines_gives_each_line_in_any_order():
+    rng = random.Random(11)
+    for _ in range(300):
+        lines = ["x" * rng.randint(0, 5) + ("\r" if rng.random() < 0.2 else "") for _ in range(rng.randint(0, 600))]
+        text = "\n".join(lines) + "\n"
+        get = Lines(text)
+        for q in [rng.randint(-1, len(lines) + 3) for _ in range(40)] + sorted(rng.randint(1, len(lines) + 2) for _ in range(40)):
+            assert get(q) == (lines[q - 1].rstrip("\r") if 1 <= q <= len(lines) else ""), q

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import islice
 from typing import Iterator
 
 from ..model.document import Document
@@ -31,6 +32,7 @@ MAX_ERRORS_PER_FILE = 1000
 # libyaml refuses JSON's surrogate escapes (json.dumps writes an emoji as \ud83d\ude00): for
 # positions only, each becomes an escape of the same length
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_NEWLINE = re.compile("\n")
 
 
 class Lines:
@@ -56,10 +58,12 @@ class Lines:
         if at <= last_line <= line:
             at, pos = last_line, last_pos
         while at < line:
-            nl = text.find("\n", pos)
-            if nl < 0:
+            # to the next checkpoint (or the line), newlines skipped in C: no Python step per line
+            step = min(line, ((at - 1) // every + 1) * every + 1) - at
+            nl = next(islice(_NEWLINE.finditer(text, pos), step - 1, None), None)
+            if nl is None:
                 return ""
-            pos, at = nl + 1, at + 1
+            pos, at = nl.end(), at + step
             if (at - 1) % every == 0 and (at - 1) // every == len(marks):
                 marks.append(pos)
         self._last = (at, pos)
