@@ -1,11 +1,13 @@
 """Text → documents with lazy locators; unreadable documents become InputErrors and the rest of
 the file is still read.
 
-A YAML stream is cut at its `---` lines first and each document is read on its own: an error in one
-costs only that one, no document's text is copied twice, and a document's locator re-reads just its
-own text (with positions) the first time a finding in it is reported. Memory: the text, plus the
-objects of the document being read (27x its text at worst, measured by
-tests/attack/test_lint_input.py), plus one position table for a document with findings.
+A YAML stream is cut at its `---` lines first and each document is read on its own (libyaml's
+composer for a span of up to 64 KiB, k8snodes; the event walker otherwise): an error in one costs
+only that one, no document's text is copied twice, and a finding is located in the node tree of the
+document being checked, or later by re-reading just that document's text with positions. Memory:
+the text, plus the objects of the document being read (27x its text at worst, measured by
+tests/attack/test_lint_input.py), plus the node tree of one span of at most 64 KiB, plus one
+position table for a document with findings.
 """
 from __future__ import annotations
 
