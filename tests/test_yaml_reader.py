@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from winkube.load import k8snodes, k8syaml
 from winkube.load.documents import _table_locator, read_text
-from winkube.load.k8snodes import _NotPlain, _plain_tree, locate_plain, positions, read_span
+from winkube.load.k8snodes import _NotPlain, _plain_tree, locate_plain, may_alias, positions, read_span
 from winkube.load.k8syaml import Duplicates, PythonParser, YAMLInputError, iter_documents
 
 PROPERTY = settings(derandomize=True, max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -211,7 +211,7 @@ def test_fast_path_gives_the_event_walkers_answer(case, data):
         assert not any(doc[3] for doc in located[0])
     spans = read_span(text)
     if spans is not None:  # a kept root node relocated gives the positions a re-read gives
-        again = [positions(root, "*" in text) for _, root in spans]
+        again = [positions(root, may_alias(text)) for _, root in spans]
         assert [None if r is None else _answer(r) for r in again] == [
             None if doc[3] else doc for doc in read(text)[0]]
         for raw, root in spans:  # a plain document's findings are located in its node tree: as the table says
@@ -220,7 +220,7 @@ def test_fast_path_gives_the_event_walkers_answer(case, data):
                 locate = _table_locator(again.obj, again.positions, again.start_line)
                 for p in [p + extra for p in _paths(raw.obj, (), set()) for extra in ((), ("zz",), (0,))] + [("zz",)]:
                     assert locate_plain(root, p) == locate(p), p
-        for _, root in spans if "*" not in text else ():  # the plain-shape walker against the general one
+        for _, root in spans if not may_alias(text) else ():  # the plain-shape walker against the general one
             duplicates = Duplicates()
             try:
                 plain = _plain_tree(root, 0, duplicates)
@@ -257,6 +257,14 @@ def test_what_the_fast_path_leaves_to_the_event_walker_still_reads():
         (doc,) = list(read_text("t.yaml", text, errors))
         assert errors == [] and doc.obj == read(text, positions=False)[0][0][0]
     assert list(read_text("t.yaml", anchors, []))[0].obj == {"a": 1, "b": 2, "c": 2}
+    # an alias needs an anchor: a `*` alone (RBAC's verbs: ['*']) keeps the plain-shape walk, and an
+    # alias of no anchor is left to the event walker, whose error it is
+    rbac = "rules:\n- verbs: ['*']\n  resources: [\"*\"]\n"
+    (raw, _), = read_span(rbac)
+    assert raw.plain and raw.obj == {"rules": [{"verbs": ["*"], "resources": ["*"]}]} and not may_alias(rbac)
+    errors = []
+    assert read_span("a: *x\n") is None and list(read_text("t.yaml", "a: *x\n---\nb: 1\n", errors))[0].obj == {"b": 1}
+    assert [e.message for e in errors] == ["invalid YAML: unknown alias *x"]
 
 
 def test_merge_list_keeps_its_merge():

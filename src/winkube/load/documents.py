@@ -20,7 +20,7 @@ from ..model.document import Document
 from ..model.finding import InputError
 from ..model.paths import Path
 from .k8snodes import MAX_CHARS as MAX_FAST_CHARS
-from .k8snodes import locate_plain, positions, read_documents, read_span
+from .k8snodes import locate_plain, may_alias, positions, read_documents, read_span
 from .k8syaml import YAMLInputError, iter_documents, unpack
 
 # A document starts at a `---` line (with the directives just before it): libyaml ends the previous
@@ -98,7 +98,7 @@ def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool
             continue
         span = text[start:end]
         read = read_span(span) if end - start <= MAX_FAST_CHARS else None
-        aliases = "*" in span
+        aliases = may_alias(span)
         try:
             for k, (raw, root) in enumerate(((raw, None) for raw in iter_documents(span)) if read is None else read):
                 # the root node stays while the caller looks at this document (its findings are

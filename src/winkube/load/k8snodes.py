@@ -69,7 +69,7 @@ def read_span(text: str, want_positions: bool = False) -> list[tuple[RawDocument
     keep a root node for a while to locate findings without composing again (positions())."""
     composer = _Composer(text)
     out = []
-    aliases = "*" in text  # no `*`, no alias: no node is shared
+    aliases = may_alias(text)
     try:
         while composer.check_node():
             root = composer.get_node()
@@ -79,6 +79,13 @@ def read_span(text: str, want_positions: bool = False) -> list[tuple[RawDocument
     finally:
         composer.dispose()
     return out
+
+
+def may_alias(text: str) -> bool:
+    """Can a node of this text be shared? Only through an alias (`*a`) of an anchor (`&a`): without
+    both characters none is, and an alias of no anchor is an error the event walker reports. (RBAC
+    rules' `'*'` alone keeps the plain-shape walk.)"""
+    return "*" in text and "&" in text
 
 
 def positions(root, aliases: bool = True) -> RawDocument | None:
