@@ -137,13 +137,19 @@ class _NotPlain(WinkubeError):
     this module."""
 
 
+# plain keys seen to read as their own text (apiVersion, metadata, ...): one set lookup instead of
+# go-yaml's resolution steps; a bounded cache (at most _KNOWN_MAX keys of up to 64 characters)
+_KNOWN_KEYS: set[str] = set()
+_KNOWN_MAX = 4096
+
+
 def _plain_tree(node, depth: int, duplicates: Duplicates):
     """The shape nearly every manifest has, read without the general walk's bookkeeping: mappings
     and sequences of untagged scalars, no merge key, no alias (the caller saw no `*`), no positions.
     Anything else raises _NotPlain. Same rules and order as _document (tests pin both)."""
     if depth >= DEPTH:
         raise _GiveUp
-    words, numeric = _WORDS, _NUMERIC_START
+    words, numeric, known = _WORDS, _NUMERIC_START, _KNOWN_KEYS
     if node.__class__ is MappingNode:
         out: dict = {}
         for knode, vnode in node.value:
@@ -152,13 +158,16 @@ def _plain_tree(node, depth: int, duplicates: Duplicates):
             tag = knode.tag
             key = knode.value
             if tag is _PLAIN:
-                word = words.get(key, words)
-                if word is not words:
-                    key = _key(word)
-                elif key[0] in numeric:
-                    key = _key(resolve_plain(key))
-                elif key == "<<":
-                    raise _NotPlain
+                if key not in known:
+                    word = words.get(key, words)
+                    if word is not words:
+                        key = _key(word)
+                    elif key[0] in numeric:
+                        key = _key(resolve_plain(key))
+                    elif key == "<<":
+                        raise _NotPlain
+                    elif len(known) < _KNOWN_MAX and len(key) <= 64:
+                        known.add(key)
             elif tag is not _QUOTED:
                 raise _NotPlain
             if key in out:
