@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: helm kustomize shells dist platforms-oracle wine demo test install control-plane registry browser bench bench-images bench-webhook bench-webhook-attack bench-audit fuzz attack clean
+.PHONY: helm kustomize shells dist platforms-oracle wine demo test install control-plane registry browser bench bench-compare bench-images bench-webhook bench-webhook-attack bench-audit fuzz attack clean
 
 $(STAMP): pyproject.toml
 	@echo "==> [1/3] creating $(VENV) with $$($(PY) --version)"
@@ -77,6 +77,11 @@ test: $(STAMP) control-plane registry browser shells helm kustomize wine platfor
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/startup.py
+
+## bench-compare: lint and parse-only throughput of this tree against another checkout (OTHER=path, after its own make install), interleaved on the same documents
+bench-compare: $(STAMP)
+	@[ -n "$(OTHER)" ] || { echo "usage: make bench-compare OTHER=/path/to/another/checkout"; exit 2; }
+	$(BIN)/python bench/compare.py $(OTHER)
 
 ## bench-images: resolve 1,000 images from a local registry, cold and warm cache, vs a bare httpx loop
 bench-images: $(STAMP) registry

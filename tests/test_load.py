@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 
 import pytest
 
-from winkube.load.documents import read_text
+from winkube.load.documents import _DOC_START, Lines, _document_spans, read_text
 from winkube.load.k8syaml import resolve_plain
 
 
@@ -144,3 +145,31 @@ def test_huge_document_is_skipped_with_a_clear_error_and_the_rest_is_read(monkey
     assert [o.obj["kind"] for o in out] == ["A", "C"]
     assert out[1].locate(("kind",))[0] == text.splitlines().index("kind: C") + 1
     assert len(errors) == 1 and errors[0].line == 2 and "document too large" in errors[0].message
+
+
+def test_document_spans_are_where_the_marker_regex_matches():
+    # _document_spans finds `---` lines with str.find; _DOC_START (the regex it replaced) is the spec
+    def spec(text):
+        out, start = [], 0
+        for m in _DOC_START.finditer(text):
+            if m.start() > start:
+                out.append((start, m.start()))
+            start = m.start()
+        return out + [(start, len(text))] if start < len(text) else out
+
+    rng = random.Random(7)
+    parts = ["---", "--- a", "----", "---\t", "%YAML 1.1", "%TAG ! x", "a: 1", "", " ---", "x---", "---\r", "...", "-- -"]
+    for _ in range(20000):
+        lines = [rng.choice(parts) for _ in range(rng.randint(0, 8))]
+        text = rng.choice(["\n", "\r\n"]).join(lines) + rng.choice(["", "\n", "---"])
+        assert list(_document_spans(text)) == spec(text), text
+
+
+def test_lines_gives_each_line_in_any_order():
+    rng = random.Random(11)
+    for _ in range(300):
+        lines = ["x" * rng.randint(0, 5) + ("\r" if rng.random() < 0.2 else "") for _ in range(rng.randint(0, 600))]
+        text = "\n".join(lines) + "\n"
+        get = Lines(text)
+        for q in [rng.randint(-1, len(lines) + 3) for _ in range(40)] + sorted(rng.randint(1, len(lines) + 2) for _ in range(40)):
+            assert get(q) == (lines[q - 1].rstrip("\r") if 1 <= q <= len(lines) else ""), q

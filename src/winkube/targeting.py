@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from . import compat
+from .imagetags import guess, guess_user  # tag conventions, knowledge/image_tags.yaml
 from .k8s.images import pod_images
 from .k8s.keys import freeze
 from .k8s.labels import LABEL_BUILD, LABEL_OS, OS_LABELS
@@ -241,8 +243,6 @@ def host_process(view: PodView) -> bool:
 
 
 def image_uses(view: PodView, resolved: dict) -> list[ImageUse]:
-    from .imagetags import guess, guess_user  # tag conventions, knowledge/image_tags.yaml
-
     uses = []
     for c, ref in pod_images(view):
         info = resolved.get(ref)
@@ -364,8 +364,6 @@ def _resolve(view: PodView, profile: Profile, resolved_images: dict | None = Non
 
 
 def _check_images(fit: PoolFit, images: list[ImageUse], hp: bool) -> None:
-    from . import compat
-
     pool = fit.pool
     for use in images:
         if use.os is not None and use.os != pool.os:

@@ -1,26 +1,32 @@
 """Text → documents with lazy locators; unreadable documents become InputErrors and the rest of
 the file is still read.
 
-A YAML stream is cut at its `---` lines first and each document is read on its own: an error in one
-costs only that one, no document's text is copied twice, and a document's locator re-reads just its
-own text (with positions) the first time a finding in it is reported. Memory: the text, plus the
-objects of the document being read (27x its text at worst, measured by
-tests/attack/test_lint_input.py), plus one position table for a document with findings.
+A YAML stream is cut at its `---` lines first and each document is read on its own (libyaml's
+composer for a span of up to 64 KiB, k8snodes; the event walker otherwise): an error in one costs
+only that one, no document's text is copied twice, and a finding is located in the node tree of the
+document being checked, or later by re-reading just that document's text with positions. Memory:
+the text, plus the objects of the document being read (27x its text at worst, measured by
+tests/attack/test_lint_input.py), plus the node tree of one span of at most 64 KiB, plus one
+position table for a document with findings.
 """
 from __future__ import annotations
 
 import json
 import re
+from itertools import islice
 from typing import Iterator
 
 from ..model.document import Document
 from ..model.finding import InputError
 from ..model.paths import Path
+from .k8snodes import MAX_CHARS as MAX_FAST_CHARS
+from .k8snodes import locate_plain, may_alias, positions, read_documents, read_span
 from .k8syaml import YAMLInputError, iter_documents, unpack
 
 # A document starts at a `---` line (with the directives just before it): libyaml ends the previous
 # document there whatever it was inside (a block scalar ends, a quoted one is an error).
 _DOC_START = re.compile(r"^(?:%[^\n]*\n)*---(?=[ \t\r\n]|\Z)", re.M)
+_AFTER_MARKER = frozenset(("", " ", "\t", "\r", "\n"))
 MAX_DOCUMENT_CHARS = 256 << 20  # one document as objects costs up to ~27x its text; big enough for a kubectl dump List
 _FIRST_CHAR = re.compile(r"\s*(\S)")
 _DUPLICATE = "duplicate key {!r}: Kubernetes keeps only the last value"
@@ -28,6 +34,7 @@ MAX_ERRORS_PER_FILE = 1000
 # libyaml refuses JSON's surrogate escapes (json.dumps writes an emoji as \ud83d\ude00): for
 # positions only, each becomes an escape of the same length
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_NEWLINE = re.compile("\n")
 
 
 class Lines:
@@ -53,10 +60,12 @@ class Lines:
         if at <= last_line <= line:
             at, pos = last_line, last_pos
         while at < line:
-            nl = text.find("\n", pos)
-            if nl < 0:
+            # to the next checkpoint (or the line), newlines skipped in C: no Python step per line
+            step = min(line, ((at - 1) // every + 1) * every + 1) - at
+            nl = next(islice(_NEWLINE.finditer(text, pos), step - 1, None), None)
+            if nl is None:
                 return ""
-            pos, at = nl + 1, at + 1
+            pos, at = nl.end(), at + step
             if (at - 1) % every == 0 and (at - 1) // every == len(marks):
                 marks.append(pos)
         self._last = (at, pos)
@@ -87,14 +96,22 @@ def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool
             index += 1
             cap.trim()
             continue
+        span = text[start:end]
+        read = read_span(span) if end - start <= MAX_FAST_CHARS else None
+        aliases = may_alias(span)
         try:
-            for k, raw in enumerate(iter_documents(text[start:end])):
+            for k, (raw, root) in enumerate(((raw, None) for raw in iter_documents(span)) if read is None else read):
+                # the root node stays while the caller looks at this document (its findings are
+                # located from it), and is dropped when the next one is asked for
+                keep = [root, raw.plain]
                 for key, line, _col in raw.duplicate_keys:
                     errors.append(InputError(name, _DUPLICATE.format(key), line + line_offset))
                 cap.dropped += raw.duplicate_keys.dropped
                 cap.trim()
-                yield Document(name, index, raw.obj, _locator(text, start, end, line_offset, k, raw.start_line),
+                yield Document(name, index, raw.obj, _locator(text, start, end, line_offset, k, raw.start_line,
+                                                              keep, aliases),
                                lines, raw.start_line + line_offset, raw.aliased)
+                keep[0] = None
                 cap.trim()  # what the caller found in it
                 index += 1
         except YAMLInputError as e:
@@ -131,26 +148,46 @@ class _ErrorCap:
 
 
 def _document_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each document: where _DOC_START matches, found with str.find (the regex tries
+    every position of the text; tests/test_load.py pins the two to the same spans)."""
     start = 0
-    for m in _DOC_START.finditer(text):
-        if m.start() > start:
-            yield start, m.start()
-        start = m.start()
+    at = 0 if text.startswith("---") else text.find("\n---") + 1 or -1
+    while at >= 0:
+        if text[at + 3:at + 4] in _AFTER_MARKER:  # "" is the end of the text
+            begin = at
+            while begin > start:  # directive lines just before the marker belong to its document
+                line = text.rfind("\n", 0, begin - 1) + 1
+                if not text.startswith("%", line):
+                    break
+                begin = line
+            if begin > start:
+                yield start, begin
+            start = begin
+        at = text.find("\n---", at + 3) + 1 or -1
     if start < len(text):
         yield start, len(text)
 
 
-def _locator(text: str, start: int, end: int, line_offset: int, k: int, first_line: int):
-    """(line, column) of a path in the k-th document of text[start:end]: the first call re-reads
-    that document with positions (only documents with findings pay for positions)."""
+def _locator(text: str, start: int, end: int, line_offset: int, k: int, first_line: int, keep: list, aliases: bool):
+    """(line, column) of a path in the k-th document of text[start:end]: the first call walks the
+    document's node tree again with positions while read_text keeps it (keep[0]), else re-reads
+    that document's text with positions (only documents with findings pay for positions)."""
     cache: list = []
 
     def locate(path: Path) -> tuple[int, int]:
         if not path:  # the document itself: no need to read it again
             return first_line + line_offset, 1
+        if not cache and keep[0] is not None:
+            root, plain = keep
+            if plain:  # no need to walk it all: the path is followed in the node tree
+                line, column = locate_plain(root, path)
+                return line + line_offset, column
+            raw = positions(root, aliases)
+            if raw is not None:
+                cache.append(_table_locator(raw.obj, raw.positions, raw.start_line))
         if not cache:
             try:
-                for i, raw in enumerate(iter_documents(text[start:end], positions=True)):
+                for i, raw in enumerate(read_documents(text[start:end], positions=True)):
                     if i == k:
                         cache.append(_table_locator(raw.obj, raw.positions, raw.start_line))
                         break
@@ -202,7 +239,7 @@ def _read_json(name, text, lines, errors) -> Iterator[Document]:
         # key) in a file re-reads it once with the position-keeping reader.
         if "raw" not in cache:
             try:
-                cache["raw"] = next(iter_documents(_SURROGATE.sub(r"\\u0058", text), positions=True))
+                cache["raw"] = next(iter(read_documents(_SURROGATE.sub(r"\\u0058", text), positions=True)))
             except (YAMLInputError, StopIteration):
                 cache["raw"] = None
         return cache["raw"]

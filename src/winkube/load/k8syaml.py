@@ -1,4 +1,5 @@
-"""YAML read the way Kubernetes reads it, from libyaml's event stream: the one YAML walker.
+"""YAML read the way Kubernetes reads it, from libyaml's event stream: the walker that defines the
+reading (load/k8snodes.py is the fast path for small spans, pinned to this one by the tests).
 
 kubectl and the API server turn YAML into JSON through sigs.k8s.io/yaml, i.e. go-yaml v2's YAML 1.1
 scalar rules: `yes`/`on`/`y` are true, `0644` is 420, timestamps stay strings, no sexagesimal ints,
@@ -188,6 +189,7 @@ class RawDocument:
     aliased: bool  # an alias was used: parts of obj are shared
     # positions=True only: id(container) -> {key: packed} for mappings, array of packed for sequences
     positions: dict[int, object] | None = None
+    plain: bool = False  # read by k8snodes' plain-shape walker: its node tree maps 1:1 onto obj
 
 
 def iter_documents(text: str, positions: bool = False, parser=None):

@@ -3,6 +3,7 @@ rule (DESIGN.md: rules read it, none re-derives it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..model.podview import PodView
@@ -10,6 +11,22 @@ from ..model.podview import PodView
 if TYPE_CHECKING:  # imported lazily: targeting pulls in the profile and the knowledge files
     from ..model.profile import Profile
     from ..targeting import Targeting
+
+
+# targeting and the structural replay load knowledge files: imported on first use (start-up counts),
+# then kept (an import statement in a function costs ~3 us a call, per object)
+@cache
+def _targeting_resolve():
+    from ..targeting import resolve
+
+    return resolve
+
+
+@cache
+def _structure_check():
+    from ..structure.check import check
+
+    return check
 
 
 @dataclass(slots=True)
@@ -28,9 +45,7 @@ class PodContext:
     @property
     def targeting(self) -> "Targeting":
         if self._targeting is None:
-            from ..targeting import resolve
-
-            self._targeting = resolve(self.view, self.profile, self.images)
+            self._targeting = _targeting_resolve()(self.view, self.profile, self.images)
         return self._targeting
 
 
@@ -56,7 +71,5 @@ class ObjectContext:
     def structure(self):
         """structure.check.Structure for this object (served? decoded? unknown fields?)."""
         if self._structure is None:
-            from ..structure.check import check
-
-            self._structure = check(self.obj, self.kube_version)
+            self._structure = _structure_check()(self.obj, self.kube_version)
         return self._structure

@@ -300,7 +300,7 @@ def _clean(value, node) -> bool:
     if kind == "struct":
         if value.__class__ is not dict:
             return False
-        props = arg.props
+        props = arg._props or arg.props  # the compiled props once built: no property call per object
         for k, v in value.items():
             n = props.get(k)
             if n is None:

@@ -4,10 +4,13 @@ pkg/api/pod/warnings.go (warningsForPodSpecAndMeta) and pkg/api/node/util.go at 
 messages are the server's, byte for byte (the differential test compares them as strings)."""
 from __future__ import annotations
 
+import math
 import re
 
-from ..model.paths import Key, Path, render
+from ..k8s.quantity import HUGE, parse_exact
 from ..k8s.workloads import as_dict, as_list
+from ..model.paths import Key, Path, render
+from .decode import number_text
 
 # pkg/api/node/util.go deprecatedNodeLabels (v1.37.2)
 DEPRECATED_NODE_LABELS = {
@@ -85,8 +88,6 @@ def node_label_warnings(view) -> list[tuple[Path, str]]:
 def _canonical_fraction(value, fmt: str) -> str:
     """Quantity.String() of a value that is not a whole number of bytes: rounded up to milli
     ("100u" prints as "1m"), in e-notation for exponent quantities ("1e-3")."""
-    import math
-
     n = math.ceil(value * 1000)
     return f"{n}e-3" if fmt == "exponent" else f"{n}m"
 
@@ -97,11 +98,6 @@ _WHOLE_BYTES = re.compile(r"\s*\+?[0-9]+(?:Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?\s*")
 def fractional_byte_warnings(view) -> list[tuple[Path, str]]:
     """pkg/api/pod/warnings.go: memory and ephemeral-storage limits/requests (and pod overhead)
     that are not a whole number of bytes ("800m" of memory is 0.8 bytes)."""
-    import math
-
-    from ..k8s.quantity import HUGE, parse_exact
-    from .decode import number_text
-
     out = []
     prefix = view.path()[:-1]
 

@@ -1,6 +1,7 @@
 """A Windows image whose build no Windows pool the pod can land on can run."""
 from __future__ import annotations
 
+from ... import compat
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
 
@@ -9,7 +10,6 @@ SOURCE = ("MicrosoftDocs/Virtualization-Documentation: windowscontainers/deploy-
 
 
 def built_for(use) -> str:
-    from ... import compat
     versions = use.os_versions or ((f"10.0.{use.build}",) if use.build else ())
     names = (compat.build_name(compat.parse_build(v)) if v else "no os.version" for v in versions)
     return ", ".join(dict.fromkeys(names)) or "an unknown build"

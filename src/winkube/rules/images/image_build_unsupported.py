@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ... import compat
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
 from ..nodes._common import SRC_RELEASES, windows_support
@@ -20,8 +21,6 @@ def unsupported_everywhere(use, kube: tuple[int, int], profile) -> list[int] | N
     """The host builds the release supports (none of which runs the image), or None when one of
     them, or a Windows pool of the profile (a cluster may keep an older Windows Server), runs it,
     or when the image's build is not known."""
-    from ... import compat
-
     if use.os == "linux":
         return None
     versions = use.os_versions or ((f"10.0.{use.build}",) if use.build else ())
@@ -76,7 +75,6 @@ def check(ctx):
     for use in ctx.targeting.images:
         hosts = unsupported_everywhere(use, ctx.kube_version, ctx.profile)
         if hosts:
-            from ... import compat
             names = ", ".join(compat.build_name(h) for h in hosts)
             older = " or older" if "no build newer than" in use.evidence else ""
             yield Hit(use.path, f"{use.ref} ({use.evidence}) is built for {built_for(use)}{older}, which none of the Windows Server "

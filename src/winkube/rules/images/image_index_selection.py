@@ -1,6 +1,7 @@
 """Which entry of a multi-build Windows index containerd picks, and whether that depends on its version."""
 from __future__ import annotations
 
+from ... import compat
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
 
@@ -26,7 +27,6 @@ REVISION = "1.6.39"  # containerd 1.6.23+: stable-ABI matching, highest revision
     no_example="it judges an image index read from a registry (`--resolve-images`); tests/registry/test_lint_resolve_images.py runs it against a real registry.",
 )
 def check(ctx):
-    from ... import compat
 
     t = ctx.targeting
     if t.host_process:
