@@ -49,6 +49,8 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     'node-docker-via-cri-dockerd': ('winkube.rules.nodes.node_docker_via_cri_dockerd', 'practice', 'warning', 'the Windows node runs Docker through cri-dockerd instead of containerd'),
     'node-dockershim-removed': ('winkube.rules.nodes.node_dockershim_removed', 'kubelet', 'error', 'the Windows node runs Docker through dockershim, which the kubelet lost in Kubernetes 1.24'),
     'node-kubelet-version-skew': ('winkube.rules.nodes.node_kubelet_version_skew', 'practice', 'warning', "the Windows node's kubelet is newer than the target release or more than three minor versions older"),
+    'node-pause-image-outdated': ('winkube.rules.nodes.node_pause_image_outdated', 'practice', 'warning', "the Windows node's pause (sandbox) image is older than the Windows guide's or the release's"),
+    'node-pause-image-unsigned': ('winkube.rules.nodes.node_pause_image_unsigned', 'practice', 'info', "the Windows node's pause (sandbox) image is not Microsoft's signed build"),
     'node-windows-build-label-mismatch': ('winkube.rules.nodes.node_windows_build_label_mismatch', 'scheduling', 'error', "the node's windows-build label is malformed or disagrees with its kernelVersion"),
     'node-windows-build-label-missing': ('winkube.rules.nodes.node_windows_build_label_missing', 'scheduling', 'warning', 'the Windows node has no node.kubernetes.io/windows-build label'),
     'node-windows-control-plane': ('winkube.rules.nodes.node_windows_control_plane', 'practice', 'error', 'a Windows node carries a control-plane role label'),
