@@ -19,6 +19,7 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     'host-network-without-host-process': ('winkube.rules.semantics.host_network_without_host_process', 'ignored', 'warning', 'hostNetwork: true on a Windows pod that is not a HostProcess pod'),
     'host-process-all-or-none': ('winkube.rules.admission.host_process_all_or_none', 'admission', 'error', 'the pod mixes HostProcess and non-HostProcess containers'),
     'host-process-container-account': ('winkube.rules.semantics.host_process_container_account', 'runtime', 'warning', 'a HostProcess container runs as ContainerUser or ContainerAdministrator'),
+    'host-process-containerd-minimum': ('winkube.rules.semantics.host_process_containerd_minimum', 'runtime', 'error', 'a HostProcess pod can land on Windows nodes whose runtime is older than containerd 1.6 (1.7 recommended)'),
     'host-process-disallowed': ('winkube.rules.admission.host_process_disallowed', 'admission', 'error', "HostProcess containers are disallowed by the cluster's --allow-privileged=false"),
     'host-process-host-network': ('winkube.rules.admission.host_process_host_network', 'admission', 'error', 'a pod with HostProcess containers does not set hostNetwork: true'),
     'host-process-mismatch': ('winkube.rules.admission.host_process_mismatch', 'admission', 'error', "a container's windowsOptions.hostProcess contradicts the pod-level value"),
