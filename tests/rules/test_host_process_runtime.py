@@ -85,3 +85,34 @@ status: {nodeInfo: {operatingSystem: linux, containerRuntimeVersion: "containerd
     assert on(linux + node("win-a", "containerd://1.7.27"), corpus(CSI_PROXY)) == []
     prof = profile([{"name": "win", "os": "windows", "windowsBuild": "10.0.20348", "allocatable": {"cpu": "4", "memory": "16Gi"}}])
     assert by_rule(findings(corpus(CSI_PROXY), prof), RULE) == []
+
+
+def test_audit_colours_the_pools_whose_runtime_cannot_run_it(tmp_path):
+    """In audit's pools × workloads matrix the runtime finding colours the pool it names (a dump of
+    two Windows pools: containerd 1.5.13 and 1.7.27), not the other."""
+    import contextlib
+    import io
+    import json
+
+    import yaml
+
+    from winkube.cli import main
+
+    docs = [d for d in yaml.safe_load_all(node("win-old-1", "containerd://1.5.13") + node("win-new-1", "containerd://1.7.27", build="20348")
+                                          + corpus(CSI_PROXY)) if d]
+    for d in docs:
+        if d["kind"] == "Node":
+            d["metadata"]["labels"]["agentpool"] = d["metadata"]["name"].rsplit("-", 1)[0]
+        else:
+            d.setdefault("metadata", {}).setdefault("namespace", "kube-system")
+            d["metadata"]["uid"] = "uid-" + d["metadata"]["name"]
+    (tmp_path / "dump.json").write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": docs}))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["audit", "-f", str(tmp_path / "dump.json"), "-o", "json"])
+    rep = json.loads(out.getvalue())
+    (ds,) = [w for w in rep["workloads"] if w["kind"] == "DaemonSet"]
+    (f,) = [f for f in ds["findings"] if f["rule"] == RULE]
+    assert f["severity"] == "warning" and code == 0  # only one of the two pools: a warning, below --fail-on error
+    assert ds["pools"]["win-old"]["stage"] == "runtime" and any(RULE in n for n in ds["pools"]["win-old"]["notes"])
+    assert ds["pools"]["win-new"]["stage"] != "runtime"

@@ -479,7 +479,12 @@ class Auditor:
             if f.stage is Stage.ADMISSION:
                 continue
             if f.stage in (Stage.KUBELET, Stage.RUNTIME):
-                continue  # per pool from the targeting below
+                # per pool from the targeting below; a rule that names pools the targeting does not
+                # mark (a runtime too old for HostProcess) colours the pools it names
+                for fit in t.fits:
+                    if fit.schedulable and not fit.kubelet and not fit.runtime and f"{fit.pool.name} (" in f.message:
+                        named.setdefault(fit.pool.name, []).append(f)
+                continue
             hit = [fit.pool.name for fit in t.fits if fit.schedulable and f"{fit.pool.name} (" in f.message]
             if not hit:
                 hit = [fit.pool.name for fit in t.fits if fit.schedulable and (t.os_intent is None or fit.pool.os == t.os_intent)]
