@@ -46,6 +46,12 @@ DOWN_NODE, DOWN_IP = "win-down-a", "192.0.2.11"  # a Windows pool whose kubelet 
 LINUX_NODE = "lin-cz-a"
 KUBELET_PORT = 10250
 SECRET_HEADER = "Bearer do-not-print-7f3a9c"
+# status.images as a kubelet reports them (largest first, a digest name beside each tag): the guide's pause
+PAUSE_IMAGES = [
+    {"names": ["mcr.microsoft.com/windows/servercore@sha256:" + "1" * 64, "mcr.microsoft.com/windows/servercore:ltsc2022"],
+     "sizeBytes": 2_226_524_160},
+    {"names": ["registry.k8s.io/pause@sha256:" + "2" * 64, "registry.k8s.io/pause:3.6"], "sizeBytes": 104_091_873},
+]
 
 # /configz of a v1.37 kubelet on Windows Server 2022 started with containerd's npipe endpoint and no
 # Windows-specific settings: cgroupsPerQOS and enforceNodeAllocatable keep their Linux defaults.
@@ -232,7 +238,8 @@ def setup(kube_version, tmp_path_factory):
                 # where the API server's node proxy goes: the node's InternalIP and kubelet port
                 _ok(kube.patch(f"/api/v1/nodes/{name}/status", headers={"Content-Type": "application/merge-patch+json"},
                                json={"status": {"addresses": [{"type": "InternalIP", "address": ip}],
-                                                "daemonEndpoints": {"kubeletEndpoint": {"Port": KUBELET_PORT}}}}))
+                                                "daemonEndpoints": {"kubeletEndpoint": {"Port": KUBELET_PORT}},
+                                                "images": PAUSE_IMAGES}}))
             cp.register_node(kube, LINUX_NODE, labels={"agentpool": "lin-cz"})
             _ok(kube.post("/api/v1/namespaces/kube-system/configmaps", json={
                 "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kubelet-config", "namespace": "kube-system"},
@@ -282,6 +289,12 @@ def test_configz_through_the_real_node_proxy_and_kubeadms_configmap(setup):
     # only Windows pools are read; the one whose kubelet does not answer is a note, not a failure
     assert not any(LINUX_NODE in s for s in by_source)
     assert any(DOWN_NODE in n and "did not answer" in n for n in rep["notes"]), rep["notes"]
+    # the pause image the node reports in status.images (stored and served by the real API server)
+    pool = next(p for p in rep["pools"] if WIN_NODE in p["nodes"])
+    pause = {f["rule"]: f for f in pool["findings"] if f["rule"].startswith("node-pause-image-")}
+    assert set(pause) == {"node-pause-image-outdated", "node-pause-image-unsigned"}
+    assert pause["node-pause-image-outdated"]["path"] == "status.images[1].names[1]"
+    assert "3.10.2" in pause["node-pause-image-outdated"]["message"]  # the 1.37 default
     # kubeadm's ConfigMap: no Windows endpoint, judged as Windows because the cluster has Windows pools
     cm = by_source["ConfigMap kube-system/kubelet-config (kubeadm)"]
     assert "kubelet-reserved-memory-windows" in _rules(cm)
