@@ -43,22 +43,24 @@ class KubeletInput:
     obj: dict
 
 
-def _object(cfg: dict, name: str, namespace: str | None = None) -> dict:
+def _object(cfg: dict, name: str, namespace: str | None = None, node_os: str | None = None) -> dict:
     obj = {k: v for k, v in cfg.items() if k not in _SECRET_FIELDS}
-    obj.setdefault("apiVersion", API_VERSION)  # configz of kubelets before ~1.26 sends no TypeMeta
+    obj.setdefault("apiVersion", API_VERSION)  # configz of older kubelets may send no TypeMeta
     obj.setdefault("kind", KIND)
     obj["metadata"] = {"name": name, **({"namespace": namespace} if namespace else {})}
+    if node_os:  # the node's OS: the kubelet rules then know it is Windows kubelet configuration
+        obj["metadata"]["labels"] = {"kubernetes.io/os": node_os}
     return obj
 
 
-def from_configz(body, node: str) -> dict | str:
+def from_configz(body, node: str, node_os: str | None = None) -> dict | str:
     """The KubeletConfiguration object of a /configz answer, or what is wrong with the answer."""
     cfg = body.get("kubeletconfig") if isinstance(body, dict) else None
     if not isinstance(cfg, dict):
         return "the answer has no kubeletconfig object"
     if cfg.get("kind") not in (None, KIND) or not str(cfg.get("apiVersion") or API_VERSION).startswith("kubelet.config.k8s.io/"):
         return f"the answer is a {cfg.get('apiVersion')} {cfg.get('kind')}, not a KubeletConfiguration"
-    return _object(cfg, node)
+    return _object(cfg, node, node_os=node_os)
 
 
 def from_configmap(cm: dict) -> dict | str:
@@ -110,7 +112,7 @@ def read_live(cluster, pools, notes: list[str]) -> list[KubeletInput]:
                 break
             notes.append(f"kubelet configuration of pool {pool.name}: node {node} did not answer: {e.message}")
             continue
-        obj = from_configz(body, node)
+        obj = from_configz(body, node, pool.os)
         if isinstance(obj, str):
             notes.append(f"kubelet configuration of pool {pool.name}: {path}: {obj}")
             continue
