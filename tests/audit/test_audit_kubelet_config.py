@@ -289,6 +289,7 @@ def test_configz_through_the_real_node_proxy_and_kubeadms_configmap(setup):
     # only Windows pools are read; the one whose kubelet does not answer is a note, not a failure
     assert not any(LINUX_NODE in s for s in by_source)
     assert any(DOWN_NODE in n and "did not answer" in n for n in rep["notes"]), rep["notes"]
+    assert relay.targets.count(f"{DOWN_IP}:{KUBELET_PORT}") == 1  # the proxy's 503 is not retried
     # the pause image the node reports in status.images (stored and served by the real API server)
     pool = next(p for p in rep["pools"] if WIN_NODE in p["nodes"])
     pause = {f["rule"]: f for f in pool["findings"] if f["rule"].startswith("node-pause-image-")}
