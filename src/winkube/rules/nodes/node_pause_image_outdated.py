@@ -16,9 +16,9 @@ from ._pause import SOURCE, data, example_node, pauses, release_default
     explanation="""Every pod on a Windows node starts in a sandbox made from the pause image that the
     container runtime is configured with (containerd's sandbox_image). The Windows guide recommends the
     multi-arch registry.k8s.io/pause:3.6 for every release from 1.25 (3.6 is the first with a Windows
-    Server 2022 variant; 3.4.1 and older have none), and each release ships a newer default
-    (kubeadm's PauseVersion: 3.8 in 1.25, 3.9 in 1.26-1.30, 3.10 in 1.31-1.33, 3.10.1 in 1.34-1.35,
-    3.10.2 from 1.36, which adds a Windows Server 2025 variant). The rule reads the node's
+    Server 2022 variant; 3.4.1 and older have none), and each release ships a newer default (kubeadm's
+    PauseVersion at the release tag, in knowledge/pause.yaml; 3.10.2 adds a Windows Server 2025
+    variant). The rule reads the node's
     status.images and judges the newest pause image there (the runtime's configuration is not visible
     through the API); older than 3.6 is a warning, older than the release's default an info. The kubelet
     lists at most 50 images, largest first, so a node listing no pause image gets no finding.""",
