@@ -302,9 +302,10 @@ def test_configz_through_the_real_node_proxy_and_kubeadms_configmap(setup):
     assert all("profile has Windows node pools" in f["message"] for f in cm["findings"])
     # the header that can hold credentials is neither judged nor printed
     assert SECRET_HEADER not in text
-    code, _, text = _audit("--kubeconfig", str(cp.kubeconfig), "-n", NS)
-    assert "Kubelet configuration" in text and f"/api/v1/nodes/{WIN_NODE}/proxy/configz" in text
-    assert SECRET_HEADER not in text
+    for fmt in ("text", "html"):
+        code, _, text = _audit("--kubeconfig", str(cp.kubeconfig), "-n", NS, "-o", fmt)
+        assert "Kubelet configuration" in text and f"/api/v1/nodes/{WIN_NODE}/proxy/configz" in text, fmt
+        assert "note: kubelet configuration of pool" in text and SECRET_HEADER not in text, fmt
 
 
 def test_without_the_permissions_it_is_a_note_and_audit_rbac_grants_them(setup):
