@@ -13,6 +13,7 @@ import yaml
 from winkube.audit.collect import Progress
 from winkube.cli import main
 
+from rbackit import apply as apply_rbac, sa_kubeconfig
 from scenario import NS, build, dump
 
 
@@ -135,35 +136,10 @@ def test_dump_gives_the_same_audit(cluster, kube, tmp_path, capsys, live_report)
     assert _failures(json.loads(out)) == _failures(live)
 
 
-def _sa_kubeconfig(cluster, kube, tmp_path, name: str) -> str:
-    r = kube.post(f"/api/v1/namespaces/{NS}/serviceaccounts",
-                  json={"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name}})
-    assert r.status_code in (201, 409), r.text
-    r = kube.post(f"/api/v1/namespaces/{NS}/serviceaccounts/{name}/token",
-                  json={"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest", "spec": {}})
-    assert r.status_code == 201, r.text
-    kc = tmp_path / f"{name}.kubeconfig"
-    kc.write_text(yaml.safe_dump({
-        "apiVersion": "v1", "kind": "Config", "current-context": "sa",
-        "clusters": [{"name": "c", "cluster": {"server": cluster.url, "certificate-authority": str(cluster.pki.ca_cert)}}],
-        "users": [{"name": "u", "user": {"token": r.json()["status"]["token"]}}],
-        "contexts": [{"name": "sa", "context": {"cluster": "c", "user": "u"}}]}))
-    return str(kc)
-
-
-def _apply(kube, docs) -> None:
-    for d in docs:
-        plural = {"ClusterRole": "clusterroles", "ClusterRoleBinding": "clusterrolebindings"}[d["kind"]]
-        r = kube.post(f"/apis/rbac.authorization.k8s.io/v1/{plural}", json=d)
-        if r.status_code == 409:
-            r = kube.put(f"/apis/rbac.authorization.k8s.io/v1/{plural}/{d['metadata']['name']}", json=d)
-        assert r.status_code in (200, 201), r.text
-
-
 def test_restricted_account_gives_a_partial_report_then_rbac_fixes_it(cluster, kube, tmp_path, capsys):
-    kc = _sa_kubeconfig(cluster, kube, tmp_path, "auditor")
+    kc = sa_kubeconfig(cluster, kube, tmp_path, NS, "auditor")
     # only nodes and RuntimeClasses
-    _apply(kube, [
+    apply_rbac(kube, [
         {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "winkube-test-nodes-only"},
          "rules": [{"apiGroups": [""], "resources": ["nodes"], "verbs": ["list"]},
                    {"apiGroups": ["node.k8s.io"], "resources": ["runtimeclasses"], "verbs": ["list"]}]},
@@ -191,7 +167,7 @@ def test_restricted_account_gives_a_partial_report_then_rbac_fixes_it(cluster, k
     # grant exactly what `winkube audit rbac` prints, bound to the account
     code, out, _ = _audit(capsys, "rbac", "--subject", f"serviceaccount:{NS}:auditor")
     assert code == 0
-    _apply(kube, [d for d in yaml.safe_load_all(out) if d])
+    apply_rbac(kube, [d for d in yaml.safe_load_all(out) if d])
     deadline = time.monotonic() + 10
     while True:
         code, out, _ = _audit(capsys, "--kubeconfig", kc, "-n", NS, "-o", "json")

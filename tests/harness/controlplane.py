@@ -273,13 +273,14 @@ def write_kubeconfig(path: Path, server: str, ca: Path, token: str, user: str) -
 class _Process:
     """A child process whose output goes to a log file; stopped with SIGTERM, then SIGKILL."""
 
-    def __init__(self, name: str, argv: list[str], log: Path):
+    def __init__(self, name: str, argv: list[str], log: Path, env: dict | None = None):
         self.name, self.argv, self.log = name, argv, log
         self._fh = open(log, "ab")
         self._fh.write(("$ " + " ".join(argv) + "\n").encode())
         self._fh.flush()
         self.proc = subprocess.Popen(
-            argv, stdout=self._fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+            argv, stdout=self._fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            env={**os.environ, **env} if env else None,
         )
 
     def alive(self) -> bool:
@@ -315,6 +316,8 @@ class ControlPlane:
     startup_seconds: float = 0.0
     allow_privileged: bool = True
     extra_apiserver_args: list[str] = field(default_factory=list)
+    # environment for kube-apiserver only (e.g. HTTPS_PROXY, which its kubelet client honours)
+    apiserver_env: dict = field(default_factory=dict)
     _procs: list[_Process] = field(default_factory=list)
 
     # -- life cycle
@@ -327,13 +330,14 @@ class ControlPlane:
         logdir: Path | None = None,
         allow_privileged: bool = True,
         extra_apiserver_args: list[str] | None = None,
+        apiserver_env: dict | None = None,
     ) -> "ControlPlane":
         LOG_ROOT.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         logdir = logdir or Path(tempfile.mkdtemp(prefix=f"{stamp}-", dir=LOG_ROOT))
         workdir = Path(tempfile.mkdtemp(prefix="winkube-cp-"))
         cp = cls(version=version, bindir=bindir, workdir=workdir, logdir=logdir, allow_privileged=allow_privileged,
-                 extra_apiserver_args=list(extra_apiserver_args or []))
+                 extra_apiserver_args=list(extra_apiserver_args or []), apiserver_env=dict(apiserver_env or {}))
         atexit.register(cp.stop)
         t0 = time.monotonic()
         for attempt in range(3):
@@ -368,8 +372,8 @@ class ControlPlane:
         self._procs.clear()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def _spawn(self, name: str, argv: list[str]) -> _Process:
-        p = _Process(name, argv, self.logdir / f"{name}.log")
+    def _spawn(self, name: str, argv: list[str], env: dict | None = None) -> _Process:
+        p = _Process(name, argv, self.logdir / f"{name}.log", env)
         self._procs.append(p)
         return p
 
@@ -453,7 +457,7 @@ class ControlPlane:
             "--profiling=false",
             "--v=1",
             *self.extra_apiserver_args,
-        ])
+        ], self.apiserver_env)
         self.kubeconfig = write_kubeconfig(
             self.logdir / "admin.kubeconfig", self.url, pki.ca_cert, self.admin_token, ADMIN_TOKEN_USER
         )

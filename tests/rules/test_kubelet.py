@@ -117,6 +117,17 @@ def test_ambiguous_config_skipped_without_windows_pools():
     assert run_all(KUBEADM_SHARED, (1, 29), LINUX_ONLY_PROFILE) == set()
 
 
+def test_the_windows_os_label_marks_a_configuration_read_from_a_windows_node():
+    # audit labels the configz of a Windows node so: judged as Windows without a profile note,
+    # even when the kubelet's configz names no endpoint and no Windows path
+    from winkube.audit.kubelet import from_configz
+    obj = from_configz({"kubeletconfig": cfg(KUBEADM_SHARED, cgroupsPerQOS=True)}, "win-1", "windows")
+    assert obj["metadata"] == {"name": "win-1", "labels": {"kubernetes.io/os": "windows"}}
+    assert found(obj, "kubelet-cgroups-ignored-windows", (1, 37), LINUX_ONLY_PROFILE) == {
+        ("cgroupsPerQOS", "cgroupsPerQOS: true is ignored on Windows (no cgroups)")}
+    assert run_all(from_configz({"kubeletconfig": KUBEADM_SHARED}, "lin-1"), (1, 29), LINUX_ONLY_PROFILE) == set()
+
+
 def test_windows_paths_mark_the_file_even_without_windows_pools():
     obj = cfg(cgroupsPerQOS=True)
     assert found(obj, "kubelet-cgroups-ignored-windows", (1, 37), LINUX_ONLY_PROFILE) == {

@@ -87,6 +87,11 @@ class LiveSource:
         for res in RESOURCES:
             yield from self.read(res.kind)
 
+    def kubelet_configs(self, pools, notes: list[str]) -> list:
+        """The live kubelet configuration (audit/kubelet.py): configz per Windows pool, kubeadm's ConfigMap."""
+        from .kubelet import read_live
+        return read_live(self.cluster, pools, notes)
+
 
 @dataclass
 class DumpSource:

@@ -8,7 +8,7 @@ examples:
   winkube audit -o html > audit.html         one self-contained page: pools × workloads matrix
   kubectl get nodes,runtimeclasses,deploy,sts,ds,rs,cronjobs,jobs,pods,events -A -o json > dump.json
   winkube audit -f dump.json                 offline, from the dump
-  winkube audit rbac | kubectl apply -f -    the read-only ClusterRole it needs
+  winkube audit rbac | kubectl apply -f -    the roles it needs (read-only; the kubelet part is separate)
 
 exit codes: 0 nothing at or above --fail-on and no failures happening now, 1 findings or
 failures, 2 the cluster could not be read, or only partly (the report says what was missing).
@@ -45,7 +45,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-config", action="store_true", help="ignore .winkube.yaml")
     p.add_argument("--disable", action="append", default=[], metavar="RULE", help="turn a rule off (repeatable)")
     p.add_argument("--enable", action="append", default=[], metavar="RULE", help="turn on a rule the config file turns off (repeatable)")
-    p.add_argument("what", nargs="?", choices=["rbac"], help="rbac: print the read-only ClusterRole audit needs")
+    p.add_argument("what", nargs="?", choices=["rbac"], help="rbac: print the roles audit needs: a read-only ClusterRole, and (separate, not read-only: nodes/proxy) what reading the live kubelet configuration needs")
     p.add_argument("--subject", metavar="KIND:NAME", help="with rbac: also bind it to user:NAME, group:NAME or serviceaccount:NS:NAME")
 
 

@@ -28,6 +28,7 @@ from ..model.finding import Finding, ObjectRef, Stage
 from ..model.podview import pod_view
 from ..model.profile import NodePool, Profile, default_profile, with_cluster_objects
 from .collect import Missing
+from .kubelet import KubeletInput, configmap_input, is_kubeadm_configmap
 
 
 
@@ -148,6 +149,15 @@ class FailureGroup:
 
 
 @dataclass
+class KubeletResult:
+    """One kubelet configuration judged by the kubeletconfig rules (audit/kubelet.py)."""
+
+    source: str
+    pool: str | None
+    findings: list[Finding]
+
+
+@dataclass
 class AuditResult:
     source: str
     profile: Profile
@@ -162,10 +172,13 @@ class AuditResult:
     counts: dict[str, int]
     templates_checked: int = 0
     node_signatures_checked: int = 0
+    kubelet_configs: list[KubeletResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what could not be read and is not a failure (kubelet configuration)
 
     @property
     def all_findings(self) -> list[Finding]:
         out = [f for p in self.pools for f in p.findings]
+        out += [f for k in self.kubelet_configs for f in k.findings]
         out += [f for _, fs in self.runtime_classes for f in fs]
         out += [f for w in self.workloads for f in w.findings]
         return out
@@ -220,9 +233,12 @@ class Auditor:
         counts = self.counts
         for k in ("Node", "RuntimeClass", *WORKLOAD_KINDS, "Event"):
             counts[k] = 0
+        kubeadm_cm: dict | None = None  # kube-system/kubelet-config, when a dump holds it
         for obj in src.objects():
             kind = obj.get("kind")
             if kind not in counts:
+                if kind == "ConfigMap" and is_kubeadm_configmap(obj):
+                    kubeadm_cm = obj
                 continue
             counts[kind] += 1
             bad = _malformed(obj)
@@ -274,6 +290,14 @@ class Auditor:
         node_facts = {(n.get("metadata") or {}).get("name") or "": facts_from_node(n) for n in nodes}
         del nodes
         rc_results = [(_ref(rc), self._check(engine, rc)) for rc in rcs]
+        notes: list[str] = []
+        kubelet_inputs: list[KubeletInput] = []
+        if hasattr(src, "kubelet_configs"):
+            kubelet_inputs = src.kubelet_configs(profile.pools, notes)
+        elif kubeadm_cm is not None:
+            found = configmap_input(kubeadm_cm, notes)
+            kubelet_inputs = [found] if found is not None else []
+        kubelet_results = [KubeletResult(k.source, k.pool, self._check(engine, k.obj)) for k in kubelet_inputs]
 
         results: dict[str, WorkloadResult] = {}
         cache: dict[str, tuple[list[Finding], dict[str, Cell]]] = {}
@@ -372,6 +396,7 @@ class Auditor:
             pools=pools, runtime_classes=rc_results, workloads=list(results.values()), failures=failures,
             partial=list(src.partial), errors=self.errors, counts=dict(counts),
             templates_checked=len(cache), node_signatures_checked=self._node_sigs,
+            kubelet_configs=kubelet_results, notes=notes,
         )
 
     @staticmethod
@@ -454,7 +479,12 @@ class Auditor:
             if f.stage is Stage.ADMISSION:
                 continue
             if f.stage in (Stage.KUBELET, Stage.RUNTIME):
-                continue  # per pool from the targeting below
+                # per pool from the targeting below; a rule that names pools the targeting does not
+                # mark (a runtime too old for HostProcess) colours the pools it names
+                for fit in t.fits:
+                    if fit.schedulable and not fit.kubelet and not fit.runtime and f"{fit.pool.name} (" in f.message:
+                        named.setdefault(fit.pool.name, []).append(f)
+                continue
             hit = [fit.pool.name for fit in t.fits if fit.schedulable and f"{fit.pool.name} (" in f.message]
             if not hit:
                 hit = [fit.pool.name for fit in t.fits if fit.schedulable and (t.os_intent is None or fit.pool.os == t.os_intent)]

@@ -75,6 +75,8 @@ def render_html(result: AuditResult, out: TextIO) -> None:
         for m in result.partial:
             w(f"<li>{e(m.kind)}: {e('missing permission: ' + m.permission if m.permission else m.reason)}</li>")
         w("</ul>Grant read access with <code>winkube audit rbac | kubectl apply -f -</code></div>\n")
+    for note in result.notes:
+        w(f"<p class=\"meta\">note: {e(note)}</p>\n")
     if result.profile.assumed:
         w("<p class=\"partial\">No Node objects were read: workloads are judged against the embedded default "
           "profile's guessed pools.</p>\n")
@@ -121,6 +123,15 @@ def render_html(result: AuditResult, out: TextIO) -> None:
         for f in p.findings:
             _finding(w, f)
         w("</div>\n")
+
+    # -- kubelet configuration (configz through the node proxy, kubeadm's ConfigMap)
+    if result.kubelet_configs:
+        w("<h2 id=\"kubelet\">Kubelet configuration</h2>\n")
+        for k in result.kubelet_configs:
+            w(f"<div class=\"p\"><b>{e(k.source)}</b>" + ("" if k.findings else " ok"))
+            for f in k.findings:
+                _finding(w, f)
+            w("</div>\n")
 
     # -- failures now
     w("<h2 id=\"failures\">Failures happening now</h2>\n")

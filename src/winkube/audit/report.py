@@ -57,6 +57,8 @@ def render_text(result: AuditResult, out: TextIO, *, color: bool = False) -> Non
             w("  grant read access with: winkube audit rbac | kubectl apply -f -\n")
     for e in result.errors:
         w(f"error: {clean(e)}\n")
+    for note in result.notes:
+        w(f"note: {clean(note)}\n")
 
     w("\n" + c("1", "Node pools") + "\n")
     if not result.pools:
@@ -72,6 +74,13 @@ def render_text(result: AuditResult, out: TextIO, *, color: bool = False) -> Non
         for ref, fs in result.runtime_classes:
             w(f"  {clean(ref.name or '?')}" + ("" if fs else "  ok") + "\n")
             for f in _sorted(fs):
+                _finding(w, f, c, sev_col, indent="    ")
+
+    if result.kubelet_configs:
+        w("\n" + c("1", "Kubelet configuration") + "\n")
+        for k in result.kubelet_configs:
+            w(f"  {clean(k.source)}" + ("" if k.findings else "  ok") + "\n")
+            for f in _sorted(k.findings):
                 _finding(w, f, c, sev_col, indent="    ")
 
     w("\n" + c("1", "Failures happening now") + "\n")
@@ -146,10 +155,13 @@ def to_dict(result: AuditResult) -> dict:
         "profileAssumed": result.profile.assumed,
         "partial": [{"kind": m.kind, "reason": m.reason, "permission": m.permission} for m in result.partial],
         "errors": list(result.errors),
+        "notes": list(result.notes),
         "pools": [{"name": p.pool.name, "os": p.pool.os, "arch": p.pool.arch,
                    "windowsBuild": p.pool.build_label, "count": p.pool.count, "nodes": p.pool.node_names,
                    "containerRuntime": p.pool.container_runtime, "kernelVersion": p.pool.kernel_version,
                    "findings": [_fd(f) for f in _sorted(p.findings)]} for p in result.pools],
+        "kubeletConfigs": [{"source": k.source, "pool": k.pool, "findings": [_fd(f) for f in _sorted(k.findings)]}
+                           for k in result.kubelet_configs],
         "runtimeClasses": [{"name": ref.name, "findings": [_fd(f) for f in _sorted(fs)]} for ref, fs in result.runtime_classes],
         "workloads": [{"kind": w.ref.kind, "namespace": w.ref.namespace, "name": w.ref.name,
                        "worstStage": w.worst.value if w.worst else None,

@@ -179,8 +179,10 @@ class Cluster:
         """GET /version (gitVersion, major, minor, platform, …)."""
         return self.get("/version")
 
-    def get(self, path: str) -> dict:
-        resp = self._request("GET", path, verb="get")
+    def get(self, path: str, *, retry: bool = True) -> dict:
+        """GET one object. retry=False: a 503/504/429 is an error at once (a proxied kubelet that
+        does not answer is not an overloaded API server worth waiting for)."""
+        resp = self._request("GET", path, verb="get", retries=_MAX_RETRIES if retry else 0)
         return self._json(resp, path)
 
     def list(self, path: str, *, limit: int = 500, params: dict | None = None) -> Iterator[dict]:
@@ -388,7 +390,8 @@ class Cluster:
         ext = {"sni_hostname": self.config.tls_server_name} if self.config.tls_server_name else {}
         return self._client_for(creds), headers, ext
 
-    def _request(self, method: str, path: str, *, params: dict | None = None, verb: str) -> httpx.Response:
+    def _request(self, method: str, path: str, *, params: dict | None = None, verb: str,
+                 retries: int = _MAX_RETRIES) -> httpx.Response:
         """One request, answered in full within self.timeout — connecting, a refreshed credential,
         retries and their Retry-After waits, and reading the whole body (at most
         max_response_bytes) — however slowly the server sends it."""
@@ -417,7 +420,7 @@ class Cluster:
             if resp.status_code == 401 and not refreshed and (self.config.exec or self.config.token_file):
                 refreshed = True  # an expired exec / rotated token: get a fresh one once
                 continue
-            if resp.status_code in _RETRY_STATUS and attempt < _MAX_RETRIES:
+            if resp.status_code in _RETRY_STATUS and attempt < retries:
                 attempt += 1
                 try:
                     wait = float(resp.headers.get("Retry-After", "1"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import marshal
 
+from .images import node_pause_images
 from .labels import OS_LABELS, PER_NODE_LABELS
 from .workloads import as_dict, as_list
 
@@ -54,8 +55,9 @@ def node_signature(node: dict) -> bytes | None:
     labels = sorted(((k, v) for k, v in as_dict(meta.get("labels")).items() if k not in PER_NODE_LABELS), key=_by_key)
     ours = sorted(((k, v) for k, v in as_dict(meta.get("annotations")).items() if str(k).startswith("winkube.io/")), key=_by_key)
     info = sorted(((k, v) for k, v in as_dict(status.get("nodeInfo")).items() if k not in _NODE_IDENTITY), key=_by_key)
+    # of status.images only the pause images (node-pause-image-*): the rest differs from node to node
     return freeze((labels, ours, spec.get("taints"), spec.get("unschedulable"), info,
-                   status.get("allocatable"), status.get("capacity")))
+                   status.get("allocatable"), status.get("capacity"), node_pause_images(node)))
 
 
 def _by_key(item: tuple) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ...k8s.labels import says_os
 from ...knowledge import load
 
 API_GROUP = "kubelet.config.k8s.io/"
@@ -42,6 +43,9 @@ def windows_reason(ctx) -> str | None:
     obj = ctx.obj
     if obj.get("kind") != KIND or not str(obj.get("apiVersion") or "").startswith(API_GROUP):
         return None
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    if says_os(meta.get("labels") if isinstance(meta.get("labels"), dict) else {}, "windows"):
+        return ""  # read from a Windows node (audit labels a node's configz with the node's OS)
     endpoints = [str(obj.get(k) or "").strip().lower() for k in _ENDPOINTS]
     if any(e.startswith("npipe:") for e in endpoints):
         return ""

@@ -18,8 +18,9 @@ from ._common import data, suffix, version, windows_reason
     supported on Windows" — and those are the Linux defaults, so a file that omits the fields fails
     too (kubernetes/kubeadm#2967). Flags override the file; sig-windows-tools passes
     --cgroups-per-qos=false --enforce-node-allocatable="". A KubeletConfiguration does not name its
-    OS: it is judged as Windows when it uses a named-pipe endpoint or Windows paths, or — unless it
-    uses a unix:// endpoint — when the cluster profile has Windows node pools.""",
+    OS: it is judged as Windows when it carries the label kubernetes.io/os: windows (audit labels the
+    configz it reads from a Windows node so), uses a named-pipe endpoint or Windows paths, or — unless
+    it uses a unix:// endpoint — when the cluster profile has Windows node pools.""",
     fix="Set cgroupsPerQOS: false and enforceNodeAllocatable: [] in the Windows kubelet configuration.",
     source="kubernetes/kubernetes:pkg/kubelet/apis/config/validation/validation_windows.go; kubernetes/kubernetes#78925, #123137; kubernetes/kubeadm#2967; knowledge/kubelet_windows.yaml",
     no_example="the Windows kubelet exits on these settings only up to Kubernetes 1.29, older than the releases winkube encodes.",
