@@ -137,6 +137,35 @@ def test_known_busybox_images_and_other_paths_under_root(image, command, reporte
     assert bool(by_rule(findings(win(app(image, command=command))), SHELL)) is reported
 
 
+def test_real_manifest_ebs_csi_windows_pre_stop_hook_runs_the_linux_binary_path():
+    # aws-ebs-csi-driver's Windows node DaemonSet kept the Linux preStop hook: its Windows images copy the
+    # driver to C:\\aws-ebs-csi-driver.exe (Dockerfile, windows-ltsc* stages), the Linux one to /bin/
+    f = only(findings(corpus("kubernetes-sigs__aws-ebs-csi-driver__deploy__kubernetes__base__node-windows.yaml")), SHELL)
+    assert f.path_str == "spec.template.spec.containers[0].lifecycle.preStop.exec.command[0]"
+    assert (f.stage, f.severity) == (Stage.RUNTIME, Severity.WARNING) and "FailedPreStopHook" in f.message
+    assert "C:\\bin\\aws-ebs-csi-driver" in f.message
+
+
+@pytest.mark.parametrize("field,where,severity,effect", [
+    ("livenessProbe", ("exec",), Severity.ERROR, "restarts the container"),
+    ("startupProbe", ("exec",), Severity.ERROR, "restarts the container"),
+    ("readinessProbe", ("exec",), Severity.ERROR, "never ready"),
+    ("lifecycle", ("postStart", "exec"), Severity.ERROR, "kills the container"),
+    ("lifecycle", ("preStop", "exec"), Severity.WARNING, "without what the hook should do"),
+])
+def test_exec_probes_and_hooks_with_linux_shells(field, where, severity, effect):
+    handler: dict = {"command": ["/bin/sh", "-c", "test -f /tmp/ready"]}
+    for key in reversed(where):
+        handler = {key: handler}
+    f = only(findings(win(app(WIN_IMAGE, **{field: handler}))), SHELL)
+    assert f.path_str == "spec.containers[0]." + ".".join((field,) + where) + ".command[0]"
+    assert f.severity is severity and effect in f.message
+    # the same probe in a Windows shell, or an httpGet probe, is fine
+    ok = {field: {**handler, where[0]: {"exec": {"command": ["powershell", "-Command", "Test-Path C:\\ready"]}}}
+          if len(where) > 1 else {"exec": {"command": ["cmd", "/c", "exit 0"]}}}
+    assert not by_rule(findings(win(app(WIN_IMAGE, **ok))), SHELL)
+
+
 # --- container-path-on-windows -----------------------------------------------------------------
 
 def test_real_manifest_linux_style_mount_paths_land_on_c_and_pass():

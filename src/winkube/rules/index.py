@@ -39,7 +39,7 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     'kubelet-resource-managers-windows': ('winkube.rules.kubelet.kubelet_resource_managers_windows', 'ignored', 'warning', 'a CPU, Memory or Topology Manager policy that the Windows kubelet does not apply'),
     'linux-pod-can-land-on-windows': ('winkube.rules.scheduling.linux_pod_can_land_on_windows', 'scheduling', 'error', 'a pod meant for Linux can be scheduled onto Windows nodes'),
     'linux-security-field-ignored': ('winkube.rules.semantics.linux_security_field_ignored', 'ignored', 'info', 'a Linux-only securityContext field on a pod bound for Windows nodes'),
-    'linux-shell-in-windows-container': ('winkube.rules.semantics.linux_shell_in_windows_container', 'runtime', 'error', 'a Windows container whose command is a Linux shell or a program in a Linux system directory'),
+    'linux-shell-in-windows-container': ('winkube.rules.semantics.linux_shell_in_windows_container', 'runtime', 'error', 'a Windows container that runs a Linux shell or a program in a Linux system directory (command, exec probe or hook)'),
     'mixed-os-images': ('winkube.rules.images.mixed_os_images', 'runtime', 'error', 'the pod mixes Windows and Linux images'),
     'no-os-targeting': ('winkube.rules.scheduling.no_os_targeting', 'scheduling', 'warning', 'no OS targeting, and the pod can land on both Linux and Windows nodes'),
     'no-schedulable-pool': ('winkube.rules.scheduling.no_schedulable_pool', 'scheduling', 'error', "the pod fits none of the cluster profile's node pools and would stay Pending"),
