@@ -206,3 +206,10 @@ def test_host_process_paths_are_the_hosts():
     hp = {"windowsOptions": {"hostProcess": True, "runAsUserName": "NT AUTHORITY\\SYSTEM"}}
     c = app(WIN_IMAGE, workingDir="D:\\agent", volumeMounts=[{"name": "v", "mountPath": "C:"}])
     assert not by_rule(findings(win(c, hostNetwork=True, securityContext=hp, volumes=[{"name": "v", "emptyDir": {}}])), PATHS)
+
+
+def test_explain_names_the_c_drive_mount_that_the_rule_reports_before_deploy():
+    # containerd's own error text (internal/cri/opts/spec_windows_opts.go parseMount), as the kubelet wraps it
+    from winkube.failures import diagnose
+    d = diagnose("Error: failed to create containerd container: destination path can not be C drive")
+    assert d.top is not None and d.top.entry.id == "E262" and "container-path-on-windows" in d.top.entry.cause

@@ -44,7 +44,7 @@ def _norm(path: str) -> str:
     fix="Mount into a directory of C: (C:\\data); keep workingDir on C: and make sure the image has it (WORKDIR in its "
         "Dockerfile) or mount a volume there.",
     source=f"{CONTAINERD}; {KUBELET}; {WORKDIR}; docker/cli#4101 (a working directory on D: fails with 0x10b); "
-           "failure catalogue E82, E35",
+           "failure catalogue E82, E35, E262",
     fails=r"""
     apiVersion: v1
     kind: Pod
