@@ -85,7 +85,7 @@ def test_a_made_up_local_name_fails_only_on_a_base_image_whose_accounts_are_know
                          app("contoso/app:1.0", name="own", securityContext=user("appuser"))))
     f = only(found, ACCOUNT)  # the IIS image and the unknown one may have created the user (net user /add)
     assert f.path_str == "spec.containers[0].securityContext.windowsOptions.runAsUserName"
-    assert "has no local user appuser (only ContainerUser, ContainerAdministrator)" in f.message
+    assert "has no local user appuser to log on as (only ContainerUser, ContainerAdministrator)" in f.message
 
 
 def test_a_pod_level_name_is_reported_once_naming_every_container():

@@ -79,7 +79,7 @@ def check(ctx):
             row = known_contents(ref, "base_images") if ref else None
             if row is None:
                 continue  # an image of unknown contents may have created the user
-            why = f"image {ref} has no local user {name} (only {', '.join(row['accounts'])})"
+            why = f"image {ref} has no local user {name} to log on as (only {', '.join(row['accounts'])})"
         else:
             continue
         own = as_dict(c.security_context.get("windowsOptions")).get("runAsUserName") is not None
