@@ -213,3 +213,19 @@ def test_explain_names_the_c_drive_mount_that_the_rule_reports_before_deploy():
     from winkube.failures import diagnose
     d = diagnose("Error: failed to create containerd container: destination path can not be C drive")
     assert d.top is not None and d.top.entry.id == "E262" and "container-path-on-windows" in d.top.entry.cause
+
+
+@pytest.mark.parametrize("message", [
+    # shapes assembled from the sources: the kubelet's probe / hook texts around containerd's exec error
+    # (internal/cri/server/container_execsync.go) around hcsshim's CreateProcess error
+    'Liveness probe errored: rpc error: code = Unknown desc = failed to exec in container: failed to start exec "3f2a": '
+    "hcs::System::CreateProcess 3f2a: The system cannot find the file specified.: unknown",
+    'Exec lifecycle hook ([/bin/aws-ebs-csi-driver pre-stop-hook]) for Container "ebs-plugin" in Pod "ebs-csi-node-windows-x" '
+    'failed - error: rpc error: code = Unknown desc = failed to exec in container: failed to start exec "9c": '
+    'hcs::System::CreateProcess 9c: The system cannot find the file specified.: unknown, message: ""',
+])
+def test_explain_and_audit_name_the_exec_failure_the_rule_reports_before_deploy(message):
+    from winkube.failures import diagnose
+    from winkube.failures.prefilter import may_match
+    d = diagnose(message)
+    assert may_match(message) and d.top is not None and d.top.entry.id == "E263", [(m.entry.id, m.score) for m in d.candidates[:3]]

@@ -45,7 +45,7 @@ EXECS = (
     image has it. Images known to carry a busybox for Windows (Kubernetes' e2e busybox and agnhost images) do
     have sh and its applets in C:\\bin.""",
     fix="Use a Windows command (cmd /c …, powershell -Command …, or the image's .exe at its Windows path), or target Linux nodes.",
-    source="containerd/containerd#6300 (failure catalogue E34; E80, E81 for exec); kubernetes/kubernetes: "
+    source="containerd/containerd#6300 (failure catalogue E34; E80, E81, E263 for exec); kubernetes/kubernetes: "
            f"test/images/busybox/Dockerfile_windows, test/images/agnhost/Dockerfile_windows (ENTRYPOINT /agnhost on Windows); {HOOKS}",
     fails=r"""
     apiVersion: v1
