@@ -99,10 +99,45 @@ def test_names_the_api_server_refuses_are_left_to_the_admission_rule():
     assert by_rule(found, "run-as-user-name-invalid") and not by_rule(found, ACCOUNT)
 
 
-def test_host_process_and_linux_pods_are_not_judged_here():
-    hp = {"windowsOptions": {"hostProcess": True, "runAsUserName": "CONTOSO\\svc"}}
-    assert not by_rule(findings(win(app(WIN_IMAGE), hostNetwork=True, securityContext=hp)), ACCOUNT)
+def test_linux_pods_are_not_judged():
     assert not by_rule(findings(pod(nodeSelector={"kubernetes.io/os": "linux"}, securityContext=user("CONTOSO\\svc"))), ACCOUNT)
+
+
+def hp_user(name: str) -> dict:
+    return {"windowsOptions": {"hostProcess": True, "runAsUserName": name}}
+
+
+@pytest.mark.parametrize("name,why", [
+    ("nt authority\\system", 'only when the domain is written "NT AUTHORITY"'),
+    ("Nt Authority\\Local Service", 'only when the domain is written "NT AUTHORITY"'),
+    ("CONTOSO\\svc-agent", "is a domain account, which a HostProcess container cannot log on as"),
+    ("NT AUTHORITY\\system", None),  # hcsshim compares the domain, not the user, case-sensitively
+    ("NT AUTHORITY\\Local service", None), ("hpc-users", None),  # a local group of the node (containerd 1.7+)
+    ("ContainerAdministrator", None),  # host-process-container-account's
+])
+def test_host_process_accounts_as_hcsshim_logs_them_on(name, why):
+    found = findings(win(app(WIN_IMAGE), hostNetwork=True, securityContext=hp_user(name)))
+    hits = by_rule(found, ACCOUNT)
+    if why is None:
+        assert not hits
+        return
+    (f,) = hits
+    assert f.path_str == "spec.securityContext.windowsOptions.runAsUserName" and why in f.message and "E264" in f.message
+
+
+def test_real_manifests_host_process_with_the_domain_in_lower_case_fails():
+    # sig-windows-tools' calico HostProcess DaemonSet writes "NT AUTHORITY\\system": fine; in lower case it is not
+    text = corpus("kubernetes-sigs__sig-windows-tools__hostprocess__calico__calico.yml")
+    assert '"NT AUTHORITY\\\\system"' in text and not by_rule(findings(text), ACCOUNT)
+    found = by_rule(findings(text.replace('"NT AUTHORITY\\\\system"', '"nt authority\\\\system"')), ACCOUNT)
+    assert found and all("case-sensitively" in f.message for f in found)
+
+
+def test_explain_reads_the_host_process_logon_failure():
+    from winkube.failures import diagnose
+    d = diagnose("Error: failed to create containerd task: failed to create shim task: failed to create user process token: "
+                 "failed to logon user: The user name or password is incorrect.: unknown")
+    assert d.top is not None and d.top.entry.id == "E264"
 
 
 # --- linux-shell-in-windows-container ------------------------------------------------------
