@@ -13,7 +13,7 @@ from ...model.podview import as_list
 from ..base import Hit, rule
 from ._common import host_process, windows_bound
 
-CONTAINERD = "containerd/containerd: internal/cri/opts/spec_windows_opts.go parseMount"
+CONTAINERD = "containerd/containerd: internal/cri/opts/spec_windows_opts.go parseMount (commit bfde58e3c, containerd 1.6.5 and 1.7+)"
 KUBELET = "kubernetes/kubernetes: pkg/kubelet/kubelet_pods.go makeMounts, pkg/volume/util/util.go MakeAbsolutePath"
 WORKDIR = ("containerd/containerd: internal/cri/server/container_create.go buildWindowsSpec (WithProcessCwd, unchanged); "
            "microsoft/hcsshim: internal/cmd/cmd.go (WorkingDirectory passed to HCS)")
@@ -39,7 +39,8 @@ def _norm(path: str) -> str:
     explanation="""A Windows container has one drive, C:. Paths without a drive are put there: a mountPath of /data
     becomes C:\\data (the kubelet and containerd do it; that is not reported), and a workingDir of /app is
     resolved by HCS as C:\\app. containerd refuses a mountPath that is the C: drive itself ("destination path
-    can not be C drive"), and a working directory on another drive, or one the image does not have (nothing
+    can not be C drive"; before 1.6.5 it passed C:. on, which failed as an incorrect parameter), and a working
+    directory on another drive, or one the image does not have (nothing
     on the containerd path creates it), fails the start with "The directory name is invalid" (0x10b).""",
     fix="Mount into a directory of C: (C:\\data); keep workingDir on C: and make sure the image has it (WORKDIR in its "
         "Dockerfile) or mount a volume there.",
