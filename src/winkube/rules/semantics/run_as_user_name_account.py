@@ -40,10 +40,12 @@ JOB_LOGON = "microsoft/hcsshim: internal/jobcontainers/logon.go processToken"
     domain only when it is written NT AUTHORITY, in capitals) or through a local group of the node; a domain
     account there is logged on without a password and fails.""",
     fix="Run as ContainerUser (or ContainerAdministrator, NT AUTHORITY\\NETWORK SERVICE); for a domain identity add "
-        "a gMSA (windowsOptions.gmsaCredentialSpecName) instead of a domain user name, or create the user in the image.",
+        "a gMSA (windowsOptions.gmsaCredentialSpecName) instead of a domain user name, or create the user in the image. "
+        "In a HostProcess container write NT AUTHORITY\\SYSTEM, LOCAL SERVICE or NETWORK SERVICE with the domain in capitals, "
+        "or name a local group of the node.",
     source="containerd/containerd: internal/cri/server/container_create.go buildWindowsSpec (\"there really isn't a good "
            f"Windows way to verify that the username is available in the image\"); {JOB_LOGON}; knowledge/image_contents.yaml; "
-           "kubernetes/website: content/en/docs/tasks/configure-pod-container/configure-runasusername.md; failure catalogue E200",
+           "kubernetes/website: content/en/docs/tasks/configure-pod-container/configure-runasusername.md; failure catalogue E200, E264",
     fails=r"""
     apiVersion: v1
     kind: Pod
