@@ -264,3 +264,14 @@ def test_explain_and_audit_name_the_exec_failure_the_rule_reports_before_deploy(
     from winkube.failures.prefilter import may_match
     d = diagnose(message)
     assert may_match(message) and d.top is not None and d.top.entry.id == "E263", [(m.entry.id, m.score) for m in d.candidates[:3]]
+
+
+def test_image_contents_rows_are_sourced_and_their_patterns_compile():
+    import re
+
+    from winkube.knowledge import load
+    data = load("image_contents")
+    assert data["every_container"]["source"] and data["domain_accounts"]["source"]
+    for section in ("base_images", "linux_shells"):
+        for row in data[section]:
+            assert row["id"] and row["source"].strip() and re.compile(row["pattern"]), (section, row)
