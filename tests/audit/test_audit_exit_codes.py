@@ -78,3 +78,18 @@ def test_audit_text_spells_out_the_meaning(cluster):
     out = _audit(cluster, "text")
     assert "code: 0xC0000374 STATUS_HEAP_CORRUPTION — A heap has been corrupted." in out
     assert "exit code -1073740940" in out and "3 failure(s) happening now" in out  # heap, stopped, init-dll; not plain
+
+
+def test_the_api_stores_exit_codes_as_int32_so_audit_sees_the_negative_form(cluster, kube):
+    # 0xC0000135 written unsigned does not fit ContainerStateTerminated.exitCode (int32): the real server refuses
+    # it, which is why the kubelet's -1073741515 is what a live cluster (or its dump) shows
+    r = kube.patch(f"/api/v1/namespaces/{NS}/pods/heap/status", headers={"Content-Type": "application/merge-patch+json"},
+                   json={"status": {"containerStatuses": [_cs("c", _terminated(3221225781))]}})
+    assert r.status_code in (400, 422), r.text
+    # a hand-made dump may still carry the unsigned form: it is decoded the same way
+    from winkube.failures import diagnose
+    from winkube.failures.statuses import pod_messages
+    ((where, reason, message),) = list(pod_messages({"status": {"containerStatuses": [_cs("c", _terminated(3221225781))]}}))
+    d = diagnose(f"{reason}: {message}")
+    assert where == "containerStatuses[c].state.terminated" and d.top.entry.id == "E230"
+    assert [c.name for c in d.codes] == ["STATUS_DLL_NOT_FOUND"]
