@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from winkube.knowledge import load
 
-__all__ = ["ImageHint", "guess", "guess_user"]
+__all__ = ["ImageHint", "guess", "guess_user", "known_contents"]
 
 
 @dataclass(frozen=True)
@@ -167,4 +167,22 @@ def guess_user(ref: str) -> tuple[str, str] | None:
     for pattern, row in _user_rules():
         if pattern.fullmatch(repo):
             return str(row["user"]), f"repository {repo} ({row['id']})"
+    return None
+
+
+@lru_cache(maxsize=None)
+def _contents_rules(section: str) -> tuple[tuple[re.Pattern[str], dict[str, Any]], ...]:
+    return tuple((re.compile(r["pattern"]), r) for r in load("image_contents").get(section, ()))
+
+
+@lru_cache(maxsize=4096)
+def known_contents(ref: str, section: str) -> dict[str, Any] | None:
+    """The row of knowledge/image_contents.yaml `section` ("base_images", "linux_shells") whose
+    repository pattern the image matches, else None."""
+    if not isinstance(ref, str) or not ref.strip():
+        return None
+    repo, _ = _split(ref)
+    for pattern, row in _contents_rules(section):
+        if pattern.fullmatch(repo):
+            return row
     return None

@@ -224,7 +224,8 @@ def test_linux_shell_in_windows_container(kind):
     f = only(findings(obj), "linux-shell-in-windows-container")
     assert f.path_str == f"{PREFIX[kind]}.initContainers[0].command[0]"
     assert f.severity is Severity.ERROR and f.stage is Stage.RUNTIME
-    assert f.message == "container setup starts /bin/bash, which a Windows image does not have"
+    assert f.message == ("container setup starts /bin/bash, a Linux shell that a Windows image does not have "
+                         "(Windows looks for C:\\bin\\bash, then .exe)")
 
 
 @pytest.mark.parametrize("obj", [

@@ -146,6 +146,7 @@ class FailureGroup:
     confidence: str = ""  # high / medium / low (winkube.failures)
     because: tuple[str, ...] = ()  # the words and facts that decided
     codes: tuple[str, ...] = ()  # Windows codes in the message, decoded ("0xC0000135 STATUS_DLL_NOT_FOUND")
+    code_meanings: tuple[str, ...] = ()  # what each code means in a container (its hint, else Windows' text)
 
 
 @dataclass
@@ -524,8 +525,9 @@ class Auditor:
         if g is None:
             also = tuple(m.entry.id for m in d.candidates[1:4] if m.entry.diagnosis != e.diagnosis)
             codes = tuple(f"{c.hex} {c.name}" for c in d.codes)
+            meanings = tuple(c.hint or c.text for c in d.codes)
             groups[key] = FailureGroup(e.id, e.stage, e.title, e.cause, e.fix, e.source, wref, pool, where,
-                                       reason, message, example, count, also, d.confidence, d.top.because, codes)
+                                       reason, message, example, count, also, d.confidence, d.top.because, codes, meanings)
         else:
             g.count += count
 

@@ -146,7 +146,8 @@ def render_html(result: AuditResult, out: TextIO) -> None:
           f"{(' on pool ' + e(g.pool)) if g.pool else ''} — {g.count} × <code>{e(g.where)}</code> "
           f"(e.g. {e(g.example)})<br><code>{e(((g.reason + ': ') if g.reason else '') + g.message)[:600]}</code>"
           + (f"<br><small>decided by: {e('; '.join(g.because))}</small>" if g.because else "")
-          + (f"<br><small>codes: {e(', '.join(g.codes))}</small>" if g.codes else "")
+          + "".join(f"<br><small>code: {e(code)}{(' — ' + e(meaning)) if meaning else ''}</small>"
+                    for code, meaning in zip(g.codes, g.code_meanings or ("",) * len(g.codes)))
           + f"<br><b>cause:</b> {e(g.cause)}<br><b>fix:</b> {e(g.fix)}</div>\n")
 
     # -- workloads

@@ -122,8 +122,8 @@ def _failure(w, g: FailureGroup, c) -> None:
       + (f" (or: {', '.join(g.also)})" if g.also else "") + "\n")
     if g.because:
         w(f"      decided by: {clean('; '.join(g.because))[:300]}\n")
-    if g.codes:
-        w(f"      codes: {clean(', '.join(g.codes))}\n")
+    for code, meaning in zip(g.codes, g.code_meanings or ("",) * len(g.codes)):
+        w(f"      code: {clean(code)}" + (f" — {clean(meaning)}" if meaning else "") + "\n")
     w(f"      {clean(((g.reason + ': ') if g.reason else '') + g.message)[:400]}\n")
     w(f"      cause: {clean(g.cause)}\n")
     w(f"      fix: {clean(g.fix)}\n")
@@ -142,7 +142,8 @@ def _gd(g: FailureGroup) -> dict:
             "source": g.source, "workload": {"kind": w.kind, "namespace": w.namespace, "name": w.name} if w else None,
             "pool": g.pool, "where": g.where, "reason": g.reason, "message": g.message, "example": g.example,
             "count": g.count, "alsoMatches": list(g.also), "confidence": g.confidence,
-            "decidedBy": list(g.because), "codes": list(g.codes)}
+            "decidedBy": list(g.because), "codes": list(g.codes),
+            "codeMeanings": list(g.code_meanings)}
 
 
 def to_dict(result: AuditResult) -> dict:

@@ -7,6 +7,7 @@ checks, `winkube rules`, shell completion); tests/report/test_docs_sync.py keeps
 # id: (module, stage, default severity, summary)
 RULES: dict[str, tuple[str, str, str, str]] = {
     'api-version-not-served': ('winkube.rules.structure.api_version_not_served', 'admission', 'error', 'apiVersion is not served by this Kubernetes release'),
+    'container-path-on-windows': ('winkube.rules.semantics.container_path_on_windows', 'runtime', 'error', 'a workingDir or mountPath a Windows container cannot use (another drive, the C: drive itself) or must already have'),
     'daemonset-on-windows-nodes': ('winkube.rules.scheduling.daemonset_on_windows_nodes', 'scheduling', 'error', 'a DaemonSet not meant for Windows would also run a pod on every Windows node'),
     'deprecated-node-label': ('winkube.rules.structure.deprecated_node_label', 'admission', 'warning', 'the pod spec selects on a deprecated node label (the API server warns)'),
     'dns-policy-cluster-first-with-host-net': ('winkube.rules.semantics.dns_policy_cluster_first_with_host_net', 'ignored', 'warning', 'dnsPolicy: ClusterFirstWithHostNet on a host-network pod bound for Windows nodes'),
@@ -39,7 +40,7 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     'kubelet-resource-managers-windows': ('winkube.rules.kubelet.kubelet_resource_managers_windows', 'ignored', 'warning', 'a CPU, Memory or Topology Manager policy that the Windows kubelet does not apply'),
     'linux-pod-can-land-on-windows': ('winkube.rules.scheduling.linux_pod_can_land_on_windows', 'scheduling', 'error', 'a pod meant for Linux can be scheduled onto Windows nodes'),
     'linux-security-field-ignored': ('winkube.rules.semantics.linux_security_field_ignored', 'ignored', 'info', 'a Linux-only securityContext field on a pod bound for Windows nodes'),
-    'linux-shell-in-windows-container': ('winkube.rules.semantics.linux_shell_in_windows_container', 'runtime', 'error', 'a Windows container whose command is a Linux shell or Linux path'),
+    'linux-shell-in-windows-container': ('winkube.rules.semantics.linux_shell_in_windows_container', 'runtime', 'error', 'a Windows container that runs a Linux shell or a program in a Linux system directory (command, exec probe or hook)'),
     'mixed-os-images': ('winkube.rules.images.mixed_os_images', 'runtime', 'error', 'the pod mixes Windows and Linux images'),
     'no-os-targeting': ('winkube.rules.scheduling.no_os_targeting', 'scheduling', 'warning', 'no OS targeting, and the pod can land on both Linux and Windows nodes'),
     'no-schedulable-pool': ('winkube.rules.scheduling.no_schedulable_pool', 'scheduling', 'error', "the pod fits none of the cluster profile's node pools and would stay Pending"),
@@ -65,6 +66,7 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     'required-value': ('winkube.rules.structure.required_value', 'admission', 'error', 'a field the API server requires is missing or empty'),
     'run-as-non-root-container-administrator': ('winkube.rules.semantics.run_as_non_root_container_administrator', 'kubelet', 'error', 'runAsNonRoot: true with runAsUserName ContainerAdministrator'),
     'run-as-non-root-image-user': ('winkube.rules.semantics.run_as_non_root_image_user', 'kubelet', 'error', "runAsNonRoot: true on Windows decided by the image's user: refused, or silently root"),
+    'run-as-user-name-account': ('winkube.rules.semantics.run_as_user_name_account', 'runtime', 'error', 'windowsOptions.runAsUserName names an account the Windows container does not have'),
     'run-as-user-name-invalid': ('winkube.rules.admission.run_as_user_name_invalid', 'admission', 'error', 'windowsOptions.runAsUserName is not a valid DOMAIN\\USER name'),
     'run-as-user-on-windows': ('winkube.rules.semantics.run_as_user_on_windows', 'ignored', 'warning', 'runAsUser (a Linux uid) on a pod bound for Windows nodes'),
     'runtimeclass-conflict': ('winkube.rules.scheduling.runtimeclass_conflict', 'admission', 'error', "the RuntimeClass's nodeSelector contradicts the pod's nodeSelector"),
