@@ -54,3 +54,16 @@ def test_windows_named_in_the_tag_with_a_version_last_is_read():
     f = only([f for d in real("jsturtevant__windows-k8s-playground__deployments__runtimeclass__workloads__privileged.yaml")
               for f in findings(d)], "image-build-unsupported")
     assert "e2eteam/busybox:1.29-windows-amd64-1809" in f.message and "(17763)" in f.message
+
+
+def test_the_targeting_every_front_door_reads_lands_it_on_windows():
+    # the yield is in the resolver, so plan, audit and the webhook land the pod where lint is silent
+    from winkube.model.podview import pod_view
+    from winkube.model.profile import default_profile
+    from winkube.targeting import resolve
+
+    view = pod_view(real(K2S_EXPORTER)[0])
+    t = resolve(view, default_profile())
+    assert {f.pool.name for f in t.fits if f.schedulable} == {"windows-2022", "windows-2025"}
+    t = resolve(view, tainted("os", "windows"))
+    assert not any(f.schedulable for f in t.fits)

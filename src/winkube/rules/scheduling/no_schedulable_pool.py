@@ -31,28 +31,6 @@ def _relaxed(ctx, fit) -> list:
     return rest + ([("TaintToleration", f"untolerated taint {missing[0]} ({platform})")] if missing else [])
 
 
-def _own_spelling(ctx, fit) -> bool:
-    """With the embedded default, the Windows pools' taint is a guess (the upstream guide's
-    os=windows:NoSchedule). A pod that tolerates that very taint spelled otherwise (K2s taints its
-    Windows nodes OS=Windows:NoSchedule) shows which taint its cluster puts there: the guess yields,
-    and the pool is not reported as excluded by it. Taints are case-sensitive, so with a profile of
-    the user's own cluster the exact comparison stands."""
-    from ...k8s.taints import Taint, tolerates, untolerated
-
-    if not (default_profile(ctx) and fit.pool.os == "windows" and fit.failures):
-        return False
-    if any(plugin != "TaintToleration" for plugin, _ in fit.failures):
-        return False
-
-    def folded(tol: dict) -> dict:
-        return {**tol, "key": str(tol.get("key") or "").lower(), "value": str(tol.get("value") or "").lower()}
-
-    tols = [folded(t) for t in ctx.targeting.tolerations]
-    missing = untolerated(ctx.targeting.tolerations, fit.pool.taints)
-    return bool(missing) and all(any(tolerates(tol, Taint(t.key.lower(), t.value.lower(), t.effect)) for tol in tols)
-                                 for t in missing)
-
-
 @rule(
     id="no-schedulable-pool",
     stage=Stage.SCHEDULING,
@@ -99,7 +77,7 @@ def check(ctx):
         return
     # Explain the pools of the OS the pod is meant for; the others are excluded on purpose.
     meant = [f for f in t.fits if f.pool.os == intent] or ([] if daemonset else t.fits)
-    if not meant or any(_own_spelling(ctx, f) for f in meant):
+    if not meant:
         return
     if daemonset and intent != "windows" and not t.unseen_labels and not _taint_fix(meant):
         return  # a DaemonSet that fits no node may be meant for nodes this cluster lacks (other arches)
