@@ -86,3 +86,12 @@ def test_linux_tags():
     h = guess("example.com/kube-proxy:v1.30.0-linux-amd64")
     assert (h.os, h.build) == ("linux", None) and "linux-arch-suffix" in h.basis
     assert guess("example.com/app:linuxish").os is None
+
+
+def test_windows_os_then_version_tags():
+    from winkube.imagetags import guess
+    assert guess("stefanscherer/whoami:windows-amd64-1.7.0-1803").build == 17134
+    assert guess("e2eteam/busybox:1.29-windows-amd64-1809").build == 17763
+    # the version must come last and Windows must be named: nothing is read from these
+    assert guess("example/app:linux-amd64-1809").os is None
+    assert guess("stefanscherer/whoami:windows-amd64-2.0.1").build is None

@@ -1,6 +1,7 @@
 """One answer per object: lint, plan, audit (on a kubectl dump) and the webhook render the engine's
 answer, so on the same objects and the same cluster they report the same (object, rule, path,
-stage) set and the same landing pools. Inputs: every manifest of ../shared/corpus, examples/, and
+stage) set and the same landing pools. Inputs: every manifest of ../shared/corpus, the grown corpus
+(tests/data/corpus-grown), examples/, and
 generated workloads of every kind (tests/harness/podgen.py's pod specs with scheduling sprinkled
 on). Each front door runs through its own entry point (the CLI with -o json; the webhook's
 AdmissionReview parser and decision function), in process.
@@ -95,7 +96,8 @@ def _read(paths: list[str]) -> list[dict]:
 
 def workloads() -> list[dict]:
     corpus = shared_dir() / "corpus"
-    objs = _read([str(corpus / "real-windows"), str(corpus / "real-linux"), str(ROOT / "examples")])
+    objs = _read([str(corpus / "real-windows"), str(corpus / "real-linux"), str(ROOT / "tests" / "data" / "corpus-grown"),
+                  str(ROOT / "examples")])
     rng = random.Random(9)
     for kind in podgen.WORKLOAD_KINDS:
         for i in range(PER_KIND):

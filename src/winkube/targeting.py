@@ -18,7 +18,7 @@ from .k8s.keys import freeze
 from .k8s.labels import LABEL_BUILD, LABEL_OS, OS_LABELS
 from .k8s.quantity import quantity
 from .k8s.selectors import normalize_selector, required_terms, selector_mismatch, term_matches, terms_in_values
-from .k8s.taints import UNSCHEDULABLE_TAINT, Taint, daemon_tolerations, tolerates, untolerated
+from .k8s.taints import UNSCHEDULABLE_TAINT, Taint, daemon_tolerations, tolerated_in_other_spelling, tolerates, untolerated
 from .model.podview import PodView, as_dict, as_list
 from .model.profile import NodePool, Profile, RuntimeClassInfo
 
@@ -337,6 +337,10 @@ def _resolve(view: PodView, profile: Profile, resolved_images: dict | None = Non
             if why:
                 fit.failures.append(("NodeAffinity", why))
             missing = untolerated(tolerations, pool.taints)
+            if profile.assumed:
+                # the embedded default's taints are a guess (the upstream guide's os=windows): a pod
+                # that tolerates one in another spelling (K2s taints OS=Windows) shows its cluster's own
+                missing = [t for t in missing if not tolerated_in_other_spelling(tolerations, t)]
             if missing:
                 fit.failures.append(("TaintToleration", f"untolerated taint {missing[0]}"))
             short = _resources_fit(requests, pool, known_only=profile.assumed)

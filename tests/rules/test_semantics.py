@@ -287,10 +287,14 @@ def test_volume_features_windows_cannot_provide(kind):
     assert [(f.path_str, f.message) for f in hits] == [
         (f"{p}.volumes[0].emptyDir.medium", "volume scratch: emptyDir medium Memory is not supported on Windows"),
         (f"{p}.volumes[1].nfs", "volume share: NFS volumes are not supported on Windows nodes"),
-        (f"{p}.containers[0].volumeMounts[0].mountPropagation", "container app: mountPropagation Bidirectional is not supported on Windows"),
         (f"{p}.containers[0].volumeDevices", "container app: raw block volumeDevices are not supported on Windows"),
     ]
     assert all(f.severity is Severity.ERROR and f.stage is Stage.RUNTIME for f in hits)
+    # the kubelet mounts it private instead of failing (translateMountPropagation): ignored, not a runtime error
+    f = only(findings(obj), "mount-propagation-on-windows")
+    assert f.path_str == f"{p}.containers[0].volumeMounts[0].mountPropagation"
+    assert f.stage is Stage.IGNORED and f.severity is Severity.WARNING
+    assert f.message == "container app: mountPropagation Bidirectional has no effect on Windows (the kubelet mounts the volume private)"
 
 
 @pytest.mark.parametrize("obj", [

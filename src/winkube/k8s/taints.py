@@ -39,6 +39,15 @@ def untolerated(tolerations: list, taints: list[Taint], effects=("NoSchedule", "
     return [t for t in taints if t.effect in effects and not any(tolerates(tol, t) for tol in tolerations)]
 
 
+def tolerated_in_other_spelling(tolerations: list, taint: Taint) -> bool:
+    """A toleration of this taint with key and value in another case (OS=Windows for os=windows).
+    Taints are case-sensitive, so the scheduler does not count it; it tells only which spelling the
+    pod's own cluster uses, which matters where the taint itself is a guess (the embedded default)."""
+    folded = Taint(taint.key.lower(), taint.value.lower(), taint.effect)
+    return any(tolerates({**tol, "key": str(tol.get("key") or "").lower(), "value": str(tol.get("value") or "").lower()}, folded)
+               for tol in tolerations)
+
+
 def toleration_for(taint: Taint) -> dict:
     """The narrowest toleration of one taint."""
     if taint.value:

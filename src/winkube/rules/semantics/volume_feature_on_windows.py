@@ -1,5 +1,5 @@
-"""Volume features Windows nodes cannot provide: emptyDir medium Memory, mountPropagation,
-volumeDevices (raw block), NFS volumes."""
+"""Volume features Windows nodes cannot provide: emptyDir medium Memory, volumeDevices (raw block),
+NFS volumes. (mountPropagation is accepted and mounted private: mount-propagation-on-windows.)"""
 from __future__ import annotations
 
 from ...model.finding import Severity, Stage
@@ -14,12 +14,12 @@ from ._common import STORAGE, windows_bound
     severity=Severity.ERROR,
     scope="pod",
     applies=windows_bound,  # the whole family is about pods bound for Windows
-    summary="a volume feature Windows does not support (memory-backed emptyDir, mount propagation, raw block devices, NFS)",
-    explanation="""Windows nodes cannot back an emptyDir with memory, propagate mounts, attach raw block
-    devices to containers, or mount NFS volumes; pods that use them fail to start their containers
-    or run without what they asked for (e.g. "invalid bind mount spec …:rslave" in the past).""",
-    fix="Use a disk-backed emptyDir, drop mountPropagation and volumeDevices, and use SMB/CSI storage instead of NFS.",
-    source=f"{STORAGE} (limitations); kubernetes/kubernetes#60274 (mount propagation)",
+    summary="a volume feature Windows does not support (memory-backed emptyDir, raw block devices, NFS)",
+    explanation="""Windows nodes cannot back an emptyDir with memory, attach raw block devices to
+    containers, or mount NFS volumes; pods that use them fail to start their containers or run
+    without what they asked for.""",
+    fix="Use a disk-backed emptyDir, drop volumeDevices, and use SMB/CSI storage instead of NFS.",
+    source=f"{STORAGE} (limitations)",
     fails=r"""
     apiVersion: v1
     kind: Pod
@@ -56,9 +56,5 @@ def check(ctx):
         if "nfs" in vol:
             yield Hit(view.path("volumes", i, "nfs"), f"volume {name}: NFS volumes are not supported on Windows nodes")
     for c in view.containers():
-        for j, m in enumerate(as_list(c.container.get("volumeMounts"))):
-            if isinstance(m, dict) and m.get("mountPropagation") not in (None, "None"):
-                yield Hit(c.path + ("volumeMounts", j, "mountPropagation"),
-                          f"container {c.name}: mountPropagation {m.get('mountPropagation')} is not supported on Windows")
         if as_list(c.container.get("volumeDevices")):
             yield Hit(c.path + ("volumeDevices",), f"container {c.name}: raw block volumeDevices are not supported on Windows")
