@@ -53,9 +53,9 @@ def _add_profile_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", metavar="FILE|PLATFORM", help="cluster profile (node pools, RuntimeClasses, Kubernetes version): "
                    "a file, or a platform: aks, eks, gke, openshift, rke2, capz, kubeadm (see `winkube profile list`); "
                    "default: the embedded one (see `winkube profile show`)")
+    from .helptext import add_kube_version
     from .k8s import releases
-    p.add_argument("--kube-version", metavar="X.Y", help=f"Kubernetes release whose rules apply ({releases.range_text()}; "
-                   f"default: the profile's, {releases.text(releases.newest())})")
+    add_kube_version(p, f"the profile's, {releases.text(releases.newest())}")
 
 
 def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
@@ -123,7 +123,9 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     show.add_argument("-o", "--output", default="yaml", choices=["yaml", "json"])
     plist = psub.add_parser("list", help="the platform profiles: Windows builds offered, taints, provider labels, sources",
                             epilog="example: winkube profile list --kube-version 1.33")
-    plist.add_argument("--kube-version", metavar="X.Y", help="Kubernetes release (default: 1.37)")
+    from .helptext import add_kube_version
+    from .k8s import releases
+    add_kube_version(plist, releases.text(releases.newest()))
     plist.add_argument("-o", "--output", default="text", choices=["text", "json"])
 
     completion = sub.add_parser(

@@ -102,3 +102,49 @@ def test_live_mode_without_api_access_is_not_ready_but_answers(tmp_path, wk_pki,
             assert r["allowed"] is True and "no cluster profile loaded yet" in r["warnings"][0]
     finally:
         assert srv.stop() == 0
+
+
+def test_a_server_outside_the_range_is_named_not_silently_clamped(control_plane, kube, register_node, tmp_path, wk_pki):
+    """The real server runs v1.37.2; knowledge whose newest release is one older ($WINKUBE_KNOWLEDGE_DIR,
+    newer data as a user ships it, not a mock) puts it outside the range. The webhook judges with the
+    nearest release's rules and says so: in its log, in /readyz, and with the findings of a review
+    (a warning line, the denial message, the audit annotation)."""
+    from pathlib import Path
+
+    import yaml
+
+    from winkube.k8s import releases
+    from winkube.knowledge import OVERRIDE_ENV
+
+    api = yaml.safe_load((Path(releases.__file__).parents[1] / "knowledge" / "api_validation.yaml").read_text())
+    newest = api["releases"]["max"]
+    older = f"1.{int(newest.split('.')[1]) - 1}"
+    api["releases"]["max"] = older
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "api_validation.yaml").write_text(yaml.safe_dump(api, sort_keys=False))
+    note = (f"the server runs Kubernetes {newest}, outside the releases winkube's rules cover "
+            f"({api['releases']['min']}–{older}): the rules of {older} apply")
+    node = f"wk-{RUN}-range-win22"
+    register_node(node, os_name="windows", labels={POOL: f"{RUN}-range", "node.kubernetes.io/windows-build": "10.0.20348"},
+                  taints=[{"key": "os", "value": "windows", "effect": "NoSchedule"}])
+    kubeconfig = write_kubeconfig(tmp_path / "kc", control_plane.url, control_plane.pki.ca_cert,
+                                  control_plane.admin_token, "winkube-test-admin")
+    srv = WebhookProcess(tmp_path, wk_pki.serving_cert, wk_pki.serving_key, wk_pki.ca_cert,
+                         ["--kubeconfig", str(kubeconfig)], name="range", env={OVERRIDE_ENV: str(knowledge)})
+    try:
+        assert srv.wait("/readyz").rstrip().endswith(f"; {note})")
+        no_requests = pod("advice", os={"name": "windows"}, tolerations=[TOL], nodeSelector={"kubernetes.io/os": "windows"})
+        no_requests["spec"]["containers"][0].pop("resources")
+        certain = pod("w19", image=WIN2019_IMAGE, os={"name": "windows"}, tolerations=[TOL],
+                      nodeSelector={"kubernetes.io/os": "windows", POOL: f"{RUN}-range"})
+        with srv.client() as c:
+            warned = c.post("/validate", json=review(no_requests)).json()["response"]
+            denied = c.post("/validate", json=review(certain)).json()["response"]
+        assert warned["allowed"] is True and f"winkube: {note}" in warned["warnings"], warned
+        assert warned["auditAnnotations"]["context"] == note
+        assert denied["allowed"] is False and denied["status"]["message"].endswith(f"; {note}"), denied
+        assert note in srv.log.read_text()
+    finally:
+        assert srv.stop() == 0
+        kube.delete(f"/api/v1/nodes/{node}")

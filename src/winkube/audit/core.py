@@ -162,6 +162,7 @@ class AuditResult:
     counts: dict[str, int]
     templates_checked: int = 0
     node_signatures_checked: int = 0
+    notes: list[str] = field(default_factory=list)  # what the reader must know to read it (k8s.releases.for_server)
 
     @property
     def all_findings(self) -> list[Finding]:

@@ -75,6 +75,8 @@ def render_html(result: AuditResult, out: TextIO) -> None:
         for m in result.partial:
             w(f"<li>{e(m.kind)}: {e('missing permission: ' + m.permission if m.permission else m.reason)}</li>")
         w("</ul>Grant read access with <code>winkube audit rbac | kubectl apply -f -</code></div>\n")
+    for note in result.notes:
+        w(f"<p class=\"partial\">{e(note)}</p>\n")
     if result.profile.assumed:
         w("<p class=\"partial\">No Node objects were read: workloads are judged against the embedded default "
           "profile's guessed pools.</p>\n")

@@ -47,6 +47,8 @@ def render_text(result: AuditResult, out: TextIO, *, color: bool = False) -> Non
     w(f"read: {n.get('Node', 0)} nodes in {len(result.pools)} pools, {n.get('RuntimeClass', 0)} RuntimeClasses, "
       f"{len(result.workloads)} workloads ({result.templates_checked} distinct templates checked), "
       f"{n.get('Pod', 0)} pods, {n.get('Event', 0)} events\n")
+    for note in result.notes:
+        w(f"note: {clean(note)}\n")
     if result.profile.assumed:
         w("note: no Node objects were read; workloads are judged against the embedded default profile's guessed pools\n")
     if result.partial:
@@ -146,6 +148,7 @@ def to_dict(result: AuditResult) -> dict:
         "profileAssumed": result.profile.assumed,
         "partial": [{"kind": m.kind, "reason": m.reason, "permission": m.permission} for m in result.partial],
         "errors": list(result.errors),
+        "notes": list(result.notes),
         "pools": [{"name": p.pool.name, "os": p.pool.os, "arch": p.pool.arch,
                    "windowsBuild": p.pool.build_label, "count": p.pool.count, "nodes": p.pool.node_names,
                    "containerRuntime": p.pool.container_runtime, "kernelVersion": p.pool.kernel_version,

@@ -20,7 +20,7 @@ from ..k8s.taints import TAINT_EFFECTS, Taint, taints_of
 from ..k8s.workloads import as_dict, as_list
 
 __all__ = ["LABEL_ARCH", "LABEL_BUILD", "LABEL_OS", "NodePool", "Profile", "ProfileError", "RuntimeClassInfo", "Taint",
-           "default_profile", "load_profile", "pools_from_nodes", "require_kube_version", "profile_windows_build",
+           "default_profile", "load_profile", "pools_from_nodes", "profile_windows_build",
            "profile_from_dict", "profile_to_dict", "runtime_class_info", "standard_labels", "supported_kube_version",
            "with_cluster_objects"]
 
@@ -85,21 +85,12 @@ class Profile:
         return [p for p in self.pools if p.os == "windows"]
 
 
-def require_kube_version(value) -> tuple[int, int]:
-    """'1.37', 'v1.37.2' → (1, 37); ProfileError for anything else."""
-    version = versions.parse_kube_version(value)
-    if version is None:
-        raise ProfileError(f"not a Kubernetes version: {value!r} (expected e.g. 1.37)")
-    return version
-
-
 def supported_kube_version(value) -> tuple[int, int]:
-    """require_kube_version, limited to the releases whose rules winkube encodes."""
-    version = require_kube_version(value)
-    if not releases.supported(version):
-        raise ProfileError(f"Kubernetes {releases.text(version)} is not one winkube knows: its rules cover "
-                           f"{releases.text(releases.oldest())} to {releases.text(releases.newest())}")
-    return version
+    """A release a profile names, through the one range check (k8s.releases.require); ProfileError."""
+    try:
+        return releases.require(value)
+    except releases.ReleaseError as e:
+        raise ProfileError(str(e)) from None
 
 
 def profile_windows_build(value) -> int | None:

@@ -29,7 +29,7 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     'image-index-selection': ('winkube.rules.images.image_index_selection', 'runtime', 'info', 'on some Windows pools, the image entry containerd picks depends on the containerd version'),
     'image-os-mismatch': ('winkube.rules.images.image_os_mismatch', 'runtime', 'error', 'a Linux image in a Windows pod, or a Windows image in a Linux pod'),
     'image-without-os-version': ('winkube.rules.images.image_without_os_version', 'runtime', 'info', 'a Windows image entry has no os.version, so its build cannot be checked before it runs'),
-    'kubelet-cgroups-fatal-windows': ('winkube.rules.kubelet.kubelet_cgroups_fatal_windows', 'kubelet', 'error', 'cgroupsPerQOS true or a non-empty enforceNodeAllocatable stops a Windows kubelet before Kubernetes 1.30'),
+    'kubelet-cgroups-fatal-windows': ('winkube.rules.kubelet.kubelet_cgroups_fatal_windows', 'kubelet', 'error', 'cgroupsPerQOS true or a non-empty enforceNodeAllocatable stops a Windows kubelet up to Kubernetes 1.30'),
     'kubelet-cgroups-ignored-windows': ('winkube.rules.kubelet.kubelet_cgroups_ignored_windows', 'ignored', 'warning', 'cgroupsPerQOS true or a non-empty enforceNodeAllocatable has no effect on Windows'),
     'kubelet-eviction-ignored-windows': ('winkube.rules.kubelet.kubelet_eviction_ignored_windows', 'ignored', 'warning', 'an eviction threshold the Windows kubelet does not evaluate'),
     'kubelet-memory-eviction-threshold-windows': ('winkube.rules.kubelet.kubelet_memory_eviction_threshold_windows', 'practice', 'info', 'evictionHard memory.available is below the Windows default of 500Mi'),

@@ -1,4 +1,4 @@
-"""cgroupsPerQOS / enforceNodeAllocatable on Windows since Kubernetes 1.30: ignored with a warning."""
+"""cgroupsPerQOS / enforceNodeAllocatable on Windows since Kubernetes 1.31: ignored with a warning."""
 from __future__ import annotations
 
 from ...model.finding import Severity, Stage
@@ -12,7 +12,7 @@ from ._common import data, suffix, version, windows_reason
     severity=Severity.WARNING,
     scope="kubeletconfig",
     summary="cgroupsPerQOS true or a non-empty enforceNodeAllocatable has no effect on Windows",
-    explanation="""Since kubernetes/kubernetes#123137 (v1.30) the Windows kubelet no longer exits on these
+    explanation="""Since kubernetes/kubernetes#123137 (v1.31) the Windows kubelet no longer exits on these
     options but logs "ignored configuration option: ... is not supported on Windows". Nothing enforces
     node allocatable on Windows: kube-reserved, system-reserved and hard-eviction thresholds only
     reduce the allocatable the scheduler sees. Reported when the file sets the options explicitly
@@ -52,7 +52,7 @@ def check(ctx):
         if opt["unsupported"] == "true":
             if value is True:
                 yield Hit((field,), f"{field}: true is ignored on Windows (no cgroups){suffix(reason)}", severity=Severity.INFO)
-        elif isinstance(value, list) and value:
+        elif isinstance(value, list) and [v for v in value if v not in opt.get("not_warned", ())]:
             shown = ", ".join(str(v) for v in value)
             yield Hit((field,), f"{field}: [{shown}] is ignored on Windows: nothing enforces node allocatable, "
                                 f"reservations only reduce allocatable{suffix(reason)}")
