@@ -114,3 +114,12 @@ def test_audit_judges_the_dump_with_the_new_data(knowledge):
     (pool,) = doc["pools"]
     assert pool["windowsBuild"] == "10.0.30000"
     assert "Windows Server 2028 (30000)" in " ".join(f["message"] for f in pool["findings"])
+
+
+def test_readme_states_the_range_of_the_data():
+    # the README cannot read the data; this keeps its one statement of the range equal to it
+    import re
+
+    from winkube.k8s import releases
+    line = next(ln for ln in (ROOT / "README.md").read_text().splitlines() if "winkube lint --kube-version" in ln)
+    assert re.search(r"\((\d+\.\d+–\d+\.\d+)\)", line).group(1) == releases.range_text(), line
