@@ -115,6 +115,43 @@ def test_every_release_names_its_source_and_every_row_cites_a_tag():
         assert src["tag"].startswith(f"v{key}.") and src["h1"].startswith("h1:"), key
     tags = {src["tag"] for src in data["sources"].values()}
     rows = [r for rs in data["gates"].values() for r in rs] + data["windows_forbidden"] \
-        + data["checks"]["os_name_required_detail"] + [data["checks"]["windows_pod_resources"], data["checks"]["stop_signal"]]
+        + data["checks"]["os_name_required_detail"] \
+        + [data["checks"][k] for k in ("windows_pod_resources", "stop_signal", "seccomp_annotation_to_field")]
     for row in rows:
         assert any(t in row["source"] for t in tags), row
+
+
+SECCOMP_ANNOTATED = {
+    "apiVersion": "v1", "kind": "Pod",
+    "metadata": {"name": "annotated", "annotations": {
+        "seccomp.security.alpha.kubernetes.io/pod": "runtime/default",
+        "container.seccomp.security.alpha.kubernetes.io/app": "localhost/profile.json",
+        "container.seccomp.security.alpha.kubernetes.io/init": "localhost/",  # no profile name: no field
+        "container.seccomp.security.alpha.kubernetes.io/set": "unconfined"}},  # the field is set already
+    "spec": {"os": {"name": "windows"},
+             "initContainers": [{"name": "init", "image": "i"}],
+             "containers": [{"name": "app", "image": "i"},
+                            {"name": "set", "image": "i", "securityContext": {"seccompProfile": {"type": "Unconfined"}}}]}}
+
+
+@pytest.mark.parametrize("version, expected", [
+    # S at v1.25.16 / v1.26.15: PrepareForCreate → applySeccompVersionSkew fills unset fields from the annotations
+    ((1, 25), {("spec.securityContext.seccompProfile", "Forbidden"), (C + "seccompProfile", "Forbidden"),
+               ("spec.containers[1].securityContext.seccompProfile", "Forbidden")}),
+    ((1, 26), {("spec.securityContext.seccompProfile", "Forbidden"), (C + "seccompProfile", "Forbidden"),
+               ("spec.containers[1].securityContext.seccompProfile", "Forbidden")}),
+    # gone from S at v1.27.16: only the field the user wrote
+    ((1, 27), {("spec.containers[1].securityContext.seccompProfile", "Forbidden")}),
+    ((1, 37), {("spec.containers[1].securityContext.seccompProfile", "Forbidden")}),
+])
+def test_seccomp_annotations_become_fields_on_pods_in_1_25_and_1_26(version, expected):
+    assert admission_errors(SECCOMP_ANNOTATED, f"{version[0]}.{version[1]}") == expected
+
+
+def test_seccomp_annotations_of_a_template_are_not_synced():
+    # the sync is the Pod strategy's; a Deployment's template is validated as written
+    dep = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+           "spec": {"selector": {"matchLabels": {"a": "b"}},
+                    "template": {"metadata": {"labels": {"a": "b"}, "annotations": SECCOMP_ANNOTATED["metadata"]["annotations"]},
+                                 "spec": SECCOMP_ANNOTATED["spec"]}}}
+    assert admission_errors(dep, "1.25") == {("spec.template.spec.containers[1].securityContext.seccompProfile", "Forbidden")}
