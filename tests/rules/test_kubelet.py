@@ -18,6 +18,7 @@ LINUX_ONLY_PROFILE = dataclasses.replace(PROFILE, pools=[p for p in PROFILE.pool
 KUBELET_IDS = [
     "kubelet-cgroups-fatal-windows", "kubelet-cgroups-ignored-windows", "kubelet-eviction-ignored-windows",
     "kubelet-memory-eviction-threshold-windows", "kubelet-resource-managers-windows", "kubelet-reserved-memory-windows",
+    "kubelet-option-fatal-windows",
 ]
 PROFILE_NOTE = "(judged as Windows kubelet configuration because the cluster profile has Windows node pools)"
 
@@ -284,3 +285,26 @@ def test_engine_routes_kubelet_configuration():
     rules = {f.rule for f in engine.check_object(copy.deepcopy(KUBEADM_SHARED))}
     assert "kubelet-cgroups-fatal-windows" in rules
     assert not [f for f in engine.check_object(copy.deepcopy(LINUX)) if f.rule.startswith("kubelet-")]
+
+
+# ----------------------------------------------------------------------------- Linux-only options that stop the kubelet
+
+@pytest.mark.parametrize("field, value, since", [
+    ("singleProcessOOMKill", False, (1, 32)),  # validation_windows.go: absent at v1.31.14, there at v1.32.13
+    ("userNamespaces", {"idsPerPod": 65536}, (1, 33)),  # absent at v1.32.13, there at v1.33.13
+    ("defaultPodSysctls", {"net.core.somaxconn": "1024"}, (1, 37)),  # absent at v1.36.3, there at v1.37.2
+])
+def test_linux_only_option_fatal_from_its_release(field, value, since):
+    obj = cfg(**{field: value})
+    before = (since[0], since[1] - 1)
+    assert hits(obj, "kubelet-option-fatal-windows", before) == []
+    assert found(obj, "kubelet-option-fatal-windows", since) == {
+        (field, f"{field} is set: invalid configuration on Windows, the kubelet exits (\"{field} is not supported on Windows\")")}
+    assert found(obj, "kubelet-option-fatal-windows", (1, 37)) == found(obj, "kubelet-option-fatal-windows", since)
+
+
+def test_linux_only_options_not_set_or_empty_are_fine():
+    assert hits(cfg(defaultPodSysctls={}), "kubelet-option-fatal-windows") == []  # len(map) > 0 only
+    assert hits(cfg(singleProcessOOMKill=None), "kubelet-option-fatal-windows") == []  # null: nil pointer
+    assert hits(GOOD_WINDOWS, "kubelet-option-fatal-windows") == []
+    assert hits(cfg(base=LINUX, singleProcessOOMKill=True), "kubelet-option-fatal-windows") == []  # a Linux kubelet

@@ -33,6 +33,7 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     'kubelet-cgroups-ignored-windows': ('winkube.rules.kubelet.kubelet_cgroups_ignored_windows', 'ignored', 'warning', 'cgroupsPerQOS true or a non-empty enforceNodeAllocatable has no effect on Windows'),
     'kubelet-eviction-ignored-windows': ('winkube.rules.kubelet.kubelet_eviction_ignored_windows', 'ignored', 'warning', 'an eviction threshold the Windows kubelet does not evaluate'),
     'kubelet-memory-eviction-threshold-windows': ('winkube.rules.kubelet.kubelet_memory_eviction_threshold_windows', 'practice', 'info', 'evictionHard memory.available is below the Windows default of 500Mi'),
+    'kubelet-option-fatal-windows': ('winkube.rules.kubelet.kubelet_option_fatal_windows', 'kubelet', 'error', 'a Linux-only kubelet option (singleProcessOOMKill, userNamespaces, defaultPodSysctls) stops a Windows kubelet'),
     'kubelet-rejects-os': ('winkube.rules.scheduling.kubelet_rejects_os', 'kubelet', 'error', "the kubelet refuses the pod: spec.os.name or the pod's kubernetes.io/os label contradicts the node's OS"),
     'kubelet-reserved-memory-windows': ('winkube.rules.kubelet.kubelet_reserved_memory_windows', 'practice', 'info', 'kubeReserved + systemReserved memory is below the 2GiB the Windows docs advise'),
     'kubelet-resource-managers-windows': ('winkube.rules.kubelet.kubelet_resource_managers_windows', 'ignored', 'warning', 'a CPU, Memory or Topology Manager policy that the Windows kubelet does not apply'),

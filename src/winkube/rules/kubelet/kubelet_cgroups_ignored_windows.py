@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import data, suffix, version, windows_reason
+from ._common import data, suffix, version, windows_reason, windows_kubelet_example
 
 
 @rule(
@@ -29,15 +29,7 @@ from ._common import data, suffix, version, windows_reason
     systemReserved: {memory: 1Gi}
     kubeReserved: {memory: 1Gi}
     """,
-    passes=r"""
-    apiVersion: kubelet.config.k8s.io/v1beta1
-    kind: KubeletConfiguration
-    containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
-    cgroupsPerQOS: false
-    enforceNodeAllocatable: []
-    systemReserved: {memory: 1Gi}
-    kubeReserved: {memory: 1Gi}
-    """,
+    passes=windows_kubelet_example('systemReserved: {memory: 1Gi}', 'kubeReserved: {memory: 1Gi}'),
 )
 def check(ctx):
     reason = windows_reason(ctx)
