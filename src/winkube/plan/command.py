@@ -97,10 +97,18 @@ def run(args) -> int:
     data = PlanInput()
     sources = list(iter_sources(paths, data.errors)) if paths else []
     read_sources(sources, data)
+    notes: list[str] = []
     if live:
         from ..cluster import Cluster, ClusterError
         try:
             with Cluster.connect(args.kubeconfig, args.context, timeout=args.request_timeout) as cluster:
+                if not version and not args.profile:  # as audit: the server's release, named when outside the range
+                    from ..k8s import releases
+                    from ..k8s.versions import parse_kube_version
+                    served = parse_kube_version(cluster.version().get("gitVersion"))
+                    if served is not None:
+                        base.kube_version, note = releases.for_server(served)
+                        notes += [note] if note else []
                 read_live(cluster, data, workloads=not paths, namespace=args.namespace)
         except ClusterError as e:
             return _fail(f"cannot read the cluster: {e}")
@@ -132,7 +140,8 @@ def run(args) -> int:
             data.errors.append(InputError(w.file or "<cluster>", str(e), line))
     bound = sum(u.get("pods", 0) for u in usage.values())
     render("plan", args.output, PlanOutput(plans, profile, data.errors, usage_known,
-                                           f"{bound} bound pod(s) on {len(usage)} node(s), their requests subtracted from allocatable"),
+                                           f"{bound} bound pod(s) on {len(usage)} node(s), their requests subtracted from allocatable",
+                                           notes=notes),
            sys.stdout)
     if args.output == "text":
         for e in data.errors:
