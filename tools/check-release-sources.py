@@ -9,8 +9,8 @@ the recorded one, where the proxy names one); then, read from that tag's files,
     (gates aside: a gate only drops the field before validation),
   - each gate the data names must have the data's default in that release,
   - validateOS' Required detail, the Windows rule of validatePodResources, the Pod strategy's
-    seccomp annotation sync and the Windows kubelet's errors (cgroups, Linux-only options) must
-    start and stop where the data says.
+    seccomp annotation sync, the Windows kubelet's errors (cgroups, Linux-only options) and its
+    host-network request must start and stop where the data says.
 Exit 0 when every release agrees; otherwise each disagreement is printed and the exit code is 1.
 Needs Go and the module proxy (about 280 MB of modules when cold); run by `make check-sources`,
 never by `make test`.
@@ -129,6 +129,12 @@ def check_release(key: str, src_row: dict, data: dict, kubelet: dict) -> list[st
             and '"invalid configuration: %v (%v) %v is not supported on Windows"' in kubelet_src
         if fatal != (version <= parse_version(opt["fatal_until"])):
             problems.append(f"kubelet: {opt['go_name']} is {'fatal' if fatal else 'not fatal'} on Windows")
+    hn = kubelet["host_network"]
+    sandbox = open(os.path.join(root, "pkg/kubelet/kuberuntime/kuberuntime_sandbox.go")).read()
+    asked = f"features.{hn['gate']}" in sandbox \
+        and gate_default(os.path.join(root, "pkg", "features"), hn["gate"], version) is True
+    if asked != (parse_version(hn["asked_from"]) <= version <= parse_version(hn["asked_until"])):
+        problems.append(f"kubelet: a hostNetwork Windows pod {'is' if asked else 'is not'} given the node's network namespace")
     for opt in kubelet["fatal_options"]:
         fatal = f'"invalid configuration: {opt["field"]} is not supported on Windows"' in kubelet_src
         if fatal != (version >= parse_version(opt["since"])):
