@@ -135,6 +135,13 @@ def check_release(key: str, src_row: dict, data: dict, kubelet: dict) -> list[st
         and gate_default(os.path.join(root, "pkg", "features"), hn["gate"], version) is True
     if asked != (parse_version(hn["asked_from"]) <= version <= parse_version(hn["asked_until"])):
         problems.append(f"kubelet: a hostNetwork Windows pod {'is' if asked else 'is not'} given the node's network namespace")
+    ev = kubelet["eviction"]
+    defaults = os.path.join(root, "pkg/kubelet/eviction/defaults_windows.go")
+    has_eviction = os.path.isfile(defaults)
+    if has_eviction != (version >= parse_version(ev["implemented_since"])):
+        problems.append(f"kubelet: memory eviction on Windows is {'there' if has_eviction else 'absent'}")
+    elif has_eviction and f'"memory.available":  "{ev["memory_available"]["windows_default_hard"]}"' not in open(defaults).read():
+        problems.append("kubelet: the Windows default memory.available threshold differs")
     for opt in kubelet["fatal_options"]:
         fatal = f'"invalid configuration: {opt["field"]} is not supported on Windows"' in kubelet_src
         if fatal != (version >= parse_version(opt["since"])):
