@@ -256,7 +256,7 @@ def _dispatch(args, parser) -> int:
 def _profile(args):
     from .model.profile import default_profile, load_profile, supported_kube_version
     version = supported_kube_version(args.kube_version) if args.kube_version else None
-    profile = load_profile(args.profile, version) if args.profile else default_profile()
+    profile = load_profile(args.profile, version) if args.profile else default_profile(version)
     if version:
         profile.kube_version = version
     return profile
@@ -312,7 +312,7 @@ def _lint(args) -> int:
     from .config import ConfigError, config_for, rule_filter
     from .engine import Engine, Options, severity_at_least
     from .load.inputs import iter_sources
-    from .model.profile import ProfileError, load_profile, supported_kube_version
+    from .model.profile import ProfileError, default_profile, load_profile, supported_kube_version
     from .report.lint import LintOutput
     from .report.registry import render
 
@@ -337,6 +337,8 @@ def _lint(args) -> int:
             or (config.platform if config else None)
         if profile_path:
             options.profile = load_profile(profile_path, options.kube_version)
+        elif options.kube_version:
+            options.profile = default_profile(options.kube_version)  # the guessed pools of that release
     except ProfileError as e:
         return _fail(str(e))
     options.rule_filter = rules_filter

@@ -388,7 +388,7 @@ class Auditor:
         base = self.base_profile
         if base is None:
             if nodes_missing or not nodes:
-                base = default_profile()  # the guessed pools, softened (profile.assumed)
+                base = default_profile(self.kube_version)  # the guessed pools of that release, softened (profile.assumed)
             else:
                 base = Profile(name="cluster", pools=[], runtime_classes={}, source="cluster")
         if self.kube_version:

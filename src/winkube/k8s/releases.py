@@ -72,3 +72,28 @@ def for_server(version: tuple[int, int]) -> tuple[tuple[int, int], str | None]:
         return used, None
     return used, (f"the server runs Kubernetes {text(version)}, outside the releases winkube's rules cover "
                   f"({range_text()}): the rules of {text(used)} apply")
+
+
+def _row(file: str, section: str, version: tuple[int, int]) -> dict | None:
+    for row in load(file)[section]:
+        if parse_kube_version(row["kube"]) == tuple(version):
+            return row
+    return None
+
+
+def windows_builds_listed(version: tuple[int, int]) -> list[int]:
+    """The Windows builds the release's docs list as supported (knowledge/k8s_releases.yaml)."""
+    row = _row("k8s_releases", "windows_support", version)
+    return [int(b) for b in row["listed"]] if row else []
+
+
+def containerd_recommended(version: tuple[int, int]) -> list[str]:
+    """containerd's recommended minimums for the release, newest branch first (k8s_releases.yaml)."""
+    row = _row("k8s_releases", "containerd", version)
+    return [str(v) for v in row["recommended"]] if row else []
+
+
+def tag(version: tuple[int, int]) -> str | None:
+    """The kubernetes/kubernetes tag the release's rules were read at ('v1.25.16'; api_validation.yaml sources)."""
+    row = load("api_validation").get("sources", {}).get(text(version))
+    return row["tag"] if row else None

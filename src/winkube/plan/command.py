@@ -88,7 +88,7 @@ def run(args) -> int:
         config = config_for(args.config, args.no_config)
         version = args.kube_version or (config.kube_version if config and config.kube_version else None)
         version = supported_kube_version(version) if version else None
-        base = load_profile(args.profile, version) if args.profile else default_profile()
+        base = load_profile(args.profile, version) if args.profile else default_profile(version)
         if version:
             base.kube_version = version
     except (ConfigError, ProfileError) as e:
@@ -107,7 +107,8 @@ def run(args) -> int:
                     from ..k8s.versions import parse_kube_version
                     served = parse_kube_version(cluster.version().get("gitVersion"))
                     if served is not None:
-                        base.kube_version, note = releases.for_server(served)
+                        used, note = releases.for_server(served)
+                        base = default_profile(used)
                         notes += [note] if note else []
                 read_live(cluster, data, workloads=not paths, namespace=args.namespace)
         except ClusterError as e:
