@@ -96,6 +96,20 @@ def test_the_command_line_gives_the_same_sets():
         assert got == expected, (version, got ^ expected)
 
 
+def test_audit_of_a_dump_gives_the_same_sets(tmp_path):
+    # issue 14 found `winkube audit --kube-version 1.25` running no forbidden-field check and exiting 0
+    import subprocess
+    import sys
+
+    dump = tmp_path / "pod.json"
+    dump.write_text(json.dumps(GUIDE_POD))
+    r = subprocess.run([str(Path(sys.executable).with_name("winkube")), "audit", "-f", str(dump), "--kube-version", "1.25",
+                        "-o", "json"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1, r.stderr
+    (w,) = json.loads(r.stdout)["workloads"]
+    assert {(f["path"], f["errorType"]) for f in w["findings"] if f["stage"] == "admission"} == GUIDE_20
+
+
 def test_the_1_37_answer_is_what_the_real_server_recorded():
     # the curated cases hold the real kube-apiserver v1.37.2's answer (test_regressions_replay keeps it true)
     for name, pod in (("guide-1-25-twenty-fields", GUIDE_POD), ("every-release-field", EVERY_POD)):
