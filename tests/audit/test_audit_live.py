@@ -319,7 +319,7 @@ def test_unreadable_dump_input_is_exit_2_and_the_rest_is_audited(tmp_path):
     assert "Traceback" not in r.stderr
 
 
-def test_a_server_outside_the_range_is_named_not_silently_clamped(cluster, tmp_path):
+def test_a_server_outside_the_range_is_named_not_silently_clamped(cluster, server_outside_range):
     """The real server runs v1.37.2; knowledge whose newest release is one older (a data override in
     $WINKUBE_KNOWLEDGE_DIR, as a user would ship newer data, not a mock) puts it outside the range:
     the nearest release's rules apply and the report says so, in text and JSON, without an error."""
@@ -329,17 +329,10 @@ def test_a_server_outside_the_range_is_named_not_silently_clamped(cluster, tmp_p
     from pathlib import Path
 
     from winkube.knowledge import OVERRIDE_ENV
-    from winkube.k8s import releases
 
-    api = yaml.safe_load((Path(releases.__file__).parents[1] / "knowledge" / "api_validation.yaml").read_text())
-    newest = api["releases"]["max"]
-    older = f"1.{int(newest.split('.')[1]) - 1}"
-    api["releases"]["max"] = older
-    (tmp_path / "api_validation.yaml").write_text(yaml.safe_dump(api, sort_keys=False))
+    knowledge, newest, older, note = server_outside_range
     exe = str(Path(sys.executable).parent / "winkube")
-    env = dict(os.environ, **{OVERRIDE_ENV: str(tmp_path), "NO_COLOR": "1"})
-    note = (f"the server runs Kubernetes {newest}, outside the releases winkube's rules cover "
-            f"({api['releases']['min']}–{older}): the rules of {older} apply")
+    env = dict(os.environ, **{OVERRIDE_ENV: str(knowledge), "NO_COLOR": "1"})
     r = subprocess.run([exe, "audit", "--kubeconfig", str(cluster.kubeconfig), "-n", NS, "-o", "json"],
                        capture_output=True, text=True, env=env, timeout=300)
     assert r.returncode in (0, 1), r.stderr

@@ -290,24 +290,16 @@ def test_live_cluster_nodes_runtime_classes_and_load(control_plane, kube, regist
         kube.delete("/apis/node.k8s.io/v1/runtimeclasses/plancmd-win2022")
 
 
-def test_live_plan_judges_with_the_servers_release_and_names_one_outside_the_range(control_plane, tmp_path):
+def test_live_plan_judges_with_the_servers_release_and_names_one_outside_the_range(control_plane, server_outside_range):
     """As audit: --live takes the server's release (v1.37.2 here); knowledge whose newest release is
-    one older ($WINKUBE_KNOWLEDGE_DIR, a data override, not a mock) puts the server outside the
-    range, and the plan says which release's rules it used instead."""
-    from winkube.k8s import releases
+    one older puts the server outside the range, and the plan says which release's rules it used instead."""
     from winkube.knowledge import OVERRIDE_ENV
 
-    api = yaml.safe_load((Path(releases.__file__).parents[1] / "knowledge" / "api_validation.yaml").read_text())
-    newest = api["releases"]["max"]
-    older = f"1.{int(newest.split('.')[1]) - 1}"
-    api["releases"]["max"] = older
-    (tmp_path / "api_validation.yaml").write_text(yaml.safe_dump(api, sort_keys=False))
-    note = (f"the server runs Kubernetes {newest}, outside the releases winkube's rules cover "
-            f"({api['releases']['min']}–{older}): the rules of {older} apply")
+    knowledge, newest, older, note = server_outside_range
     args = ("--kubeconfig", str(control_plane.kubeconfig), "-")
-    doc = json.loads(run(*args, "-o", "json", stdin=WEB, env={OVERRIDE_ENV: str(tmp_path)}).stdout)
+    doc = json.loads(run(*args, "-o", "json", stdin=WEB, env={OVERRIDE_ENV: str(knowledge)}).stdout)
     assert doc["profile"]["kubernetesVersion"] == older and doc["notes"] == [note]
-    text = run(*args, stdin=WEB, env={OVERRIDE_ENV: str(tmp_path)}).stdout
+    text = run(*args, stdin=WEB, env={OVERRIDE_ENV: str(knowledge)}).stdout
     assert text.splitlines()[1] == f"note: {note}"
     doc = json.loads(run(*args, "-o", "json", stdin=WEB).stdout)
     assert doc["profile"]["kubernetesVersion"] == newest and doc["notes"] == []

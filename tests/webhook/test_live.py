@@ -104,27 +104,15 @@ def test_live_mode_without_api_access_is_not_ready_but_answers(tmp_path, wk_pki,
         assert srv.stop() == 0
 
 
-def test_a_server_outside_the_range_is_named_not_silently_clamped(control_plane, kube, register_node, tmp_path, wk_pki):
+def test_a_server_outside_the_range_is_named_not_silently_clamped(control_plane, kube, register_node, tmp_path, wk_pki,
+                                                                  server_outside_range):
     """The real server runs v1.37.2; knowledge whose newest release is one older ($WINKUBE_KNOWLEDGE_DIR,
     newer data as a user ships it, not a mock) puts it outside the range. The webhook judges with the
     nearest release's rules and says so: in its log, in /readyz, and with the findings of a review
     (a warning line, the denial message, the audit annotation)."""
-    from pathlib import Path
-
-    import yaml
-
-    from winkube.k8s import releases
     from winkube.knowledge import OVERRIDE_ENV
 
-    api = yaml.safe_load((Path(releases.__file__).parents[1] / "knowledge" / "api_validation.yaml").read_text())
-    newest = api["releases"]["max"]
-    older = f"1.{int(newest.split('.')[1]) - 1}"
-    api["releases"]["max"] = older
-    knowledge = tmp_path / "knowledge"
-    knowledge.mkdir()
-    (knowledge / "api_validation.yaml").write_text(yaml.safe_dump(api, sort_keys=False))
-    note = (f"the server runs Kubernetes {newest}, outside the releases winkube's rules cover "
-            f"({api['releases']['min']}–{older}): the rules of {older} apply")
+    knowledge, newest, older, note = server_outside_range
     node = f"wk-{RUN}-range-win22"
     register_node(node, os_name="windows", labels={POOL: f"{RUN}-range", "node.kubernetes.io/windows-build": "10.0.20348"},
                   taints=[{"key": "os", "value": "windows", "effect": "NoSchedule"}])
