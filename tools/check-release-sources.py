@@ -12,7 +12,7 @@ the recorded one, where the proxy names one); then, read from that tag's files,
     seccomp annotation sync, the Windows kubelet's errors (cgroups, Linux-only options) and its
     host-network request must start and stop where the data says.
 Exit 0 when every release agrees; otherwise each disagreement is printed and the exit code is 1.
-Needs Go and the module proxy (about 280 MB of modules when cold); run by `make check-sources`,
+Needs Go and the module proxy (cold: about 6 s and 100 MB unpacked per tag, 13 tags); run by `make check-sources`,
 never by `make test`.
 """
 from __future__ import annotations
