@@ -134,6 +134,7 @@ def test_a_server_outside_the_range_is_named_not_silently_clamped(control_plane,
             assert warned["auditAnnotations"]["context"] == note
             assert denied["allowed"] is False and denied["status"]["message"].endswith(f"; {note}"), denied
             assert note in srv.log.read_text()
+            assert metrics(srv)["winkube_webhook_kube_version_outside_range"] == 1
         finally:
             assert srv.stop() == 0
         # --kube-version picks the release: the server's is not asked for, and nothing is said
@@ -143,6 +144,7 @@ def test_a_server_outside_the_range_is_named_not_silently_clamped(control_plane,
         try:
             ready = pinned.wait("/readyz")
             assert ready.startswith("ok (profile: live cluster") and "outside" not in ready
+            assert metrics(pinned)["winkube_webhook_kube_version_outside_range"] == 0
             with pinned.client() as c:
                 warned = c.post("/validate", json=review(no_requests)).json()["response"]
             assert f"winkube: {note}" not in warned.get("warnings", []) and "context" not in warned["auditAnnotations"]
