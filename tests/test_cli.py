@@ -182,11 +182,61 @@ def test_progress_bar_only_on_a_terminal_and_for_long_runs():
     assert "10/40 files" in out.getvalue() and out.getvalue().endswith("40/40 files\n")
 
 
-def test_unknown_kubernetes_release_is_a_clear_error():
-    r = run("lint", "--kube-version", "1.24", "-", stdin=GOOD_POD)
-    assert r.returncode == 2 and "rules cover 1.30 to 1.37" in r.stderr
-    r = run("lint", "--kube-version", "banana", "-", stdin=GOOD_POD)
-    assert r.returncode == 2 and "not a Kubernetes version" in r.stderr
+def _front_doors(tmp_path) -> dict[str, list[str]]:
+    """Every command that takes --kube-version, ready to run (the webhook with a profile and plain
+    HTTP: the range check happens before it would listen)."""
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(GOOD_POD)
+    profile = tmp_path / "profile.yaml"
+    profile.write_text("apiVersion: winkube.io/v1\nkind: ClusterProfile\nnodePools: []\n")
+    return {"lint": ["lint", str(pod)], "plan": ["plan", str(pod)], "audit": ["audit", "-f", str(pod)],
+            "profile show": ["profile", "show"], "profile list": ["profile", "list"],
+            "webhook": ["webhook", "serve", "--plain-http", "--profile", str(profile)]}
+
+
+def test_one_range_check_at_every_front_door(tmp_path):
+    """--kube-version outside the releases of knowledge/api_validation.yaml is exit 2 with one
+    clear line, at every front door (audit included); a bad value likewise."""
+    from winkube.k8s import releases
+
+    lo, hi = releases.oldest(), releases.newest()
+    cover = f"its rules cover {releases.text(lo)} to {releases.text(hi)}"
+    for name, argv in _front_doors(tmp_path).items():
+        for version in ("1.12", f"{lo[0]}.{lo[1] - 1}", f"{hi[0]}.{hi[1] + 1}"):
+            r = run(*argv, "--kube-version", version)
+            lines = r.stderr.strip().splitlines()
+            assert r.returncode == 2 and lines == [f"winkube: error: Kubernetes {version} is not one winkube knows: {cover}"], \
+                (name, version, r.stderr)
+        r = run(*argv, "--kube-version", "banana")
+        assert r.returncode == 2 and r.stderr.strip() == "winkube: error: not a Kubernetes version: 'banana' (expected e.g. " \
+            f"{releases.text(hi)})", (name, r.stderr)
+        if name != "webhook":  # the oldest release is accepted (the webhook would start serving)
+            r = run(*argv, "--kube-version", releases.text(lo))
+            assert r.returncode in (0, 1), (name, r.stderr)
+
+
+def test_help_of_every_front_door_states_the_range_of_the_data():
+    from winkube.k8s import releases
+
+    for argv in (["lint"], ["plan"], ["audit"], ["profile", "show"], ["profile", "list"], ["webhook", "serve"]):
+        out = " ".join(run(*argv, "--help").stdout.split())
+        assert f"({releases.range_text()}; default:" in out, argv
+
+
+KUBELET_DEFAULTS_ON_WINDOWS = """\
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
+"""
+
+
+def test_kubelet_rule_of_old_releases_reachable_from_the_command_line():
+    # validation_windows.go: the Linux defaults stop the Windows kubelet through v1.30.14, a warning from v1.31.14
+    r = run("lint", "-o", "json", "--kube-version", "1.29", "-", stdin=KUBELET_DEFAULTS_ON_WINDOWS)
+    rules = {f["rule"] for f in json.loads(r.stdout)["findings"]}
+    assert r.returncode == 1 and "kubelet-cgroups-fatal-windows" in rules, r.stdout + r.stderr
+    r = run("lint", "-o", "json", "--kube-version", "1.31", "-", stdin=KUBELET_DEFAULTS_ON_WINDOWS)
+    assert "kubelet-cgroups-fatal-windows" not in {f["rule"] for f in json.loads(r.stdout)["findings"]}
 
 
 def test_make_demo_input_is_clean_of_input_errors():

@@ -101,6 +101,7 @@ def test_fail_on_none(tmp_path):
     ("failOn: fatal\n", r"failOn: expected error, warning, info or none; got the string 'fatal'"),
     ("kubeVersion: 1.30\n", r"kubeVersion: quote the version \(kubeVersion: \"1.3\"\)"),
     ("kubeVersion: \"latest\"\n", r"kubeVersion: expected a Kubernetes version like \"1.37\", got the string 'latest'"),
+    ("kubeVersion: \"1.12\"\n", r"kubeVersion: Kubernetes 1\.12 is not one winkube knows: its rules cover 1\.25 to 1\.37"),
     ("exclude: {a: b}\n", r"exclude: expected a list of glob patterns"),
     ("exclude: [ok, 3]\n", r"exclude\[1\]: expected a glob pattern, got the number 3"),
     ("profile: nope.yaml\n", r"profile: 'nope.yaml' is not a file"),

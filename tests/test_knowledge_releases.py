@@ -114,3 +114,42 @@ def test_audit_judges_the_dump_with_the_new_data(knowledge):
     (pool,) = doc["pools"]
     assert pool["windowsBuild"] == "10.0.30000"
     assert "Windows Server 2028 (30000)" in " ".join(f["message"] for f in pool["findings"])
+
+
+def test_readme_states_the_range_of_the_data():
+    # the README cannot read the data; this keeps its one statement of the range equal to it
+    import re
+
+    from winkube.k8s import releases
+    line = next(ln for ln in (ROOT / "README.md").read_text().splitlines() if "winkube lint --kube-version" in ln)
+    assert re.search(r"\((\d+\.\d+–\d+\.\d+)\)", line).group(1) == releases.range_text(), line
+
+
+def test_the_default_profile_follows_the_release():
+    """The embedded default is the newest release's cluster; asked for an older release, its Windows
+    pools are that release's LTSC builds (k8s_releases.yaml windows_support: 1.25 lists 2019, 2022 and
+    the SAC 20H2, which a guessed pool leaves out), its kubelet the release's tag and containerd the
+    branch containerd recommends first."""
+    from winkube.k8s import releases
+    from winkube.model.profile import default_profile
+
+    newest = default_profile()
+    assert default_profile(releases.newest()).pools == newest.pools
+    old = default_profile((1, 25))
+    assert old.kube_version == (1, 25) and old.assumed
+    assert [(p.name, p.windows_build) for p in old.pools if p.os == "windows"] == [("windows-2019", 17763), ("windows-2022", 20348)]
+    assert {p.kubelet_version for p in old.pools} == {"v1.25.16"}
+    assert {p.container_runtime for p in old.pools} == {"containerd://1.7.0"}
+    assert [p.taints for p in old.pools if p.os == "windows"] == [q.taints for q in newest.pools if q.os == "windows"]
+
+
+def test_lint_of_an_older_release_judges_against_that_releases_pools(tmp_path):
+    # a Windows Server 2019 image: at 1.25 (the guide's release) it runs on the default's 2019 pool;
+    # at 1.37 no supported Windows Server runs it
+    f = tmp_path / "web.yaml"
+    f.write_text(CLUSTER_AND_APP.split("---\n", 1)[1].replace("ltsc2028", "ltsc2019"))
+    old = json.loads(winkube("lint", "-o", "json", "--kube-version", "1.25", str(f)).stdout)
+    assert {x["rule"] for x in old["findings"]} & {"image-build-unsupported", "image-build-incompatible"} == {"image-build-incompatible"}
+    assert "runs on windows-2019" in " ".join(x["message"] for x in old["findings"])
+    new = json.loads(winkube("lint", "-o", "json", str(f)).stdout)
+    assert "image-build-unsupported" in {x["rule"] for x in new["findings"]}

@@ -6,7 +6,8 @@ from .load.documents import read_text
 from .load.inputs import iter_sources
 from .model.finding import InputError, Stage
 from .model.paths import render
-from .model.profile import default_profile, require_kube_version
+from .k8s.releases import require as require_kube_version
+from .model.profile import default_profile
 
 
 def admission_errors(obj: dict, kube_version: str | None = None, allow_privileged: bool = True) -> set[tuple[str, str]]:

@@ -53,9 +53,9 @@ def _add_profile_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", metavar="FILE|PLATFORM", help="cluster profile (node pools, RuntimeClasses, Kubernetes version): "
                    "a file, or a platform: aks, eks, gke, openshift, rke2, capz, kubeadm (see `winkube profile list`); "
                    "default: the embedded one (see `winkube profile show`)")
+    from .helptext import add_kube_version
     from .k8s import releases
-    p.add_argument("--kube-version", metavar="X.Y", help=f"Kubernetes release whose rules apply ({releases.range_text()}; "
-                   f"default: the profile's, {releases.text(releases.newest())})")
+    add_kube_version(p, f"the profile's, {releases.text(releases.newest())}")
 
 
 def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
@@ -123,7 +123,9 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     show.add_argument("-o", "--output", default="yaml", choices=["yaml", "json"])
     plist = psub.add_parser("list", help="the platform profiles: Windows builds offered, taints, provider labels, sources",
                             epilog="example: winkube profile list --kube-version 1.33")
-    plist.add_argument("--kube-version", metavar="X.Y", help="Kubernetes release (default: 1.37)")
+    from .helptext import add_kube_version
+    from .k8s import releases
+    add_kube_version(plist, releases.text(releases.newest()))
     plist.add_argument("-o", "--output", default="text", choices=["text", "json"])
 
     completion = sub.add_parser(
@@ -254,7 +256,7 @@ def _dispatch(args, parser) -> int:
 def _profile(args):
     from .model.profile import default_profile, load_profile, supported_kube_version
     version = supported_kube_version(args.kube_version) if args.kube_version else None
-    profile = load_profile(args.profile, version) if args.profile else default_profile()
+    profile = load_profile(args.profile, version) if args.profile else default_profile(version)
     if version:
         profile.kube_version = version
     return profile
@@ -310,7 +312,7 @@ def _lint(args) -> int:
     from .config import ConfigError, config_for, rule_filter
     from .engine import Engine, Options, severity_at_least
     from .load.inputs import iter_sources
-    from .model.profile import ProfileError, load_profile, supported_kube_version
+    from .model.profile import ProfileError, default_profile, load_profile, supported_kube_version
     from .report.lint import LintOutput
     from .report.registry import render
 
@@ -335,6 +337,8 @@ def _lint(args) -> int:
             or (config.platform if config else None)
         if profile_path:
             options.profile = load_profile(profile_path, options.kube_version)
+        elif options.kube_version:
+            options.profile = default_profile(options.kube_version)  # the guessed pools of that release
     except ProfileError as e:
         return _fail(str(e))
     options.rule_filter = rules_filter

@@ -281,8 +281,11 @@ def _kube_version(where: str, value: Any) -> str:
         )
     if not isinstance(value, str) or parse_kube_version(value) is None:
         raise ConfigError(f"{where}: kubeVersion: expected a Kubernetes version like \"1.37\", got {_kind(value)}")
-    major, minor = parse_kube_version(value)
-    return f"{major}.{minor}"
+    from .k8s import releases
+    try:
+        return releases.text(releases.require(value))  # the one range check, named after the file
+    except releases.ReleaseError as e:
+        raise ConfigError(f"{where}: kubeVersion: {e}") from None
 
 
 def _exclude(where: str, value: Any) -> tuple[str, ...]:

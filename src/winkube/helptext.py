@@ -54,3 +54,10 @@ def apply(parser: argparse.ArgumentParser, path: str = "") -> None:
         if isinstance(action, argparse._SubParsersAction):
             for name, sub in action.choices.items():
                 apply(sub, f"{path} {name}".strip())
+
+
+def add_kube_version(p: argparse.ArgumentParser, default: str) -> None:
+    """The one --kube-version option of every front door: the range read from the knowledge data."""
+    from .k8s import releases
+    p.add_argument("--kube-version", metavar="X.Y",
+                   help=f"Kubernetes release whose rules apply ({releases.range_text()}; default: {default})")

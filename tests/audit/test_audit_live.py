@@ -293,3 +293,34 @@ def test_unreadable_dump_input_is_exit_2_and_the_rest_is_audited(tmp_path):
     assert r.returncode == 2, r.stdout + r.stderr
     assert "bad.yaml:2: invalid YAML" in r.stdout and "1 nodes in 1 pools" in r.stdout
     assert "Traceback" not in r.stderr
+
+
+def test_a_server_outside_the_range_is_named_not_silently_clamped(cluster, server_outside_range):
+    """The real server runs v1.37.2; knowledge whose newest release is one older (a data override in
+    $WINKUBE_KNOWLEDGE_DIR, as a user would ship newer data, not a mock) puts it outside the range:
+    the nearest release's rules apply and the report says so, in text and JSON, without an error."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from winkube.knowledge import OVERRIDE_ENV
+
+    knowledge, newest, older, note = server_outside_range
+    exe = str(Path(sys.executable).parent / "winkube")
+    env = dict(os.environ, **{OVERRIDE_ENV: str(knowledge), "NO_COLOR": "1"})
+    r = subprocess.run([exe, "audit", "--kubeconfig", str(cluster.kubeconfig), "-n", NS, "-o", "json"],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode in (0, 1), r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["serverVersion"].startswith(f"v{newest}.") and doc["kubeVersion"] == older
+    # the range note comes first, once; the kubelet-configuration notes of this cluster's pools follow it
+    assert doc["notes"][0] == note and doc["notes"].count(note) == 1 and note not in " ".join(doc["errors"])
+    r = subprocess.run([exe, "audit", "--kubeconfig", str(cluster.kubeconfig), "-n", NS],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert f"note: {note}\n" in r.stdout and f"(rules of {older})" in r.stdout.splitlines()[0]
+    # with the shipped data the same server is inside the range: no note
+    plain = subprocess.run([exe, "audit", "--kubeconfig", str(cluster.kubeconfig), "-n", NS, "-o", "json"],
+                           capture_output=True, text=True, timeout=300, env={k: v for k, v in os.environ.items() if k != OVERRIDE_ENV})
+    plain_notes = json.loads(plain.stdout)["notes"]  # only kubelet-configuration notes remain: no range note
+    assert all(n.startswith("kubelet configuration") for n in plain_notes) and json.loads(plain.stdout)["kubeVersion"] == newest

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
-def run(*args, stdin=None, cwd=None):
-    env = dict(os.environ, NO_COLOR="1")
+def run(*args, stdin=None, cwd=None, env=None):
+    env = dict(os.environ, NO_COLOR="1", **(env or {}))
     return subprocess.run([str(BIN / "winkube"), "plan", *args], input=stdin, capture_output=True, text=True,
                           env=env, cwd=cwd or ROOT, timeout=120)
 
@@ -288,6 +288,23 @@ def test_live_cluster_nodes_runtime_classes_and_load(control_plane, kube, regist
         for name in created:
             kube.delete(f"/api/v1/nodes/{name}")
         kube.delete("/apis/node.k8s.io/v1/runtimeclasses/plancmd-win2022")
+
+
+def test_live_plan_judges_with_the_servers_release_and_names_one_outside_the_range(control_plane, server_outside_range):
+    """As audit: --live takes the server's release (v1.37.2 here); knowledge whose newest release is
+    one older puts the server outside the range, and the plan says which release's rules it used instead."""
+    from winkube.knowledge import OVERRIDE_ENV
+
+    knowledge, newest, older, note = server_outside_range
+    args = ("--kubeconfig", str(control_plane.kubeconfig), "-")
+    doc = json.loads(run(*args, "-o", "json", stdin=WEB, env={OVERRIDE_ENV: str(knowledge)}).stdout)
+    assert doc["profile"]["kubernetesVersion"] == older and doc["notes"] == [note]
+    text = run(*args, stdin=WEB, env={OVERRIDE_ENV: str(knowledge)}).stdout
+    assert text.splitlines()[1] == f"note: {note}"
+    doc = json.loads(run(*args, "-o", "json", stdin=WEB).stdout)
+    assert doc["profile"]["kubernetesVersion"] == newest and doc["notes"] == []
+    doc = json.loads(run(*args, "-o", "json", "--kube-version", "1.25", stdin=WEB).stdout)
+    assert doc["profile"]["kubernetesVersion"] == "1.25" and doc["notes"] == []  # asked for: not the server's
 
 
 # --- the planner and the three targeting fixes the scheduler differential found -------------

@@ -18,6 +18,7 @@ LINUX_ONLY_PROFILE = dataclasses.replace(PROFILE, pools=[p for p in PROFILE.pool
 KUBELET_IDS = [
     "kubelet-cgroups-fatal-windows", "kubelet-cgroups-ignored-windows", "kubelet-eviction-ignored-windows",
     "kubelet-memory-eviction-threshold-windows", "kubelet-resource-managers-windows", "kubelet-reserved-memory-windows",
+    "kubelet-option-fatal-windows",
 ]
 PROFILE_NOTE = "(judged as Windows kubelet configuration because the cluster profile has Windows node pools)"
 
@@ -100,7 +101,7 @@ def test_good_windows_config_is_clean(version):
     assert run_all(GOOD_WINDOWS, version) == set()
 
 
-@pytest.mark.parametrize("version", [(1, 29), (1, 30)])
+@pytest.mark.parametrize("version", [(1, 25), (1, 30)])
 def test_good_windows_config_before_1_31_only_eviction_note(version):
     assert run_all(GOOD_WINDOWS, version) == {("kubelet-eviction-ignored-windows", "evictionHard")}
     assert [h.severity for h in hits(GOOD_WINDOWS, "kubelet-eviction-ignored-windows", version)] == [Severity.INFO]
@@ -141,8 +142,9 @@ def test_other_kinds_not_judged():
 
 # ----------------------------------------------------------------------------- cgroupsPerQOS / enforceNodeAllocatable
 
-def test_fatal_before_1_30_from_defaults():
-    got = found(KUBEADM_SHARED, "kubelet-cgroups-fatal-windows", (1, 29))
+@pytest.mark.parametrize("version", [(1, 25), (1, 30)])  # validation_windows.go: an error at v1.25.16 … v1.30.14
+def test_fatal_through_1_30_from_defaults(version):
+    got = found(KUBEADM_SHARED, "kubelet-cgroups-fatal-windows", version)
     assert got == {
         ("cgroupsPerQOS", "cgroupsPerQOS is not set and defaults to true: invalid configuration on Windows, the kubelet "
                           "exits (\"CgroupsPerQOS (--cgroups-per-qos) true is not supported on Windows\") " + PROFILE_NOTE),
@@ -152,9 +154,9 @@ def test_fatal_before_1_30_from_defaults():
     }
 
 
-def test_fatal_before_1_30_explicit():
+def test_fatal_through_1_30_explicit():
     obj = cfg(cgroupsPerQOS=True, enforceNodeAllocatable=["pods", "system-reserved"])
-    got = found(obj, "kubelet-cgroups-fatal-windows", (1, 29))
+    got = found(obj, "kubelet-cgroups-fatal-windows", (1, 30))
     assert {p for p, _ in got} == {"cgroupsPerQOS", "enforceNodeAllocatable"}
     msgs = dict(got)
     assert msgs["cgroupsPerQOS"].startswith("cgroupsPerQOS: true: invalid configuration on Windows")
@@ -162,14 +164,22 @@ def test_fatal_before_1_30_explicit():
     assert PROFILE_NOTE not in msgs["cgroupsPerQOS"]  # the file itself says Windows
 
 
-def test_not_fatal_since_1_30():
-    assert hits(KUBEADM_SHARED, "kubelet-cgroups-fatal-windows", (1, 30)) == []
-    assert hits(cfg(cgroupsPerQOS=True), "kubelet-cgroups-fatal-windows", (1, 30)) == []
+def test_not_fatal_since_1_31():  # a warning from v1.31.14 on (CHANGELOG-1.31: #123137)
+    assert hits(KUBEADM_SHARED, "kubelet-cgroups-fatal-windows", (1, 31)) == []
+    assert hits(cfg(cgroupsPerQOS=True), "kubelet-cgroups-fatal-windows", (1, 31)) == []
 
 
-def test_ignored_since_1_30_explicit_only():
+def test_enforce_node_allocatable_none():
+    # through 1.30 any non-empty list is fatal, [none] too; from 1.31 the warning leaves "none" out
+    obj = cfg(cgroupsPerQOS=False, enforceNodeAllocatable=["none"])
+    assert {p for p, _ in found(obj, "kubelet-cgroups-fatal-windows", (1, 30))} == {"enforceNodeAllocatable"}
+    assert hits(obj, "kubelet-cgroups-ignored-windows", (1, 31)) == []
+    assert {render(h.path) for h in hits(cfg(enforceNodeAllocatable=["none", "pods"]), "kubelet-cgroups-ignored-windows", (1, 31))} == {"enforceNodeAllocatable"}
+
+
+def test_ignored_since_1_31_explicit_only():
     obj = cfg(cgroupsPerQOS=True, enforceNodeAllocatable=["pods"])
-    hs = {render(h.path): h for h in hits(obj, "kubelet-cgroups-ignored-windows", (1, 30))}
+    hs = {render(h.path): h for h in hits(obj, "kubelet-cgroups-ignored-windows", (1, 31))}
     assert set(hs) == {"cgroupsPerQOS", "enforceNodeAllocatable"}
     assert hs["cgroupsPerQOS"].severity is Severity.INFO
     assert hs["enforceNodeAllocatable"].severity is None  # the rule's warning
@@ -178,7 +188,7 @@ def test_ignored_since_1_30_explicit_only():
         "reservations only reduce allocatable")
     # omitted fields fall back to defaults that are only logged
     assert hits(KUBEADM_SHARED, "kubelet-cgroups-ignored-windows", (1, 37)) == []
-    assert hits(obj, "kubelet-cgroups-ignored-windows", (1, 29)) == []
+    assert hits(obj, "kubelet-cgroups-ignored-windows", (1, 30)) == []
 
 
 # ----------------------------------------------------------------------------- eviction
@@ -286,3 +296,26 @@ def test_engine_routes_kubelet_configuration():
     rules = {f.rule for f in engine.check_object(copy.deepcopy(KUBEADM_SHARED))}
     assert "kubelet-cgroups-fatal-windows" in rules
     assert not [f for f in engine.check_object(copy.deepcopy(LINUX)) if f.rule.startswith("kubelet-")]
+
+
+# ----------------------------------------------------------------------------- Linux-only options that stop the kubelet
+
+@pytest.mark.parametrize("field, value, since", [
+    ("singleProcessOOMKill", False, (1, 32)),  # validation_windows.go: absent at v1.31.14, there at v1.32.13
+    ("userNamespaces", {"idsPerPod": 65536}, (1, 33)),  # absent at v1.32.13, there at v1.33.13
+    ("defaultPodSysctls", {"net.core.somaxconn": "1024"}, (1, 37)),  # absent at v1.36.3, there at v1.37.2
+])
+def test_linux_only_option_fatal_from_its_release(field, value, since):
+    obj = cfg(**{field: value})
+    before = (since[0], since[1] - 1)
+    assert hits(obj, "kubelet-option-fatal-windows", before) == []
+    assert found(obj, "kubelet-option-fatal-windows", since) == {
+        (field, f"{field} is set: invalid configuration on Windows, the kubelet exits (\"{field} is not supported on Windows\")")}
+    assert found(obj, "kubelet-option-fatal-windows", (1, 37)) == found(obj, "kubelet-option-fatal-windows", since)
+
+
+def test_linux_only_options_not_set_or_empty_are_fine():
+    assert hits(cfg(defaultPodSysctls={}), "kubelet-option-fatal-windows") == []  # len(map) > 0 only
+    assert hits(cfg(singleProcessOOMKill=None), "kubelet-option-fatal-windows") == []  # null: nil pointer
+    assert hits(GOOD_WINDOWS, "kubelet-option-fatal-windows") == []
+    assert hits(cfg(base=LINUX, singleProcessOOMKill=True), "kubelet-option-fatal-windows") == []  # a Linux kubelet

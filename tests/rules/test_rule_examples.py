@@ -12,7 +12,6 @@ import pytest
 import yaml
 
 from winkube.engine import Engine, Options
-from winkube.k8s import releases
 from winkube.knowledge import load
 from winkube.load.inputs import Source
 from winkube.model.profile import default_profile, profile_from_dict
@@ -29,10 +28,6 @@ def _gate_default_off_everywhere(gate: str) -> bool:
 # Rules no offline manifest can trigger within the releases winkube encodes, each with the reason,
 # which the test checks is still true (when it stops being true, the rule needs its examples).
 NO_OFFLINE_EXAMPLE = {
-    "kubelet-cgroups-fatal-windows": (
-        "the Windows kubelet exits on cgroupsPerQOS only up to Kubernetes 1.29, below the oldest release encoded",
-        lambda: all(releases.oldest() > tuple(int(x) for x in o["fatal_until"].split("."))
-                    for o in load("kubelet_windows")["cgroups_options"])),
     "stop-signal-os": (
         "lifecycle.stopSignal is dropped before validation while the alpha gate ContainerStopSignals is off by default",
         lambda: _gate_default_off_everywhere("ContainerStopSignals")),

@@ -332,3 +332,17 @@ def test_privileged_on_a_host_process_container_does_not_advise_host_process():
     assert f.message == ("container app asks to be privileged, which Windows ignores; "
                          "as a HostProcess container it has host access without it")
     assert f.fix == "Remove privileged: HostProcess containers do not need it."
+
+
+@pytest.mark.parametrize("version, severity", [
+    ((1, 25), Severity.WARNING),  # kuberuntime_sandbox.go at v1.25.16: no WindowsHostNetwork, the pod's own network
+    ((1, 26), Severity.INFO),  # v1.26.15: the gate is on by default and the kubelet asks for the node's network
+    ((1, 32), Severity.INFO),  # v1.32.13: still asked
+    ((1, 33), Severity.WARNING),  # v1.33.13: the code is gone, the gate deprecated and off
+])
+def test_host_network_without_host_process_per_release(version, severity):
+    f = only(findings(pod(windows_spec(hostNetwork=True)), kube_version=version), "host-network-without-host-process")
+    assert f.severity is severity
+    if severity is Severity.INFO:
+        assert f.message.startswith(f"in Kubernetes {version[0]}.{version[1]} the kubelet asks the container runtime "
+                                    "for the node's network for this pod (WindowsHostNetwork")

@@ -102,3 +102,53 @@ def test_live_mode_without_api_access_is_not_ready_but_answers(tmp_path, wk_pki,
             assert r["allowed"] is True and "no cluster profile loaded yet" in r["warnings"][0]
     finally:
         assert srv.stop() == 0
+
+
+def test_a_server_outside_the_range_is_named_not_silently_clamped(control_plane, kube, register_node, tmp_path, wk_pki,
+                                                                  server_outside_range):
+    """The real server runs v1.37.2; knowledge whose newest release is one older ($WINKUBE_KNOWLEDGE_DIR,
+    newer data as a user ships it, not a mock) puts it outside the range. The webhook judges with the
+    nearest release's rules and says so: in its log, in /readyz, and with the findings of a review
+    (a warning line, the denial message, the audit annotation)."""
+    from winkube.knowledge import OVERRIDE_ENV
+
+    knowledge, newest, older, note = server_outside_range
+    node = f"wk-{RUN}-range-win22"
+    register_node(node, os_name="windows", labels={POOL: f"{RUN}-range", "node.kubernetes.io/windows-build": "10.0.20348"},
+                  taints=[{"key": "os", "value": "windows", "effect": "NoSchedule"}])
+    kubeconfig = write_kubeconfig(tmp_path / "kc", control_plane.url, control_plane.pki.ca_cert,
+                                  control_plane.admin_token, "winkube-test-admin")
+    try:
+        srv = WebhookProcess(tmp_path, wk_pki.serving_cert, wk_pki.serving_key, wk_pki.ca_cert,
+                             ["--kubeconfig", str(kubeconfig)], name="range", env={OVERRIDE_ENV: str(knowledge)})
+        try:
+            assert srv.wait("/readyz").rstrip().endswith(f"; {note})")
+            no_requests = pod("advice", os={"name": "windows"}, tolerations=[TOL], nodeSelector={"kubernetes.io/os": "windows"})
+            no_requests["spec"]["containers"][0].pop("resources")
+            certain = pod("w19", image=WIN2019_IMAGE, os={"name": "windows"}, tolerations=[TOL],
+                          nodeSelector={"kubernetes.io/os": "windows", POOL: f"{RUN}-range"})
+            with srv.client() as c:
+                warned = c.post("/validate", json=review(no_requests)).json()["response"]
+                denied = c.post("/validate", json=review(certain)).json()["response"]
+            assert warned["allowed"] is True and f"winkube: {note}" in warned["warnings"], warned
+            assert warned["auditAnnotations"]["context"] == note
+            assert denied["allowed"] is False and denied["status"]["message"].endswith(f"; {note}"), denied
+            assert note in srv.log.read_text()
+            assert metrics(srv)["winkube_webhook_kube_version_outside_range"] == 1
+        finally:
+            assert srv.stop() == 0
+        # --kube-version picks the release: the server's is not asked for, and nothing is said
+        pinned = WebhookProcess(tmp_path, wk_pki.serving_cert, wk_pki.serving_key, wk_pki.ca_cert,
+                                ["--kubeconfig", str(kubeconfig), "--kube-version", older], name="pinned",
+                                env={OVERRIDE_ENV: str(knowledge)})
+        try:
+            ready = pinned.wait("/readyz")
+            assert ready.startswith("ok (profile: live cluster") and "outside" not in ready
+            assert metrics(pinned)["winkube_webhook_kube_version_outside_range"] == 0
+            with pinned.client() as c:
+                warned = c.post("/validate", json=review(no_requests)).json()["response"]
+            assert f"winkube: {note}" not in warned.get("warnings", []) and "context" not in warned["auditAnnotations"]
+        finally:
+            assert pinned.stop() == 0
+    finally:
+        kube.delete(f"/api/v1/nodes/{node}")

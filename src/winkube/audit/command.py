@@ -33,8 +33,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-f", "--filename", action="append", default=[], metavar="PATH",
                    help="read a kubectl dump (`kubectl get … -o json|yaml`, files or directories) instead of a live cluster; repeatable")
     p.add_argument("-o", "--output", default="text", choices=["text", "json", "yaml", "html"], help="output format (default: text)")
-    p.add_argument("--kube-version", metavar="X.Y", help=f"Kubernetes release whose rules apply ({releases.range_text()}; "
-                   f"default: the server's, else {releases.text(releases.newest())})")
+    from ..helptext import add_kube_version
+    add_kube_version(p, f"the server's, else {releases.text(releases.newest())}")
     p.add_argument("--profile", metavar="FILE", help="judge workloads against this cluster profile instead of the cluster's Nodes")
     p.add_argument("--fail-on", choices=["error", "warning", "info", "none"], default="error",
                    help="lowest finding severity that makes the exit code 1 (default: error)")
@@ -60,7 +60,7 @@ def run(args) -> int:
         render(sys.stdout, subject=args.subject)
         return EXIT_OK
     from ..k8s.versions import parse_kube_version
-    from ..model.profile import ProfileError, load_profile, require_kube_version
+    from ..model.profile import ProfileError, load_profile, supported_kube_version
     from .collect import DumpSource, LiveSource, Progress
     from .core import Auditor
 
@@ -78,12 +78,13 @@ def run(args) -> int:
     base = None
     try:
         if args.kube_version:
-            kube_version = require_kube_version(args.kube_version)
+            kube_version = supported_kube_version(args.kube_version)
         if args.profile:
-            base = load_profile(args.profile)
+            base = load_profile(args.profile, kube_version)
     except ProfileError as e:
         return _fail(str(e))
     progress = Progress()
+    notes: list[str] = []  # a server outside the range: named, the nearest release's rules apply
     if args.filename:
         source = DumpSource(list(args.filename), namespace=args.namespace, progress=progress)
         read_errors = source.errors  # filled while the dump streams
@@ -100,11 +101,9 @@ def run(args) -> int:
         if kube_version is None:
             kv = parse_kube_version(version.get("gitVersion") or f"{version.get('major')}.{version.get('minor')}")
             if kv is not None:  # a server that names no version: the profile's applies
-                kube_version = releases.clamp(kv)
-                if kv != kube_version:
-                    read_errors.append(f"the server runs {kv[0]}.{kv[1]}; winkube's rules cover "
-                                       f"{releases.range_text()}, "
-                                       f"so the rules of {kube_version[0]}.{kube_version[1]} apply")
+                kube_version, note = releases.for_server(kv)
+                if note:
+                    notes.append(note)
     import gc
     gc_was_enabled = gc.isenabled()
     gc.disable()  # objects stream by and die by reference counting; collections only cost time (3× on 150k pods)
@@ -117,6 +116,7 @@ def run(args) -> int:
         if not args.filename:
             cluster.close()
     result.errors[:0] = read_errors
+    result.notes[:0] = notes
     if args.filename and read_errors and not any(result.counts.values()):
         return _fail("cannot read the dump: " + "; ".join(read_errors[:5]))
     from ..report import use_color

@@ -174,7 +174,7 @@ class AuditResult:
     templates_checked: int = 0
     node_signatures_checked: int = 0
     kubelet_configs: list[KubeletResult] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # what could not be read and is not a failure (kubelet configuration)
+    notes: list[str] = field(default_factory=list)  # what the reader must know: what could not be read and is not a failure (kubelet configuration), a server outside the range (k8s.releases.for_server)
 
     @property
     def all_findings(self) -> list[Finding]:
@@ -413,7 +413,7 @@ class Auditor:
         base = self.base_profile
         if base is None:
             if nodes_missing or not nodes:
-                base = default_profile()  # the guessed pools, softened (profile.assumed)
+                base = default_profile(self.kube_version)  # the guessed pools of that release, softened (profile.assumed)
             else:
                 base = Profile(name="cluster", pools=[], runtime_classes={}, source="cluster")
         if self.kube_version:

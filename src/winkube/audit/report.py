@@ -47,6 +47,8 @@ def render_text(result: AuditResult, out: TextIO, *, color: bool = False) -> Non
     w(f"read: {n.get('Node', 0)} nodes in {len(result.pools)} pools, {n.get('RuntimeClass', 0)} RuntimeClasses, "
       f"{len(result.workloads)} workloads ({result.templates_checked} distinct templates checked), "
       f"{n.get('Pod', 0)} pods, {n.get('Event', 0)} events\n")
+    for note in result.notes:
+        w(f"note: {clean(note)}\n")
     if result.profile.assumed:
         w("note: no Node objects were read; workloads are judged against the embedded default profile's guessed pools\n")
     if result.partial:
@@ -57,8 +59,6 @@ def render_text(result: AuditResult, out: TextIO, *, color: bool = False) -> Non
             w("  grant read access with: winkube audit rbac | kubectl apply -f -\n")
     for e in result.errors:
         w(f"error: {clean(e)}\n")
-    for note in result.notes:
-        w(f"note: {clean(note)}\n")
 
     w("\n" + c("1", "Node pools") + "\n")
     if not result.pools:

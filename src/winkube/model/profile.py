@@ -20,7 +20,7 @@ from ..k8s.taints import TAINT_EFFECTS, Taint, taints_of
 from ..k8s.workloads import as_dict, as_list
 
 __all__ = ["LABEL_ARCH", "LABEL_BUILD", "LABEL_OS", "NodePool", "Profile", "ProfileError", "RuntimeClassInfo", "Taint",
-           "default_profile", "load_profile", "pools_from_nodes", "require_kube_version", "profile_windows_build",
+           "default_profile", "load_profile", "pools_from_nodes", "profile_windows_build",
            "profile_from_dict", "profile_to_dict", "runtime_class_info", "standard_labels", "supported_kube_version",
            "with_cluster_objects"]
 
@@ -85,21 +85,12 @@ class Profile:
         return [p for p in self.pools if p.os == "windows"]
 
 
-def require_kube_version(value) -> tuple[int, int]:
-    """'1.37', 'v1.37.2' → (1, 37); ProfileError for anything else."""
-    version = versions.parse_kube_version(value)
-    if version is None:
-        raise ProfileError(f"not a Kubernetes version: {value!r} (expected e.g. 1.37)")
-    return version
-
-
 def supported_kube_version(value) -> tuple[int, int]:
-    """require_kube_version, limited to the releases whose rules winkube encodes."""
-    version = require_kube_version(value)
-    if not releases.supported(version):
-        raise ProfileError(f"Kubernetes {releases.text(version)} is not one winkube knows: its rules cover "
-                           f"{releases.text(releases.oldest())} to {releases.text(releases.newest())}")
-    return version
+    """A release a profile names, through the one range check (k8s.releases.require); ProfileError."""
+    try:
+        return releases.require(value)
+    except releases.ReleaseError as e:
+        raise ProfileError(str(e)) from None
 
 
 def profile_windows_build(value) -> int | None:
@@ -188,10 +179,39 @@ def _profile_kube_version(value, source: str) -> tuple[int, int]:
         raise ProfileError(f"{source}: kubernetesVersion: {e}") from None
 
 
-def default_profile() -> Profile:
-    profile = profile_from_dict(_default_data(), "embedded default")
+def default_profile(kube_version: tuple[int, int] | None = None) -> Profile:
+    """The embedded default (profiles/default.yaml: the newest release). For an older release its
+    Windows pools are that release's: one per LTSC build the release's docs list as supported
+    (knowledge/k8s_releases.yaml; SAC builds such as 20H2 left out of a guess), with the release's
+    kubelet (the tag its rules were read at) and the containerd branch containerd recommends first."""
+    data = _default_data()
+    if kube_version is not None and tuple(kube_version) != releases.newest():
+        data = _default_data_for(tuple(kube_version))
+    profile = profile_from_dict(data, "embedded default")
+    if kube_version is not None:
+        profile.kube_version = tuple(kube_version)
     profile.assumed = True
     return profile
+
+
+def _default_data_for(version: tuple[int, int]) -> dict:
+    from ..knowledge import load
+
+    base = _default_data()
+    builds = {int(b["build"]): b for b in load("windows_builds")["builds"]}
+    ltsc = [b for b in releases.windows_builds_listed(version) if builds.get(b, {}).get("channel") == "LTSC"]
+    template = next(p for p in base["nodePools"] if p["os"] == "windows")
+    kubelet = releases.tag(version) or f"v{releases.text(version)}.0"
+    containerd = releases.containerd_recommended(version)
+    pools = [dict(p) for p in base["nodePools"] if p["os"] != "windows"]
+    for b in ltsc:
+        year = str(builds[b]["name"]).rsplit(" ", 1)[-1].lower()
+        pools.append(dict(template, name=f"windows-{year}", windowsBuild=f"10.0.{b}"))
+    for p in pools:
+        p["kubeletVersion"] = kubelet
+        if containerd:
+            p["containerRuntime"] = f"containerd://{containerd[0]}"
+    return dict(base, nodePools=pools, kubernetesVersion=releases.text(version))
 
 
 @lru_cache(maxsize=1)

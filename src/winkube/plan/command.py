@@ -39,6 +39,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-f", "--filename", action="append", default=[], metavar="PATH", help="like kubectl: a file or directory (repeatable)")
     p.add_argument("-o", "--output", default="text", choices=["text", "json", "yaml"], help="output format (default: text; json and yaml: docs/plan-output.md)")
     p.add_argument("--profile", metavar="FILE", help="cluster profile (docs/profile.md); Node / RuntimeClass objects in the input or the live cluster replace its pools")
+    from ..helptext import add_kube_version
+    from ..k8s import releases
+    add_kube_version(p, f"the profile's, {releases.text(releases.newest())}")
     p.add_argument("--live", action="store_true", help="read nodes, RuntimeClasses and pods from the cluster of the kubeconfig (and its workloads when no PATH is given)")
     p.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig of the live cluster (implies --live; default $KUBECONFIG, ~/.kube/config)")
     p.add_argument("--context", metavar="NAME", help="kubeconfig context (implies --live)")
@@ -65,7 +68,7 @@ def run(args) -> int:
 
     from ..load.inputs import Source, iter_sources
     from ..model.finding import InputError
-    from ..model.profile import ProfileError, default_profile, load_profile, with_cluster_objects
+    from ..model.profile import ProfileError, default_profile, load_profile, supported_kube_version, with_cluster_objects
     from .inputs import PlanInput, read_live, read_sources
     from .planner import Planner, WorkloadError
     from ..report.registry import render
@@ -83,17 +86,30 @@ def run(args) -> int:
     from ..config import ConfigError, config_for, rule_filter
     try:
         config = config_for(args.config, args.no_config)
-        base = load_profile(args.profile) if args.profile else default_profile()
+        version = args.kube_version or (config.kube_version if config and config.kube_version else None)
+        version = supported_kube_version(version) if version else None
+        base = load_profile(args.profile, version) if args.profile else default_profile(version)
+        if version:
+            base.kube_version = version
     except (ConfigError, ProfileError) as e:
         return _fail(str(e))
 
     data = PlanInput()
     sources = list(iter_sources(paths, data.errors)) if paths else []
     read_sources(sources, data)
+    notes: list[str] = []
     if live:
         from ..cluster import Cluster, ClusterError
         try:
             with Cluster.connect(args.kubeconfig, args.context, timeout=args.request_timeout) as cluster:
+                if not version and not args.profile:  # as audit: the server's release, named when outside the range
+                    from ..k8s import releases
+                    from ..k8s.versions import parse_kube_version
+                    served = parse_kube_version(cluster.version().get("gitVersion"))
+                    if served is not None:
+                        used, note = releases.for_server(served)
+                        base = default_profile(used)
+                        notes += [note] if note else []
                 read_live(cluster, data, workloads=not paths, namespace=args.namespace)
         except ClusterError as e:
             return _fail(f"cannot read the cluster: {e}")
@@ -125,7 +141,8 @@ def run(args) -> int:
             data.errors.append(InputError(w.file or "<cluster>", str(e), line))
     bound = sum(u.get("pods", 0) for u in usage.values())
     render("plan", args.output, PlanOutput(plans, profile, data.errors, usage_known,
-                                           f"{bound} bound pod(s) on {len(usage)} node(s), their requests subtracted from allocatable"),
+                                           f"{bound} bound pod(s) on {len(usage)} node(s), their requests subtracted from allocatable",
+                                           notes=notes),
            sys.stdout)
     if args.output == "text":
         for e in data.errors:

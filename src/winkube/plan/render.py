@@ -2,7 +2,7 @@
 (docs/plan-output.md)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model.profile import NodePool, Profile
 from ..report.jsonout import finding_dict
@@ -57,9 +57,12 @@ def _table(rows: list[list[str]], out) -> None:
         out.write("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() + "\n")
 
 
-def render_text(plans: list[WorkloadPlan], profile: Profile, out, *, usage_known: bool, load: str | None = None) -> None:
+def render_text(plans: list[WorkloadPlan], profile: Profile, out, *, usage_known: bool, load: str | None = None,
+                notes=()) -> None:
     pools = profile.pools
     out.write(f"profile: {profile.name} ({profile.source}); pools: " + ", ".join(pool_title(p) for p in pools) + "\n")
+    for note in notes:
+        out.write(f"note: {note}\n")
     if profile.assumed:
         out.write("note: these pools are the embedded default's guess; give --profile, Node objects or --kubeconfig for your cluster\n")
     if not usage_known:
@@ -168,11 +171,18 @@ class PlanOutput:
     errors: list
     usage_known: bool
     load: str | None = None
+    notes: list[str] = field(default_factory=list)  # the live server lies outside the releases (k8s.releases.for_server)
 
 
 def _text(o: PlanOutput, out, *, color: bool = False) -> None:
-    render_text(o.plans, o.profile, out, usage_known=o.usage_known, load=o.load)
+    render_text(o.plans, o.profile, out, usage_known=o.usage_known, load=o.load, notes=o.notes)
 
 
-PLAN = Reporter("Plan", lambda o: plan_to_dict(o.plans, o.profile, o.errors, usage_known=o.usage_known), {"text": _text})
+def _dict(o: PlanOutput) -> dict:
+    d = plan_to_dict(o.plans, o.profile, o.errors, usage_known=o.usage_known)
+    d["notes"] = list(o.notes)
+    return d
+
+
+PLAN = Reporter("Plan", _dict, {"text": _text})
 

@@ -197,7 +197,7 @@ class WebhookApp:
             age = time.time() - (h.stale_since or time.time())
             return 200, (f"ok (stale: the cluster watch is lost since {age:.0f}s: {h.last_error}; "
                          f"serving from the last profile synced at {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(h.last_sync or 0))})\n")
-        return 200, f"ok (profile: {h.source})\n"
+        return 200, f"ok (profile: {h.source}{f'; {h.version_note}' if h.version_note else ''})\n"
 
     async def _review(self, path, scope, receive, send):
         m = self.metrics

@@ -25,7 +25,8 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--plain-http", action="store_true", help="no TLS (local debugging only: the API server requires HTTPS)")
     p.add_argument("--profile", metavar="FILE", help="judge against this cluster profile, with no API access "
                    "(default: the live cluster's Nodes and RuntimeClasses, by list+watch)")
-    p.add_argument("--kube-version", metavar="X.Y", help="with --profile: the Kubernetes release whose rules apply")
+    from ..helptext import add_kube_version
+    add_kube_version(p, "the profile's, else the live server's")
     p.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig (default: $KUBECONFIG, ~/.kube/config, else in-cluster)")
     p.add_argument("--context", help="kubeconfig context")
     p.add_argument("--config", metavar="FILE", help="webhook configuration: rule actions, exclusions, mutation (docs/webhook.md)")
@@ -68,6 +69,12 @@ def check_serve_args(args) -> str | None:
     for f in (args.tls_cert, args.tls_key, args.profile, args.config):
         if f and not os.path.isfile(f):
             return f"{f}: no such file"
+    if args.kube_version:
+        from ..k8s import releases
+        try:
+            releases.require(args.kube_version)
+        except releases.ReleaseError as e:
+            return str(e)
     return None
 
 

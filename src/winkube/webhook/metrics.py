@@ -108,6 +108,9 @@ class Metrics:
             out.append(f"winkube_webhook_profile_last_sync_timestamp_seconds {h.last_sync or 0}")
             family("winkube_webhook_watch_failures_total", "counter", "Times the cluster list/watch failed.")
             out.append(f"winkube_webhook_watch_failures_total {h.watch_failures}")
+            family("winkube_webhook_kube_version_outside_range", "gauge",
+                   "1 when the server's release is outside the ones winkube encodes (the nearest one's rules apply; see /readyz).")
+            out.append(f"winkube_webhook_kube_version_outside_range {int(bool(h.version_note))}")
             p = knowledge.profile
             if p is not None:
                 family("winkube_webhook_profile_nodes", "gauge", "Nodes in the profile, by OS.")

@@ -133,6 +133,7 @@ class Decision:
     findings: list[tuple[Finding, str]] = field(default_factory=list)  # (finding, action)
     skipped: str | None = None
     certain: list[str] = field(default_factory=list)
+    context: str | None = None  # said with the findings: the server's release lies outside winkube's
 
     @property
     def verdict(self) -> str:
@@ -146,6 +147,8 @@ class Decision:
             a["findings"] = one_line(",".join(f"{f.rule}:{act}" for f, act in self.findings), 1024)
         if self.skipped:
             a["skipped"] = one_line(self.skipped, 256)
+        if self.context and self.findings:
+            a["context"] = one_line(self.context, 256)
         return a
 
     def to_response(self, uid: str) -> dict:
@@ -271,6 +274,9 @@ def validate(req: Request, knowledge, images: dict, extra_warnings: list[str] = 
             denials.append(f)
         elif act == "warn":
             d.warnings.append(one_line(f"winkube {f.rule} ({f.stage.value}): {render(f.path)}: {f.message}"))
+    d.context = knowledge.health.version_note
+    if d.context and any(act == "warn" for _, act in d.findings):
+        d.warnings.insert(len(extra_warnings), one_line(f"winkube: {d.context}"))
     if denials:
         d.allowed = False
         what = f"{obj.get('kind')} {req.namespace + '/' if req.namespace else ''}{req.name or as_dict(obj.get('metadata')).get('name') or as_dict(obj.get('metadata')).get('generateName') or ''}"
@@ -278,6 +284,8 @@ def validate(req: Request, knowledge, images: dict, extra_warnings: list[str] = 
                  if certain else f"winkube: {what.strip()} is denied by the webhook configuration"]
         for f in denials:
             lines.append(f"[{f.rule}] {render(f.path)}: {f.message}" + (f" (fix: {f.fix})" if f.fix else ""))
+        if d.context:
+            lines.append(d.context)
         d.message = "; ".join(lines)
     d.warnings = d.warnings[:MAX_WARNINGS]
     return d

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from ..model.profile import load_profile, require_kube_version
+from ..model.profile import load_profile, supported_kube_version
 from .app import BodyBudget, WebhookApp
 from .limits import Limits, guarded_protocol
 from .policy import Policy, load_policy
@@ -34,10 +34,11 @@ def build(args) -> tuple[WebhookApp, Knowledge, LiveProfile | None]:
     if args.exclude_namespace:
         policy.exclude_namespaces = policy.exclude_namespaces | frozenset(args.exclude_namespace)
     live = None
+    kube_version = supported_kube_version(args.kube_version) if args.kube_version else None
     if args.profile:
         profile = load_profile(args.profile)
-        if args.kube_version:
-            profile.kube_version = require_kube_version(args.kube_version)
+        if kube_version:
+            profile.kube_version = kube_version
         knowledge = Knowledge(policy, profile)
     else:
         from ..cluster import Cluster
@@ -48,6 +49,7 @@ def build(args) -> tuple[WebhookApp, Knowledge, LiveProfile | None]:
         cluster.max_response_bytes = WEBHOOK_MAX_RESPONSE
         cluster.max_watch_line = WEBHOOK_MAX_WATCH_LINE
         live = LiveProfile(knowledge, cluster, watch_timeout=args.watch_timeout)
+        live.kube_version = kube_version  # given: the server's own version is not asked for
     if policy.resolve_images:
         from ..registry.resolve import ResolveOptions
 

@@ -29,6 +29,7 @@ class Health:
     last_error: str | None = None
     last_sync: float | None = None  # time.time() of the last good list/watch event
     source: str = ""
+    version_note: str | None = None  # the server lies outside winkube's releases (k8s.releases.for_server)
     resyncs: int = 0
     watch_failures: int = 0
 
@@ -292,7 +293,13 @@ class LiveProfile:
         from ..k8s import releases
         from ..k8s.versions import parse_kube_version
         v = parse_kube_version(self.cluster.version().get("gitVersion", ""))
-        self.kube_version = releases.clamp(v) if v is not None else releases.newest()
+        if v is None:
+            self.kube_version = releases.newest()
+            return
+        self.kube_version, note = releases.for_server(v)
+        self.k.health.version_note = note  # said in /readyz and in every review that reports a finding
+        if note:
+            log.warning("%s", note)
 
     def _ok(self, path: str) -> None:
         if path in self._failing:

@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import SRC_UTIL, SRC_VALIDATION, facts, field_active, is_set, os_name_of
+from ._common import SRC_UTIL, SRC_VALIDATION, facts, field_active, is_set, os_name_of, parse_version
 
 DETAIL = "cannot be set for a windows pod"
 
@@ -30,9 +30,13 @@ def _rows(kube_version: tuple[int, int]) -> tuple[tuple, tuple]:
     shareProcessNamespace (even false); and in every container (init, regular, ephemeral)
     seLinuxOptions, seccompProfile, appArmorProfile, capabilities, readOnlyRootFilesystem,
     privileged, allowPrivilegeEscalation, procMount, runAsUser and runAsGroup — any value,
-    including false, 0 and {}. Gated fields count only in releases where the gate is on by default.""",
+    including false, 0 and {}. Gated fields count only in releases where the gate is on by default.
+    In 1.25 and 1.26 a Pod's seccomp annotations (seccomp.security.alpha.kubernetes.io/pod,
+    container.seccomp.security.alpha.kubernetes.io/NAME) fill an unset seccompProfile before
+    validation, so they are rejected on a Windows Pod as the field would be.""",
     fix="Remove the field; on Windows use securityContext.windowsOptions (runAsUserName, gMSA, hostProcess).",
-    source=f"{SRC_VALIDATION} validateWindows (called from ValidatePodSpec); {SRC_UTIL} dropDisabledFields",
+    source=f"{SRC_VALIDATION} validateWindows (called from ValidatePodSpec); {SRC_UTIL} dropDisabledFields; "
+           "pkg/registry/core/pod/strategy.go applySeccompVersionSkew (1.25, 1.26)",
     fails=r"""
     apiVersion: v1
     kind: Pod
@@ -59,10 +63,38 @@ def check(ctx):
     if os_name_of(view) != "windows":
         return
     pod_rows, container_rows = _rows(ctx.kube_version)
+    synced = _seccomp_synced(view, ctx.kube_version)
     for r in pod_rows:
-        if is_set(view.spec, r["path"], r["when"], r["type"]):
+        if is_set(view.spec, r["path"], r["when"], r["type"]) or (None, tuple(r["path"])) in synced:
             yield Hit(view.path(*r["path"]), DETAIL, error_type="Forbidden")
     for c in view.containers():
         for r in container_rows:
-            if is_set(c.container, r["path"], r["when"], r["type"]):
+            if is_set(c.container, r["path"], r["when"], r["type"]) or (c.name, tuple(r["path"])) in synced:
                 yield Hit(c.path + tuple(r["path"]), DETAIL, error_type="Forbidden")
+
+
+SECCOMP = ("securityContext", "seccompProfile")
+
+
+def _seccomp_synced(view, kube_version) -> set:
+    """(container name or None for the pod, SECCOMP) for each seccompProfile the Pod strategy fills
+    from an annotation before validation (applySeccompVersionSkew, 1.25–1.26, Pods only)."""
+    rule_ = facts()["checks"]["seccomp_annotation_to_field"]
+    if view.is_template or not parse_version(rule_["since"]) <= tuple(kube_version) <= parse_version(rule_["until"]):
+        return set()
+    annotations = view.pod_meta.get("annotations") if isinstance(view.pod_meta, dict) else None
+    if not isinstance(annotations, dict) or not annotations:
+        return set()
+
+    def maps(value) -> bool:  # seccompFieldForAnnotation returns a field
+        return isinstance(value, str) and (value in rule_["values"] or (
+            value.startswith(rule_["localhost_prefix"]) and len(value) > len(rule_["localhost_prefix"])))
+
+    out = set()
+    if maps(annotations.get(rule_["pod_annotation"])) and not is_set(view.spec, SECCOMP, "present", "object"):
+        out.add((None, SECCOMP))
+    for c in view.containers():
+        if maps(annotations.get(rule_["container_annotation_prefix"] + c.name)) \
+                and not is_set(c.container, SECCOMP, "present", "object"):
+            out.add((c.name, SECCOMP))
+    return out

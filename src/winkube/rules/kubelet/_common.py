@@ -60,3 +60,18 @@ def windows_reason(ctx) -> str | None:
 
 def suffix(reason: str) -> str:
     return f" ({reason})" if reason else ""
+
+
+_EXAMPLE_HEAD = r"""
+    apiVersion: kubelet.config.k8s.io/v1beta1
+    kind: KubeletConfiguration
+    containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
+    cgroupsPerQOS: false
+    enforceNodeAllocatable: []
+"""
+
+
+def windows_kubelet_example(*lines: str) -> str:
+    """A Windows KubeletConfiguration (named pipe, no cgroups) for a rule's fails/passes examples,
+    plus the lines the rule is about: the kubelet rules differ only in those."""
+    return _EXAMPLE_HEAD + "".join(f"    {line}\n" for line in lines) + "    "

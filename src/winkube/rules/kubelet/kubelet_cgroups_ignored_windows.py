@@ -1,9 +1,9 @@
-"""cgroupsPerQOS / enforceNodeAllocatable on Windows since Kubernetes 1.30: ignored with a warning."""
+"""cgroupsPerQOS / enforceNodeAllocatable on Windows since Kubernetes 1.31: ignored with a warning."""
 from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import data, suffix, version, windows_reason
+from ._common import data, suffix, version, windows_reason, windows_kubelet_example
 
 
 @rule(
@@ -12,7 +12,7 @@ from ._common import data, suffix, version, windows_reason
     severity=Severity.WARNING,
     scope="kubeletconfig",
     summary="cgroupsPerQOS true or a non-empty enforceNodeAllocatable has no effect on Windows",
-    explanation="""Since kubernetes/kubernetes#123137 (v1.30) the Windows kubelet no longer exits on these
+    explanation="""Since kubernetes/kubernetes#123137 (v1.31) the Windows kubelet no longer exits on these
     options but logs "ignored configuration option: ... is not supported on Windows". Nothing enforces
     node allocatable on Windows: kube-reserved, system-reserved and hard-eviction thresholds only
     reduce the allocatable the scheduler sees. Reported when the file sets the options explicitly
@@ -29,15 +29,7 @@ from ._common import data, suffix, version, windows_reason
     systemReserved: {memory: 1Gi}
     kubeReserved: {memory: 1Gi}
     """,
-    passes=r"""
-    apiVersion: kubelet.config.k8s.io/v1beta1
-    kind: KubeletConfiguration
-    containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
-    cgroupsPerQOS: false
-    enforceNodeAllocatable: []
-    systemReserved: {memory: 1Gi}
-    kubeReserved: {memory: 1Gi}
-    """,
+    passes=windows_kubelet_example('systemReserved: {memory: 1Gi}', 'kubeReserved: {memory: 1Gi}'),
 )
 def check(ctx):
     reason = windows_reason(ctx)
@@ -52,7 +44,7 @@ def check(ctx):
         if opt["unsupported"] == "true":
             if value is True:
                 yield Hit((field,), f"{field}: true is ignored on Windows (no cgroups){suffix(reason)}", severity=Severity.INFO)
-        elif isinstance(value, list) and value:
+        elif isinstance(value, list) and [v for v in value if v not in opt.get("not_warned", ())]:
             shown = ", ".join(str(v) for v in value)
             yield Hit((field,), f"{field}: [{shown}] is ignored on Windows: nothing enforces node allocatable, "
                                 f"reservations only reduce allocatable{suffix(reason)}")

@@ -5,7 +5,7 @@ from ...model.finding import Severity, Stage
 from ...model.paths import Key
 from ...model.podview import as_dict
 from ..base import Hit, rule
-from ._common import data, suffix, version, windows_reason
+from ._common import data, suffix, version, windows_reason, windows_kubelet_example
 
 
 @rule(
@@ -24,26 +24,8 @@ from ._common import data, suffix, version, windows_reason
     fix="Drop the Linux-only signals from the Windows kubelet configuration; protect the node with reservations and container limits.",
     source=("kubernetes/website:content/en/docs/concepts/scheduling-eviction/node-pressure-eviction.md (after kubernetes/website#47306); "
             "kubernetes/kubernetes#122922; intro.md (v1.25–v1.30 kubelet option list); knowledge/kubelet_windows.yaml"),
-    fails=r"""
-    apiVersion: kubelet.config.k8s.io/v1beta1
-    kind: KubeletConfiguration
-    containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
-    cgroupsPerQOS: false
-    enforceNodeAllocatable: []
-    systemReserved: {memory: 1Gi}
-    kubeReserved: {memory: 1Gi}
-    evictionHard: {pid.available: 10%}
-    """,
-    passes=r"""
-    apiVersion: kubelet.config.k8s.io/v1beta1
-    kind: KubeletConfiguration
-    containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
-    cgroupsPerQOS: false
-    enforceNodeAllocatable: []
-    systemReserved: {memory: 1Gi}
-    kubeReserved: {memory: 1Gi}
-    evictionHard: {memory.available: 500Mi}
-    """,
+    fails=windows_kubelet_example('systemReserved: {memory: 1Gi}', 'kubeReserved: {memory: 1Gi}', 'evictionHard: {pid.available: 10%}'),
+    passes=windows_kubelet_example('systemReserved: {memory: 1Gi}', 'kubeReserved: {memory: 1Gi}', 'evictionHard: {memory.available: 500Mi}'),
 )
 def check(ctx):
     reason = windows_reason(ctx)

@@ -6,7 +6,7 @@ from ...model.paths import Key
 from ...model.podview import as_dict
 from ...k8s.quantity import parse_quantity
 from ..base import Hit, rule
-from ._common import data, suffix, version, windows_reason
+from ._common import data, suffix, version, windows_reason, windows_kubelet_example
 
 
 @rule(
@@ -24,26 +24,8 @@ from ._common import data, suffix, version, windows_reason
     fix="Use memory.available: 500Mi (the Windows default) or more for Windows nodes.",
     source=("kubernetes/website:content/en/docs/concepts/scheduling-eviction/node-pressure-eviction.md (after kubernetes/website#47306); "
             "kubernetes/kubernetes#122922; knowledge/kubelet_windows.yaml"),
-    fails=r"""
-    apiVersion: kubelet.config.k8s.io/v1beta1
-    kind: KubeletConfiguration
-    containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
-    cgroupsPerQOS: false
-    enforceNodeAllocatable: []
-    systemReserved: {memory: 1Gi}
-    kubeReserved: {memory: 1Gi}
-    evictionHard: {memory.available: 100Mi}
-    """,
-    passes=r"""
-    apiVersion: kubelet.config.k8s.io/v1beta1
-    kind: KubeletConfiguration
-    containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
-    cgroupsPerQOS: false
-    enforceNodeAllocatable: []
-    systemReserved: {memory: 1Gi}
-    kubeReserved: {memory: 1Gi}
-    evictionHard: {memory.available: 500Mi}
-    """,
+    fails=windows_kubelet_example('systemReserved: {memory: 1Gi}', 'kubeReserved: {memory: 1Gi}', 'evictionHard: {memory.available: 100Mi}'),
+    passes=windows_kubelet_example('systemReserved: {memory: 1Gi}', 'kubeReserved: {memory: 1Gi}', 'evictionHard: {memory.available: 500Mi}'),
 )
 def check(ctx):
     reason = windows_reason(ctx)

@@ -7,7 +7,7 @@ from ...model.finding import Severity, Stage
 from ...model.podview import as_dict
 from ...k8s.quantity import parse_quantity
 from ..base import Hit, rule
-from ._common import data, suffix, windows_reason
+from ._common import data, suffix, windows_reason, windows_kubelet_example
 
 
 def _fmt(q: Fraction) -> str:
@@ -30,22 +30,8 @@ def _fmt(q: Fraction) -> str:
     fix="Reserve at least 2Gi of memory (systemReserved.memory and/or kubeReserved.memory) on Windows nodes.",
     source=("kubernetes/website:content/en/docs/concepts/configuration/windows-resource-management.md; "
             "kubernetes/kubernetes:pkg/kubelet/cm/container_manager_windows.go (GetNodeAllocatableReservation); knowledge/kubelet_windows.yaml"),
-    fails=r"""
-    apiVersion: kubelet.config.k8s.io/v1beta1
-    kind: KubeletConfiguration
-    containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
-    cgroupsPerQOS: false
-    enforceNodeAllocatable: []
-    """,
-    passes=r"""
-    apiVersion: kubelet.config.k8s.io/v1beta1
-    kind: KubeletConfiguration
-    containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
-    cgroupsPerQOS: false
-    enforceNodeAllocatable: []
-    systemReserved: {memory: 1Gi}
-    kubeReserved: {memory: 1Gi}
-    """,
+    fails=windows_kubelet_example(),
+    passes=windows_kubelet_example('systemReserved: {memory: 1Gi}', 'kubeReserved: {memory: 1Gi}'),
 )
 def check(ctx):
     reason = windows_reason(ctx)

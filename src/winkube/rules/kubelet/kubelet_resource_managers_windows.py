@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...model.finding import Severity, Stage
 from ...model.podview import as_dict
 from ..base import Hit, rule
-from ._common import data, suffix, version, windows_reason
+from ._common import data, suffix, version, windows_reason, windows_kubelet_example
 
 
 @rule(
@@ -24,26 +24,8 @@ from ._common import data, suffix, version, windows_reason
     source=("Kubernetes v1.37 feature-gate reference (WindowsCPUAndMemoryAffinity, KEP-4888); kubernetes/website: "
             "content/en/docs/tasks/administer-cluster/cpu-management-policies.md, memory-manager.md, topology-manager.md; "
             "knowledge/kubelet_windows.yaml"),
-    fails=r"""
-    apiVersion: kubelet.config.k8s.io/v1beta1
-    kind: KubeletConfiguration
-    containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
-    cgroupsPerQOS: false
-    enforceNodeAllocatable: []
-    systemReserved: {memory: 1Gi}
-    kubeReserved: {memory: 1Gi}
-    cpuManagerPolicy: static
-    """,
-    passes=r"""
-    apiVersion: kubelet.config.k8s.io/v1beta1
-    kind: KubeletConfiguration
-    containerRuntimeEndpoint: npipe:////./pipe/containerd-containerd
-    cgroupsPerQOS: false
-    enforceNodeAllocatable: []
-    systemReserved: {memory: 1Gi}
-    kubeReserved: {memory: 1Gi}
-    cpuManagerPolicy: none
-    """,
+    fails=windows_kubelet_example('systemReserved: {memory: 1Gi}', 'kubeReserved: {memory: 1Gi}', 'cpuManagerPolicy: static'),
+    passes=windows_kubelet_example('systemReserved: {memory: 1Gi}', 'kubeReserved: {memory: 1Gi}', 'cpuManagerPolicy: none'),
 )
 def check(ctx):
     reason = windows_reason(ctx)
