@@ -12,7 +12,7 @@ import os
 from functools import lru_cache
 from typing import Any
 
-import yaml
+from .cache import cached
 
 __all__ = ["load", "read_yaml", "OVERRIDE_ENV"]
 
@@ -32,10 +32,14 @@ def load(name: str) -> Any:
 
 
 def read_yaml(path: str) -> Any:
-    """A data file parsed by libyaml. Shipped files are read by path, not through
-    importlib.resources: winkube is always installed as files, and importlib.resources costs a
-    pre-commit run ~20 ms of imports (tempfile, zipfile) for nothing."""
-    with open(path, encoding="utf-8") as fh:
-        text = fh.read()
+    """A data file parsed by libyaml, or its parse from the last run (knowledge/cache.py). Shipped
+    files are read by path, not through importlib.resources: winkube is always installed as files,
+    and importlib.resources costs a pre-commit run ~20 ms of imports (tempfile, zipfile) for nothing."""
+    return cached(path, _parse_yaml)
+
+
+def _parse_yaml(raw: bytes) -> Any:
+    import yaml
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    return yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 - a safe loader
