@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .errors import ConfigError
 from .k8s.versions import parse_kube_version
 from .model.finding import Finding, Severity
+from .record import Record
 
 if TYPE_CHECKING:  # pathlib (with urllib.parse and ipaddress) is imported only when a config file is read
     from pathlib import Path
@@ -43,20 +44,23 @@ _SEVERITIES = ", ".join(s.value for s in Severity)
 
 
 
-@dataclass(slots=True)
-class Config:
-    path: Path | None = None  # the file read; None for the defaults
-    rules: dict[str, Severity | None] = field(default_factory=dict)  # None: the rule is off
-    fail_on: Severity | None = Severity.ERROR  # None: never fail on findings ("none")
-    profile: Path | None = None  # absolute
-    platform: str | None = None  # a platform profile's name (aks, eks, ...), when no profile file is given
-    kube_version: str | None = None  # "1.37" (a leading "v" removed)
-    exclude: tuple[str, ...] = ()
-    _exclude_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+class Config(Record):
+    __slots__ = ("path", "rules", "fail_on", "profile", "platform", "kube_version", "exclude")
 
-    def __post_init__(self) -> None:
-        if self.exclude and not self._exclude_re:
-            self._exclude_re = tuple(re.compile(glob_to_regex(p)) for p in self.exclude)
+    def __init__(self, path: Path | None = None, rules: dict[str, Severity | None] | None = None,
+                 fail_on: Severity | None = Severity.ERROR, profile: Path | None = None, platform: str | None = None,
+                 kube_version: str | None = None, exclude: tuple[str, ...] = ()):
+        self.path = path  # the file read; None for the defaults
+        self.rules = {} if rules is None else rules  # None: the rule is off
+        self.fail_on = fail_on  # None: never fail on findings ("none")
+        self.profile = profile  # absolute
+        self.platform = platform  # a platform profile's name (aks, eks, ...), when no profile file is given
+        self.kube_version = kube_version  # "1.37" (a leading "v" removed)
+        self.exclude = exclude
+
+    @property
+    def _exclude_re(self) -> tuple[re.Pattern[str], ...]:
+        return _compiled_globs(tuple(self.exclude))
 
     @property
     def root(self) -> Path:
@@ -97,6 +101,12 @@ class Config:
         parts = rel.parts
         candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
         return any(rx.fullmatch(c) for rx in self._exclude_re for c in candidates)
+
+
+@lru_cache(maxsize=64)
+def _compiled_globs(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """Exclude patterns compiled once per process (is_excluded runs for every file of a walk)."""
+    return tuple(re.compile(glob_to_regex(p)) for p in patterns)
 
 
 def glob_to_regex(pattern: str) -> str:

@@ -58,8 +58,8 @@ class Resource(FrozenRecord):
     __slots__ = ("kind", "group", "version", "plural", "namespaced")
 
     def __init__(self, kind: str, group: str, version: str, plural: str, namespaced: bool):  # group "": core
-        for name, value in (("kind", kind), ("group", group), ("version", version), ("plural", plural), ("namespaced", namespaced)):
-            object.__setattr__(self, name, value)
+        for slot, value in zip(self.__slots__, (kind, group, version, plural, namespaced)):
+            object.__setattr__(self, slot, value)
 
     @property
     def api_version(self) -> str:

@@ -63,8 +63,8 @@ class RuleInfo(FrozenRecord):
     __slots__ = ("id", "module", "stage", "severity", "summary")
 
     def __init__(self, id: str, module: str, stage: Stage, severity: Severity, summary: str):
-        for name, value in (("id", id), ("module", module), ("stage", stage), ("severity", severity), ("summary", summary)):
-            object.__setattr__(self, name, value)
+        for slot, value in zip(self.__slots__, (id, module, stage, severity, summary)):
+            object.__setattr__(self, slot, value)
 
 
 def rule_infos() -> dict[str, RuleInfo]:
