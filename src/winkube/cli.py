@@ -18,6 +18,7 @@ EXPLAIN_EXAMPLES = """examples:
   winkube explain "exit code 3221225781"                  Windows codes are decoded (hex, decimal, int32)
   winkube explain --pod shop/web-7d9c8-x2x4q              the pod's statuses and Events, with its node as context
   winkube explain --pod shop/web-7d9c8-x2x4q "<message>"  one message, with that pod and node as context
+  winkube explain --pod web-7d9c8-x2x4q -n shop            the same, namespace as kubectl takes it
 
 exit codes: 0 explained, 2 nothing in the catalogue matched (the decoded codes and what to collect
 next are still printed) or the cluster could not be read.
@@ -116,10 +117,11 @@ def _rules_parser(sub, name: str, help_text: str) -> None:
 def _explain_parser(sub, name: str, help_text: str) -> None:
     explain = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXPLAIN_EXAMPLES)
     explain.add_argument("rule", metavar="RULE|MESSAGE", nargs="?")
-    explain.add_argument("--pod", metavar="NS/NAME", help="read this pod, its node and Events from the cluster and explain its failures "
+    explain.add_argument("--pod", metavar="NS/NAME|NAME", help="read this pod, its node and Events from the cluster and explain its failures "
                          "(with a MESSAGE: explain that message with the pod and node as context)")
     explain.add_argument("--kubeconfig", metavar="FILE", help="with --pod: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, else in-cluster)")
     explain.add_argument("--context", metavar="NAME", help="with --pod: kubeconfig context")
+    explain.add_argument("-n", "--namespace", metavar="NS", help="with --pod NAME: the pod's namespace (as kubectl -n)")
     explain.add_argument("--request-timeout", type=float, default=30.0, metavar="SECONDS", help="with --pod: per request (default: 30)")
     explain.add_argument("--resolve-images", action="store_true", help="with --pod: read the images' platforms from their registries")
     explain.add_argument("--insecure-registry", action="append", default=[], metavar="HOST", help="with --resolve-images: plain HTTP for this loopback registry")
@@ -135,10 +137,9 @@ def _profile_parser(sub, name: str, help_text: str) -> None:
     _add_profile_args(show)
     show.add_argument("inputs", nargs="*", metavar="PATH", help="files with Node / RuntimeClass objects (kubectl get nodes -o yaml)")
     show.add_argument("-o", "--output", default="yaml", choices=["yaml", "json"])
-    plist = psub.add_parser("list", help="the platform profiles: Windows builds offered, taints, provider labels, sources",
-                            epilog="example: winkube profile list --kube-version 1.33")
+    plist = psub.add_parser("list", help="the platform profiles: Windows builds offered, taints, provider labels, sources")
     plist.add_argument("--kube-version", metavar="X.Y", help="Kubernetes release (default: 1.37)")
-    plist.add_argument("-o", "--output", default="text", choices=["text", "json"])
+    plist.add_argument("-o", "--output", default="text", choices=["text", "json", "yaml"], help="output format (default: text)")
 
 
 def _completion_parser(sub, name: str, help_text: str) -> None:
@@ -285,29 +286,15 @@ def _profile(args):
 
 
 def _profile_list(args) -> int:
-    import json
-
     from .model.platforms import table
     from .k8s import releases
     from .model.profile import ProfileError, supported_kube_version
+    from .report.registry import render
     try:
         version = supported_kube_version(args.kube_version) if args.kube_version else releases.newest()
     except ProfileError as e:
         return _fail(str(e))
-    rows = table(version)
-    if args.output == "json":
-        print(json.dumps(rows, indent=2))
-        return EXIT_OK
-    print(f"Platform profiles for Kubernetes {version[0]}.{version[1]} (use: --profile NAME, or platform: NAME in .winkube.yaml)\n")
-    for r in rows:
-        print(f"{r['name']:<10} {r['title']}")
-        print(f"{'':<10} Windows builds: {', '.join(r['windowsBuilds']) or 'none for this release'}")
-        print(f"{'':<10} Windows taints: {r['windowsTaints']}; containerd {r['containerd']}")
-        if r["providerLabels"]:
-            print(f"{'':<10} provider labels understood: {', '.join(r['providerLabels'])}")
-        for src in r["sources"]:
-            print(f"{'':<10} source: {src}")
-        print()
+    render("profile list", args.output, {"kubeVersion": f"{version[0]}.{version[1]}", "platforms": table(version)}, sys.stdout)
     return EXIT_OK
 
 

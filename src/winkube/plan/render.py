@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..ansi import paint
 from ..model.profile import NodePool, Profile
 from ..report.jsonout import finding_dict
 from ..report.registry import Reporter
@@ -171,7 +172,14 @@ class PlanOutput:
 
 
 def _text(o: PlanOutput, out, *, color: bool = False) -> None:
-    render_text(o.plans, o.profile, out, usage_known=o.usage_known, load=o.load)
+    if not color:
+        render_text(o.plans, o.profile, out, usage_known=o.usage_known, load=o.load)
+        return
+    import io
+
+    plain = io.StringIO()  # laid out without escape codes (they take no cells), then the marks painted
+    render_text(o.plans, o.profile, plain, usage_known=o.usage_known, load=o.load)
+    out.write(plain.getvalue().replace(OK, paint("ok", OK, True)).replace(NO, paint("error", NO, True)))
 
 
 PLAN = Reporter("Plan", lambda o: plan_to_dict(o.plans, o.profile, o.errors, usage_known=o.usage_known), {"text": _text})

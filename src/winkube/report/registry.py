@@ -72,6 +72,7 @@ COMMANDS = {
     "images": "winkube.registry.command:IMAGES",
     "rules": "winkube.report.rules:RULES",
     "profile": "winkube.report.profile:PROFILE",
+    "profile list": "winkube.report.profile:PLATFORMS",
 }
 
 
