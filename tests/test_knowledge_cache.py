@@ -25,11 +25,23 @@ def test_a_cached_parse_equals_a_fresh_one_dates_included(tmp_path, monkeypatch)
 
 def test_an_edited_file_is_parsed_again(tmp_path, monkeypatch):
     monkeypatch.setenv("WINKUBE_CACHE", str(tmp_path / "cache"))
+    from winkube.knowledge import _parse_yaml
+
     data = tmp_path / "facts.yaml"
     data.write_text("a: 1\nwhen: 2024-10-08\n")
-    assert read_yaml(str(data)) == {"a": 1, "when": datetime.date(2024, 10, 8)}
+    assert cached(str(data), _parse_yaml) == {"a": 1, "when": datetime.date(2024, 10, 8)}
     data.write_text("a: 2\nwhen: 2024-10-08\n")  # same size: the content's checksum tells them apart
-    assert read_yaml(str(data)) == {"a": 2, "when": datetime.date(2024, 10, 8)}
+    assert cached(str(data), _parse_yaml) == {"a": 2, "when": datetime.date(2024, 10, 8)}
+    assert len(entries(tmp_path / "cache")) == 1  # one entry per path, rewritten
+
+
+def test_only_shipped_files_are_cached(tmp_path, monkeypatch):
+    # overrides ($WINKUBE_KNOWLEDGE_DIR, tests' temporary files) would otherwise add an entry each
+    monkeypatch.setenv("WINKUBE_CACHE", str(tmp_path / "cache"))
+    data = tmp_path / "facts.yaml"
+    data.write_text("a: 1\n")
+    assert read_yaml(str(data)) == {"a": 1}
+    assert entries(tmp_path / "cache") == []
 
 
 def test_a_damaged_or_unwritable_cache_only_costs_a_parse(tmp_path, monkeypatch):

@@ -31,11 +31,19 @@ def load(name: str) -> Any:
     return read_yaml(os.path.join(os.path.dirname(__file__), f"{name}.yaml"))
 
 
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # src/winkube, or site-packages/winkube
+
+
 def read_yaml(path: str) -> Any:
-    """A data file parsed by libyaml, or its parse from the last run (knowledge/cache.py). Shipped
-    files are read by path, not through importlib.resources: winkube is always installed as files,
-    and importlib.resources costs a pre-commit run ~20 ms of imports (tempfile, zipfile) for nothing."""
-    return cached(path, _parse_yaml)
+    """A data file parsed by libyaml, or, for the files shipped in the package, its parse from an
+    earlier run (knowledge/cache.py; other files, such as $WINKUBE_KNOWLEDGE_DIR overrides, are
+    parsed each time, so the cache holds one entry per installed file and never grows with them).
+    Shipped files are read by path, not through importlib.resources: winkube is always installed
+    as files, and importlib.resources costs a pre-commit run ~20 ms of imports (tempfile, zipfile)."""
+    if os.path.abspath(path).startswith(_PACKAGE + os.sep):
+        return cached(path, _parse_yaml)
+    with open(path, "rb") as fh:
+        return _parse_yaml(fh.read())
 
 
 def _parse_yaml(raw: bytes) -> Any:

@@ -3,7 +3,9 @@ re-parse the same YAML each time (libyaml still builds the objects in Python: ~1
 files a lint needs, against ~1 ms to unmarshal them).
 
 An entry is keyed by the file's absolute path, its size and a CRC-32 of its bytes, so an edited
-data file (or a `$WINKUBE_KNOWLEDGE_DIR` override) is never answered from a stale entry. marshal
+data file is never answered from a stale entry; there is one entry file per path (rewritten when
+the file changes), and callers cache only files shipped in the package, so the directory stays
+as small as the installations are few. marshal
 is used rather than pickle because loading it can only ever produce plain data, never run code;
 dates (windows_builds.yaml) are stored as tagged tuples and restored. A cache that cannot be read
 or written is simply not used: the file is parsed as before.
