@@ -25,7 +25,6 @@ __all__ = ["add_arguments", "run"]
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_FAILED = 2
-SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1, "none": 99}
 
 
 def _duration(text: str) -> float:
@@ -312,8 +311,12 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO |
                 err.write(f"winkube images: {r}\n")
     if failed:
         return EXIT_FAILED
-    threshold = SEVERITY_RANK[getattr(args, "fail_on", "none") or "none"]
-    return EXIT_FINDINGS if any(SEVERITY_RANK[p["severity"]] >= threshold for ps in found.values() for p in ps) else EXIT_OK
+    fail_on = getattr(args, "fail_on", "none") or "none"
+    if fail_on == "none":
+        return EXIT_OK
+    from winkube.model.finding import Severity
+
+    return EXIT_FINDINGS if any(Severity(p["severity"]).rank >= Severity(fail_on).rank for ps in found.values() for p in ps) else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:  # for `python -m winkube.registry.command`
