@@ -263,3 +263,21 @@ def test_explain_help_examples_name_real_rules():
     from winkube.rules import all_rules
     ids = re.findall(r"winkube explain ([a-z0-9]+(?:-[a-z0-9]+)+)\s", cli.EXPLAIN_EXAMPLES)
     assert ids and set(ids) <= set(all_rules()), ids
+
+
+def test_plan_colours_only_when_asked_or_on_a_terminal():
+    example = str(ROOT / "examples")  # workloads that land (✓) and ones that do not (✗)
+    plain = run("plan", example)  # a pipe: no colour
+    assert "✓" in plain.stdout and "\x1b[" not in plain.stdout
+    painted = run("plan", "--color", "always", example)
+    assert "\x1b[32m✓\x1b[0m" in painted.stdout and "\x1b[1;31m✗\x1b[0m" in painted.stdout
+    assert painted.stdout.replace("\x1b[32m", "").replace("\x1b[1;31m", "").replace("\x1b[0m", "") == plain.stdout
+    assert run("plan", "--color", "always", "--disable", "set-os-nam", example).returncode == 2  # rule ids are checked
+
+
+def test_explain_pod_takes_kubectl_style_namespace():
+    # refused before any cluster is asked: the namespace is missing or named twice differently
+    r = run("explain", "--pod", "web-1")
+    assert r.returncode == 2 and "NAME with -n NAMESPACE" in r.stderr
+    r = run("explain", "--pod", "shop/web-1", "-n", "other")
+    assert r.returncode == 2 and "names namespace shop, -n names other" in r.stderr

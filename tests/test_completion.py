@@ -66,7 +66,7 @@ def test_fish_completion():
         assert expected in [x.split("\t")[0] for x in block.splitlines()], (words, block)
 
 
-COMMANDS = [["lint"], ["rules"], ["explain"], ["profile"], ["profile", "show"], ["completion"], ["images"], ["plan"],
+COMMANDS = [["lint"], ["rules"], ["explain"], ["profile"], ["profile", "show"], ["profile", "list"], ["completion"], ["images"], ["plan"],
             ["audit"], ["webhook"], ["webhook", "serve"], ["webhook", "manifests"]]
 
 
@@ -86,10 +86,16 @@ def test_shared_flags_are_spelled_the_same_on_every_command():
     from winkube.completion import commands
 
     flags = {" ".join(c.path): {n for f in c.flags for n in f.names} for c in commands(build_parser("*"))}
-    outputs = ["lint", "profile show", "images", "plan", "audit"]
+    # -o on every command that prints a result; --fail-on and --color on every command whose exit code
+    # follows findings; -n/-A/--context where a cluster is read (explain --pod and webhook manifests: -n)
+    outputs = ["lint", "rules", "explain", "profile show", "profile list", "images", "plan", "audit"]
     assert all({"-o", "--output"} <= flags[c] for c in outputs)
-    assert all({"--fail-on", "--color", "--config", "--no-config", "--disable", "--enable", "--profile", "--kube-version"}
+    assert all({"--fail-on", "--color"} <= flags[c] for c in ["lint", "plan", "audit", "images"])
+    assert all({"--config", "--no-config", "--disable", "--enable", "--profile", "--kube-version"}
                <= flags[c] for c in ["lint", "audit"])
+    assert {"--config", "--no-config", "--disable", "--enable", "--profile"} <= flags["plan"]
     assert all({"-n", "--namespace", "-A", "--all-namespaces", "--context", "--kubeconfig"} <= flags[c] for c in ["plan", "audit"])
+    assert {"-n", "--namespace", "--context", "--kubeconfig"} <= flags["explain"]
+    assert {"-n", "--namespace"} <= flags["webhook manifests"]
     assert {"--context", "--kubeconfig", "--profile", "--kube-version"} <= flags["webhook serve"]
     assert all({"-f", "--filename"} <= flags[c] for c in ["lint", "plan", "audit"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 from test_cli import run
 
 from winkube.config import ConfigError, load_config
@@ -80,8 +81,11 @@ def test_profile_list():
     for name in PLATFORMS:
         assert f"\n{name} " in r.stdout
     assert "source: " in r.stdout
-    rows = json.loads(run("profile", "list", "-o", "json", "--kube-version", "1.31").stdout)
+    doc = json.loads(run("profile", "list", "-o", "json", "--kube-version", "1.31").stdout)
+    assert (doc["apiVersion"], doc["kind"], doc["kubeVersion"]) == ("winkube.io/v1", "PlatformList", "1.31")
+    rows = doc["platforms"]
     assert [r["name"] for r in rows] == PLATFORMS and all(r["sources"] for r in rows)
+    assert yaml.safe_load(run("profile", "list", "-o", "yaml", "--kube-version", "1.31").stdout) == doc
 
 
 def test_unknown_platform_is_a_clear_error():

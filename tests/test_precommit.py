@@ -66,8 +66,14 @@ def pre_commit(repo: Path, helm: str, cache: Path, *args: str) -> subprocess.Com
                           capture_output=True, text=True, timeout=900)
 
 
-def test_hook_passes_a_clean_repository_and_fails_on_a_bad_manifest(hook_repo, helm, tmp_path):
-    cache = tmp_path / "pre-commit-cache"
+@pytest.fixture(scope="module")
+def precommit_home(tmp_path_factory) -> Path:
+    """One PRE_COMMIT_HOME for the module: the hook's environment is installed once (same repo and rev)."""
+    return tmp_path_factory.mktemp("pre-commit-cache")
+
+
+def test_hook_passes_a_clean_repository_and_fails_on_a_bad_manifest(hook_repo, helm, precommit_home, tmp_path):
+    cache = precommit_home
     repo = user_repo(tmp_path, hook_repo)
     r = pre_commit(repo, helm, cache, "--all-files")
     assert r.returncode == 0, r.stdout + r.stderr
@@ -91,3 +97,20 @@ def test_hook_passes_a_clean_repository_and_fails_on_a_bad_manifest(hook_repo, h
     git(repo, "add", "-A")
     r = pre_commit(repo, helm, cache)
     assert r.returncode == 1 and "chart/templates/pod.yaml:" in r.stdout and "windows-forbidden-field" in r.stdout
+
+
+def test_hook_on_this_repository_itself(hook_repo, helm, kustomize, precommit_home):
+    """Done-when of issue 11: `pre-commit run --all-files` at the root of a repository like this one
+    (a chart, test charts, kustomizations, configs, the hook's own files) exits 0 or 1, never 2, and
+    finds what is there. The repository is the hook repository itself: a copy of this work tree."""
+    src, rev = hook_repo
+    (src / ".pre-commit-config.yaml").write_text(f"repos:\n- repo: {src}\n  rev: {rev}\n  hooks:\n  - id: winkube-lint\n")
+    git(src, "add", ".pre-commit-config.yaml")
+    env = dict(os.environ, **GIT_ENV, PRE_COMMIT_HOME=str(precommit_home), WINKUBE_HELM=helm, WINKUBE_KUSTOMIZE=kustomize,
+               NO_COLOR="1")
+    r = subprocess.run([str(BIN / "pre-commit"), "run", "--color", "never", "--all-files"], cwd=src, env=env,
+                       capture_output=True, text=True, timeout=900)
+    assert r.returncode in (0, 1), r.stdout[-3000:] + r.stderr[-3000:]
+    assert "input error" not in r.stdout
+    assert "examples/windows-pod-rejected.yaml:" in r.stdout  # the demo's bad manifest is found
+    assert "tests/data/charts/retina/templates/" in r.stdout  # a chart, rendered by helm

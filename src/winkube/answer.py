@@ -14,10 +14,10 @@ Rules of the answer, which every front door shows the same way:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .model.finding import Finding, ObjectRef
+from .record import Record
 
 if TYPE_CHECKING:
     from .model.profile import NodePool
@@ -25,13 +25,16 @@ if TYPE_CHECKING:
     from .targeting import PoolFit, Targeting
 
 
-@dataclass(slots=True)
-class Answer:
-    obj: dict
-    findings: list[Finding] = field(default_factory=list)
-    rejected: list[str] | tuple = ()  # why the API server rejects it ("<rule> <path>: <message>")
-    shape_errors: list[tuple] | tuple = ()  # (path, message): it could not be decoded
-    context: "PodContext | None" = None  # workloads: the rule context (its targeting is computed once)
+class Answer(Record):
+    __slots__ = ("obj", "findings", "rejected", "shape_errors", "context")
+
+    def __init__(self, obj: dict, findings: list[Finding] | None = None, rejected: list[str] | tuple = (),
+                 shape_errors: list[tuple] | tuple = (), context: "PodContext | None" = None):
+        self.obj = obj
+        self.findings = [] if findings is None else findings
+        self.rejected = rejected  # why the API server rejects it ("<rule> <path>: <message>")
+        self.shape_errors = shape_errors  # (path, message): it could not be decoded
+        self.context = context  # workloads: the rule context (its targeting is computed once)
 
     @property
     def kind(self) -> str:

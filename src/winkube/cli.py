@@ -18,6 +18,7 @@ EXPLAIN_EXAMPLES = """examples:
   winkube explain "exit code 3221225781"                  Windows codes are decoded (hex, decimal, int32)
   winkube explain --pod shop/web-7d9c8-x2x4q              the pod's statuses and Events, with its node as context
   winkube explain --pod shop/web-7d9c8-x2x4q "<message>"  one message, with that pod and node as context
+  winkube explain --pod web-7d9c8-x2x4q -n shop            the same, namespace as kubectl takes it
 
 exit codes: 0 explained, 2 nothing in the catalogue matched (the decoded codes and what to collect
 next are still printed) or the cluster could not be read.
@@ -59,10 +60,10 @@ def _add_profile_args(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
-    """The whole command line. `command` names the one command whose front-door module is imported
-    ("*": all of them, for completion and tests); the others get only their one-line help, so
-    `winkube lint` never imports the webhook, the planner or the registry client (start-up time
-    is most of a pre-commit run)."""
+    """The whole command line. `command` names the one command whose parser is built ("*" or a
+    name that is no command: all of them, for completion, tests and the top-level --help); the
+    others are left out entirely, so `winkube lint` builds one parser and never imports the
+    webhook, the planner or the registry client (start-up time is most of a pre-commit run)."""
     from . import __version__
 
     parser = argparse.ArgumentParser(
@@ -71,9 +72,17 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         epilog="run `winkube COMMAND --help` for a command's options and examples")
     parser.add_argument("--version", action="version", version=f"winkube {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    wanted = [command] if command in COMMANDS else list(COMMANDS)
+    for name in wanted:
+        help_text, build = COMMANDS[name]
+        build(sub, name, help_text)
+    from .helptext import apply
+    apply(parser)
+    return parser
 
-    lint = sub.add_parser("lint", help="check manifests offline: every problem with its stage, location and fix",
-                          formatter_class=argparse.RawDescriptionHelpFormatter, epilog=LINT_EPILOG,
+
+def _lint_parser(sub, name: str, help_text: str) -> None:
+    lint = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter, epilog=LINT_EPILOG,
                           description="Check Kubernetes manifests for what fails or is ignored on Windows nodes.")
     lint.add_argument("paths", nargs="*", metavar="PATH", help="files, directories, or - for stdin")
     lint.add_argument("-f", "--filename", action="append", default=[], metavar="PATH", help="like kubectl: a file or directory (repeatable)")
@@ -98,16 +107,21 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     lint.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="Helm charts: a value for helm template (repeatable)")
     lint.add_argument("--enable", action="append", default=[], metavar="RULE", help="turn on a rule the config file turns off (repeatable)")
 
-    rules = sub.add_parser("rules", help="list the rules")
+
+def _rules_parser(sub, name: str, help_text: str) -> None:
+    rules = sub.add_parser(name, help=help_text)
     rules.add_argument("--stage", choices=["admission", "scheduling", "kubelet", "runtime", "ignored", "practice"])
     rules.add_argument("-o", "--output", default="text", choices=["text", "json", "yaml"], help="output format (default: text)")
-    explain = sub.add_parser("explain", help="explain a rule (why, fix, source) or a pasted failure message (cause, fix)",
-                             formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXPLAIN_EXAMPLES)
+
+
+def _explain_parser(sub, name: str, help_text: str) -> None:
+    explain = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXPLAIN_EXAMPLES)
     explain.add_argument("rule", metavar="RULE|MESSAGE", nargs="?")
-    explain.add_argument("--pod", metavar="NS/NAME", help="read this pod, its node and Events from the cluster and explain its failures "
+    explain.add_argument("--pod", metavar="NS/NAME|NAME", help="read this pod, its node and Events from the cluster and explain its failures "
                          "(with a MESSAGE: explain that message with the pod and node as context)")
     explain.add_argument("--kubeconfig", metavar="FILE", help="with --pod: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, else in-cluster)")
     explain.add_argument("--context", metavar="NAME", help="with --pod: kubeconfig context")
+    explain.add_argument("-n", "--namespace", metavar="NS", help="with --pod NAME: the pod's namespace (as kubectl -n)")
     explain.add_argument("--request-timeout", type=float, default=30.0, metavar="SECONDS", help="with --pod: per request (default: 30)")
     explain.add_argument("--resolve-images", action="store_true", help="with --pod: read the images' platforms from their registries")
     explain.add_argument("--insecure-registry", action="append", default=[], metavar="HOST", help="with --resolve-images: plain HTTP for this loopback registry")
@@ -115,7 +129,9 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     explain.add_argument("--docker-config", metavar="PATH", help="with --resolve-images: Docker config (auths, credential helpers)")
     explain.add_argument("-o", "--output", default="text", choices=["text", "json"], help="output format for messages (default: text)")
 
-    profile = sub.add_parser("profile", help="cluster profiles")
+
+def _profile_parser(sub, name: str, help_text: str) -> None:
+    profile = sub.add_parser(name, help=help_text)
     psub = profile.add_subparsers(dest="profile_command", metavar="SUBCOMMAND")
     show = psub.add_parser("show", help="print the profile in effect (the embedded default, --profile, or Node objects given)")
     _add_profile_args(show)
@@ -126,23 +142,25 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     from .helptext import add_kube_version
     from .k8s import releases
     add_kube_version(plist, releases.text(releases.newest()))
-    plist.add_argument("-o", "--output", default="text", choices=["text", "json"])
+    plist.add_argument("-o", "--output", default="text", choices=["text", "json", "yaml"], help="output format (default: text)")
 
+
+def _completion_parser(sub, name: str, help_text: str) -> None:
     completion = sub.add_parser(
-        "completion", help="print a shell completion script (bash, zsh, fish)", formatter_class=argparse.RawDescriptionHelpFormatter,
+        name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Print a completion script for winkube's commands, flags, their values and rule ids.",
         epilog="examples:\n  source <(winkube completion bash)        in ~/.bashrc\n"
                "  source <(winkube completion zsh)         in ~/.zshrc\n"
                "  winkube completion fish | source         in ~/.config/fish/config.fish")
     completion.add_argument("shell", choices=["bash", "zsh", "fish"])
 
-    # Front doors that live in their own packages: each module has add_arguments(parser) and run(args) -> int.
-    # A front door that fails to load (a missing optional dependency, say) must not take `lint` down
-    # with it: it answers with the reason when it is asked for, and every other command works.
-    for name, module, help_text in FRONT_DOORS:
+
+def _front_door_parser(module: str):
+    """Front doors that live in their own packages: each module has add_arguments(parser) and
+    run(args) -> int. A front door that fails to load (a missing optional dependency, say) must
+    not take `lint` down with it: it answers with the reason when it is asked for."""
+    def build(sub, name: str, help_text: str) -> None:
         p = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter)
-        if command != "*" and command != name:
-            continue
         try:
             door = importlib.import_module(module)
             p.description = (door.__doc__ or "").strip().split("\n\n")[0] or help_text
@@ -151,9 +169,7 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         except Exception as e:  # noqa: BLE001 - reported to the user of that command only
             reason = f"{type(e).__name__}: {e}"
             p.set_defaults(run=lambda args, name=name, reason=reason: _fail(f"`winkube {name}` is unavailable ({reason})"))
-    from .helptext import apply
-    apply(parser)
-    return parser
+    return build
 
 
 FRONT_DOORS = [
@@ -162,6 +178,16 @@ FRONT_DOORS = [
     ("audit", "winkube.audit.command", "a live cluster (or a dump): node readiness, workloads, and failures happening now"),
     ("webhook", "winkube.webhook.command", "the validating and mutating admission webhook: serve it, or print its manifests"),
 ]
+
+# name -> (one-line help, parser builder), in the order `winkube --help` lists them
+COMMANDS = {
+    "lint": ("check manifests offline: every problem with its stage, location and fix", _lint_parser),
+    "rules": ("list the rules", _rules_parser),
+    "explain": ("explain a rule (why, fix, source) or a pasted failure message (cause, fix)", _explain_parser),
+    "profile": ("cluster profiles", _profile_parser),
+    "completion": ("print a shell completion script (bash, zsh, fish)", _completion_parser),
+    **{name: (help_text, _front_door_parser(module)) for name, module, help_text in FRONT_DOORS},
+}
 
 
 def _command_in(argv: list[str]) -> str | None:
@@ -263,29 +289,15 @@ def _profile(args):
 
 
 def _profile_list(args) -> int:
-    import json
-
     from .model.platforms import table
     from .k8s import releases
     from .model.profile import ProfileError, supported_kube_version
+    from .report.registry import render
     try:
         version = supported_kube_version(args.kube_version) if args.kube_version else releases.newest()
     except ProfileError as e:
         return _fail(str(e))
-    rows = table(version)
-    if args.output == "json":
-        print(json.dumps(rows, indent=2))
-        return EXIT_OK
-    print(f"Platform profiles for Kubernetes {version[0]}.{version[1]} (use: --profile NAME, or platform: NAME in .winkube.yaml)\n")
-    for r in rows:
-        print(f"{r['name']:<10} {r['title']}")
-        print(f"{'':<10} Windows builds: {', '.join(r['windowsBuilds']) or 'none for this release'}")
-        print(f"{'':<10} Windows taints: {r['windowsTaints']}; containerd {r['containerd']}")
-        if r["providerLabels"]:
-            print(f"{'':<10} provider labels understood: {', '.join(r['providerLabels'])}")
-        for src in r["sources"]:
-            print(f"{'':<10} source: {src}")
-        print()
+    render("profile list", args.output, {"kubeVersion": f"{version[0]}.{version[1]}", "platforms": table(version)}, sys.stdout)
     return EXIT_OK
 
 
@@ -365,7 +377,7 @@ def _lint(args) -> int:
         from .load.render import relocate
         relocate(result.findings, sources)
     result.findings.sort(key=lambda f: (f.file or "", f.line or 0, f.column or 0, f.rule, f.path_str))
-    render("lint", args.output, LintOutput(result, engine.rules), sys.stdout, color=_color(args.color, sys.stdout))
+    render("lint", args.output, LintOutput(result, lambda: engine.rules), sys.stdout, color=_color(args.color, sys.stdout))
     if args.verbose:
         for file, reason in sorted(result.skipped):
             print(f"winkube: skipped {file}: {reason}", file=sys.stderr)

@@ -22,7 +22,6 @@ Scope and caveats:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -35,6 +34,7 @@ from winkube.k8s.versions import (
     parse_os_version,
 )
 from winkube.knowledge import load
+from winkube.record import FrozenRecord
 
 __all__ = [
     "Platform",
@@ -59,17 +59,16 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Platform:
+class Platform(FrozenRecord):
     """One entry of an image index (or the platform of a single-manifest image)."""
 
-    os: str
-    architecture: str
-    variant: str | None = None
-    os_version: str | None = None
-    os_features: tuple[str, ...] = field(default_factory=tuple)
-    digest: str | None = None
-    user: str | None = None  # the image config's User ("" = none), when the config was read
+    __slots__ = ("os", "architecture", "variant", "os_version", "os_features", "digest", "user")
+
+    def __init__(self, os: str, architecture: str, variant: str | None = None, os_version: str | None = None,
+                 os_features: tuple[str, ...] = (), digest: str | None = None, user: str | None = None):
+        # user: the image config's User ("" = none), when the config was read
+        for slot, value in zip(self.__slots__, (os, architecture, variant, os_version, os_features, digest, user)):
+            object.__setattr__(self, slot, value)
 
     @classmethod
     def from_oci(cls, platform: dict[str, Any], digest: str | None = None) -> "Platform":
@@ -106,25 +105,26 @@ class Platform:
         return s
 
 
-@dataclass(frozen=True)
-class Era:
+class Era(FrozenRecord):
     """One containerd behaviour, as described by a row of ``knowledge/containerd.yaml``."""
 
-    id: str
-    description: str
-    matching: str  # "prefix" | "stable_abi"
-    ordering: str  # "revision_desc" | "first_match" | "os_version_desc"
-    ltsc: tuple[int, ...]
-    floor: str | None
-    empty_os_version_matches: bool
-    ranges: tuple[tuple[tuple, tuple], ...]  # (lo, hi) version keys, see _version_key
-    current: bool
-    source: str
-    parse: str = "strict"  # "atoi" | "parseuint" | "strict" (stable_abi only)
-    os_check: str = "normalized"  # "normalized" | "raw" | "with_linux"
-    arch_386: bool = False  # Only(host): windows/386 entries match on amd64, ranked last
-    features: str = "ignored"  # "ignored" | "none" | "strip_win32k"
-    platforms: str = ""  # the containerd/platforms release this era is (or "containerd")
+    __slots__ = ("id", "description", "matching", "ordering", "ltsc", "floor", "empty_os_version_matches", "ranges", "current",
+                 "source", "parse", "os_check", "arch_386", "features", "platforms")
+
+    def __init__(self, id: str, description: str,
+                 matching: str,  # "prefix" | "stable_abi"
+                 ordering: str,  # "revision_desc" | "first_match" | "os_version_desc"
+                 ltsc: tuple[int, ...], floor: str | None, empty_os_version_matches: bool,
+                 ranges: tuple[tuple[tuple, tuple], ...],  # (lo, hi) version keys, see _version_key
+                 current: bool, source: str,
+                 parse: str = "strict",  # "atoi" | "parseuint" | "strict" (stable_abi only)
+                 os_check: str = "normalized",  # "normalized" | "raw" | "with_linux"
+                 arch_386: bool = False,  # Only(host): windows/386 entries match on amd64, ranked last
+                 features: str = "ignored",  # "ignored" | "none" | "strip_win32k"
+                 platforms: str = ""):  # the containerd/platforms release this era is (or "containerd")
+        for slot, value in zip(self.__slots__, (id, description, matching, ordering, ltsc, floor, empty_os_version_matches, ranges,
+                                                current, source, parse, os_check, arch_386, features, platforms)):
+            object.__setattr__(self, slot, value)
 
 
 # --------------------------------------------------------------------------- parsing

@@ -24,16 +24,18 @@ docs/configuration.md describes the same format for users; keep the two in step.
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterable
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .errors import ConfigError
 from .k8s.versions import parse_kube_version
 from .model.finding import Finding, Severity
+from .record import Record
+
+if TYPE_CHECKING:  # pathlib (with urllib.parse and ipaddress) is imported only when a config file is read
+    from pathlib import Path
 
 CONFIG_NAME = ".winkube.yaml"
 KEYS = ("rules", "failOn", "profile", "platform", "kubeVersion", "exclude")
@@ -42,24 +44,29 @@ _SEVERITIES = ", ".join(s.value for s in Severity)
 
 
 
-@dataclass(slots=True)
-class Config:
-    path: Path | None = None  # the file read; None for the defaults
-    rules: dict[str, Severity | None] = field(default_factory=dict)  # None: the rule is off
-    fail_on: Severity | None = Severity.ERROR  # None: never fail on findings ("none")
-    profile: Path | None = None  # absolute
-    platform: str | None = None  # a platform profile's name (aks, eks, ...), when no profile file is given
-    kube_version: str | None = None  # "1.37" (a leading "v" removed)
-    exclude: tuple[str, ...] = ()
-    _exclude_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+class Config(Record):
+    __slots__ = ("path", "rules", "fail_on", "profile", "platform", "kube_version", "exclude")
 
-    def __post_init__(self) -> None:
-        if self.exclude and not self._exclude_re:
-            self._exclude_re = tuple(re.compile(glob_to_regex(p)) for p in self.exclude)
+    def __init__(self, path: Path | None = None, rules: dict[str, Severity | None] | None = None,
+                 fail_on: Severity | None = Severity.ERROR, profile: Path | None = None, platform: str | None = None,
+                 kube_version: str | None = None, exclude: tuple[str, ...] = ()):
+        self.path = path  # the file read; None for the defaults
+        self.rules = {} if rules is None else rules  # None: the rule is off
+        self.fail_on = fail_on  # None: never fail on findings ("none")
+        self.profile = profile  # absolute
+        self.platform = platform  # a platform profile's name (aks, eks, ...), when no profile file is given
+        self.kube_version = kube_version  # "1.37" (a leading "v" removed)
+        self.exclude = exclude
+
+    @property
+    def _exclude_re(self) -> tuple[re.Pattern[str], ...]:
+        return _compiled_globs(tuple(self.exclude))
 
     @property
     def root(self) -> Path:
         """The directory exclude patterns and the profile are relative to."""
+        from pathlib import Path
+
         return self.path.parent if self.path is not None else Path.cwd()
 
     def apply(self, finding: Finding) -> Finding | None:
@@ -71,7 +78,7 @@ class Config:
             return None
         if severity == finding.severity:
             return finding
-        return dataclasses.replace(finding, severity=severity)
+        return finding.replace(severity=severity)
 
     def fails(self, findings: Iterable[Finding]) -> bool:
         """Whether any finding is at or above the failOn threshold."""
@@ -84,6 +91,8 @@ class Config:
         absolute) matches an exclude pattern. Files outside the config's directory never do."""
         if not self._exclude_re:
             return False
+        from pathlib import Path
+
         absolute = Path(os.path.abspath(file))
         try:
             rel = absolute.relative_to(os.path.abspath(self.root))
@@ -92,6 +101,12 @@ class Config:
         parts = rel.parts
         candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
         return any(rx.fullmatch(c) for rx in self._exclude_re for c in candidates)
+
+
+@lru_cache(maxsize=64)
+def _compiled_globs(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """Exclude patterns compiled once per process (is_excluded runs for every file of a walk)."""
+    return tuple(re.compile(glob_to_regex(p)) for p in patterns)
 
 
 def glob_to_regex(pattern: str) -> str:
@@ -136,14 +151,19 @@ def glob_to_regex(pattern: str) -> str:
 
 def find_config(start: Path) -> Path | None:
     """The nearest `.winkube.yaml` in `start` (a directory, or a file's directory) or a parent."""
-    here = Path(os.path.abspath(start))
-    if here.is_file():
-        here = here.parent
-    for directory in (here, *here.parents):
-        candidate = directory / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
-    return None
+    here = os.path.abspath(start)  # os.path: most runs find no config, and need no pathlib
+    if os.path.isfile(here):
+        here = os.path.dirname(here)
+    while True:
+        candidate = os.path.join(here, CONFIG_NAME)
+        if os.path.isfile(candidate):
+            from pathlib import Path
+
+            return Path(candidate)
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
 
 
 def _load_yaml(text: str) -> Any:
@@ -155,6 +175,8 @@ def _load_yaml(text: str) -> Any:
 
 def load_config(path: str | os.PathLike[str], *, known_rules: Iterable[str] | None = None) -> Config:
     """Read and check a config file. With `known_rules`, a rule id that is not one is an error."""
+    from pathlib import Path
+
     path = Path(path)
     where = str(path)
     try:
@@ -254,6 +276,8 @@ def _fail_on(where: str, value: Any) -> Severity | None:
 
 
 def _profile(where: str, config_path: Path, value: Any) -> Path:
+    from pathlib import Path
+
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{where}: profile: expected a file path, got {_kind(value)}")
     profile = Path(os.path.abspath(config_path.parent / os.path.expanduser(value)))
@@ -305,10 +329,10 @@ def config_for(explicit: str | None, no_config: bool, start: Path | None = None,
     working directory, unless --no-config. Raises ConfigError (also for a rule id not in
     `known_rules`, which the front door passes: winkube.rules.rule_ids())."""
     if explicit:
-        return load_config(Path(explicit), known_rules=known_rules)
+        return load_config(explicit, known_rules=known_rules)
     if no_config:
         return None
-    found = find_config(start or Path.cwd())
+    found = find_config(start or os.getcwd())
     return load_config(found, known_rules=known_rules) if found else None
 
 

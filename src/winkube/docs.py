@@ -82,12 +82,15 @@ def rules_markdown(rules: dict[str, Rule]) -> str:
 
 
 def rules_index(rules: dict[str, Rule]) -> str:
-    """src/winkube/rules/index.py: rule id -> (module, stage, severity, summary), sorted by id."""
+    """src/winkube/rules/index.py: rule id -> (module, stage, severity, summary), sorted by id, and
+    each scope's rule modules (the engine imports a scope's rules when an object first needs them)."""
     lines = [
         f'"""Every rule id, generated from the rules\' metadata by `{REGENERATE_INDEX}`.',
         "",
         "Read by commands that need the ids or summaries but not the checks (config and suppression",
-        "checks, `winkube rules`, shell completion); tests/report/test_docs_sync.py keeps it in sync.",
+        "checks, `winkube rules`, shell completion), and by the engine, which imports only the rule",
+        "modules of the scopes its objects need (a lint of Deployments never imports the Node rules);",
+        "tests/report/test_docs_sync.py keeps it in sync.",
         '"""',
         "",
         "# id: (module, stage, default severity, summary)",
@@ -95,6 +98,15 @@ def rules_index(rules: dict[str, Rule]) -> str:
     ]
     for r in sorted(rules.values(), key=lambda r: r.id):
         lines.append(f"    {r.id!r}: ({r.module!r}, {Stage(r.stage).value!r}, {Severity(r.severity).value!r}, {' '.join(r.summary.split())!r}),")
+    lines.append("}")
+    scopes: dict[str, list[str]] = {}
+    for r in sorted(rules.values(), key=lambda r: r.module):
+        scopes.setdefault(r.scope, []).append(r.module)
+    lines += ["", "# scope: the modules of its rules", "SCOPES: dict[str, tuple[str, ...]] = {"]
+    for scope in sorted(scopes):
+        lines.append(f"    {scope!r}: (")
+        lines += [f"        {m!r}," for m in scopes[scope]]
+        lines.append("    ),")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

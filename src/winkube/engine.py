@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from .answer import Answer
@@ -17,20 +16,24 @@ from .k8s.workloads import CLUSTER_OBJECT_SCOPES as _SCOPE_BY_KIND
 from .k8s.workloads import is_kubernetes_object, missing_api_version
 from .model.podview import WORKLOAD_KINDS, as_dict, as_list, pod_view
 from .model.profile import Profile, default_profile, with_cluster_objects
-from .rules import Rule, all_rules, rule_ids
+from .rules import Rule, all_rules, rule_ids, scope_rules
+from .record import Record
 from .rules.context import DocContext, ObjectContext, PodContext
 
 KNOWN_RULE_IDS = frozenset(rule_ids())  # every rule, also those a caller left out of its Engine
 _CLUSTER_OBJECT = re.compile(r"""["']?kind["']?\s*:\s*["']?(Node|RuntimeClass)["']?\s*[,}\r\n]""")
 
 
-@dataclass
-class Options:
-    profile: Profile = field(default_factory=default_profile)
-    kube_version: tuple[int, int] | None = None  # None: the profile's
-    rule_filter: Callable[[Finding], Finding | None] | None = None  # config: off / severity overrides
-    images: dict = field(default_factory=dict)  # image ref -> resolved platforms (--resolve-images)
-    locate: bool = True  # resolve file:line:column (off for the webhook, which has no files)
+class Options(Record):
+    __slots__ = ("profile", "kube_version", "rule_filter", "images", "locate")
+
+    def __init__(self, profile: Profile | None = None, kube_version: tuple[int, int] | None = None,
+                 rule_filter: Callable[[Finding], Finding | None] | None = None, images: dict | None = None, locate: bool = True):
+        self.profile = default_profile() if profile is None else profile
+        self.kube_version = kube_version  # None: the profile's
+        self.rule_filter = rule_filter  # config: off / severity overrides
+        self.images = {} if images is None else images  # image ref -> resolved platforms (--resolve-images)
+        self.locate = locate  # resolve file:line:column (off for the webhook, which has no files)
 
 
 def expand(doc: Document) -> Iterator[tuple[Document, Path]]:
@@ -134,11 +137,26 @@ class Engine:
     def __init__(self, options: Options | None = None, rules: dict[str, Rule] | None = None):
         self.generation = next(_GENERATIONS)
         self.options = options or Options()
-        self.rules = rules if rules is not None else all_rules()
-        self.by_scope: dict[str, list[Rule]] = {}
-        self.known_ids = KNOWN_RULE_IDS | set(self.rules)  # what winkube.io/ignore may name
-        for r in self.rules.values():
-            self.by_scope.setdefault(r.scope, []).append(r)
+        self._rules = rules  # None: every rule, each scope's modules imported when an object first needs them
+        self._by_scope: dict[str, list[Rule]] = {}
+        self.known_ids = KNOWN_RULE_IDS | set(rules or ())  # what winkube.io/ignore may name
+        if rules is not None:
+            for r in rules.values():
+                self._by_scope.setdefault(r.scope, []).append(r)
+
+    @property
+    def rules(self) -> dict[str, Rule]:
+        """Every rule this engine runs, by id (imports them all: SARIF describes every rule)."""
+        if self._rules is None:
+            self._rules = all_rules()
+        return self._rules
+
+    def scope_rules(self, scope: str) -> list[Rule]:
+        """The rules this engine runs on objects of one scope ("object", "pod", "node", ...)."""
+        got = self._by_scope.get(scope)
+        if got is None:
+            got = self._by_scope[scope] = scope_rules(scope) if self._rules is None else []
+        return got
 
     @property
     def kube_version(self) -> tuple[int, int]:
@@ -236,7 +254,7 @@ class Engine:
                 line = doc.locate(path)[0] if doc and self.options.locate else None
                 errors.append(InputError(doc.file if doc else "<object>", message, line))
         octx = ObjectContext(obj, self.kube_version)
-        raw = self._run(self.by_scope.get("object", ()), octx, doc, errors)
+        raw = self._run(self.scope_rules("object"), octx, doc, errors)
         # (an apiVersion the release no longer serves still gets the pod rules: the spec moves
         # unchanged to the served version)
         if view is not None:
@@ -251,11 +269,11 @@ class Engine:
                         errors.append(InputError(doc.file if doc else "<object>", message, line))
             else:
                 ctx = PodContext(view, self.options.profile, self.kube_version, self.options.images if images is None else images)
-                raw += self._run(self.by_scope.get("pod", ()), ctx, doc, errors)
+                raw += self._run(self.scope_rules("pod"), ctx, doc, errors)
                 answer.context = ctx
         elif kind in _SCOPE_BY_KIND:
             ctx = DocContext(obj, self.options.profile, self.kube_version)
-            raw += self._run(self.by_scope.get(_SCOPE_BY_KIND[kind], ()), ctx, doc, errors)
+            raw += self._run(self.scope_rules(_SCOPE_BY_KIND[kind]), ctx, doc, errors)
         if not raw:
             return answer
         # The API server rejects what an admission rule finds, whatever config or annotations do

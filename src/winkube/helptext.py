@@ -13,6 +13,8 @@ DESCRIPTIONS = {
     "explain": "Explain a rule (why it matters on Windows, the fix, the public source), or match a failure "
                "message pasted from kubectl describe or events against the known Windows failures.",
     "profile": "Cluster profiles: the node pools, RuntimeClasses and Kubernetes version rules are judged against.",
+    "profile list": "List the platform profiles (--profile NAME): the Windows Server builds each offers for a "
+                    "Kubernetes release, its Windows taints and labels, and the public sources of each.",
     "profile show": "Print the profile in effect: the embedded default, --profile FILE, or one built from the "
                     "Node and RuntimeClass objects given.",
     "images": "Read an image's platforms from its registry (or an OCI layout) and tell which Windows hosts "
@@ -30,6 +32,8 @@ EXAMPLES = {
     "profile show": ["winkube profile show                            the embedded default",
                      "winkube profile show --profile cluster.yaml",
                      "kubectl get nodes -o yaml > nodes.yaml && winkube profile show nodes.yaml -o json"],
+    "profile list": ["winkube profile list                      the platforms for the newest release",
+                     "winkube profile list --kube-version 1.33 -o json"],
     "images": ["winkube images mcr.microsoft.com/windows/nanoserver:ltsc2022",
                "winkube images -o json contoso.azurecr.io/api:2.1 --docker-config ~/.docker",
                "winkube images oci:./layout:latest --containerd 1.7.20"],

@@ -8,7 +8,6 @@ the RuntimeClass's scheduling into the pod; then the kubelet's OS admission
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import compat
@@ -21,61 +20,68 @@ from .k8s.selectors import normalize_selector, required_terms, selector_mismatch
 from .k8s.taints import UNSCHEDULABLE_TAINT, Taint, daemon_tolerations, tolerated_in_other_spelling, tolerates, untolerated
 from .model.podview import PodView, as_dict, as_list
 from .model.profile import NodePool, Profile, RuntimeClassInfo
+from .record import Record
 
 # Names rules and front doors import from here; they live in k8s/ (one place for each semantics).
 __all__ = ["ImageUse", "OS_LABELS", "PoolFit", "Targeting", "daemon_tolerations", "host_process", "image_uses",
            "pod_requests", "required_terms", "resolve", "tolerates", "units", "untolerated"]
 
 
-@dataclass(slots=True)
-class ImageUse:
-    container: str  # "containers[0]"
-    path: tuple  # path of the container's image field
-    ref: str
-    os: str | None  # windows / linux / None (unknown)
-    build: int | None  # Windows build of the image, when known
-    evidence: str  # how we know (tag convention, registry, …)
-    os_versions: tuple = ()  # from the registry: every Windows os.version in the index
-    user: str | None = None  # the image config's User ("" = none set); None = not known
-    user_evidence: str = ""
+class ImageUse(Record):
+    __slots__ = ("container", "path", "ref", "os", "build", "evidence", "os_versions", "user", "user_evidence")
+
+    def __init__(self, container: str, path: tuple, ref: str, os: str | None, build: int | None, evidence: str,
+                 os_versions: tuple = (), user: str | None = None, user_evidence: str = ""):
+        self.container = container  # "containers[0]"
+        self.path = path  # path of the container's image field
+        self.ref = ref
+        self.os = os  # windows / linux / None (unknown)
+        self.build = build  # Windows build of the image, when known
+        self.evidence = evidence  # how we know (tag convention, registry, …)
+        self.os_versions = os_versions  # from the registry: every Windows os.version in the index
+        self.user = user  # the image config's User ("" = none set); None = not known
+        self.user_evidence = user_evidence
 
 
-@dataclass(slots=True)
-class PoolFit:
-    pool: NodePool
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (scheduler plugin, why) — empty: schedulable
-    kubelet: list[tuple[str, str]] = field(default_factory=list)  # (kubelet reason, message)
-    runtime: list[tuple[ImageUse, str]] = field(default_factory=list)  # images that cannot run here
-    # the scheduler filters again with the requirements on labels the profile cannot see (see
-    # Targeting.unseen_labels) left out: what else keeps the pod off this pool
-    relaxed_failures: list[tuple[str, str]] = field(default_factory=list)
+class PoolFit(Record):
+    __slots__ = ("pool", "failures", "kubelet", "runtime", "relaxed_failures")
+
+    def __init__(self, pool: NodePool, failures: list[tuple[str, str]] | None = None, kubelet: list[tuple[str, str]] | None = None,
+                 runtime: list[tuple[ImageUse, str]] | None = None, relaxed_failures: list[tuple[str, str]] | None = None):
+        self.pool = pool
+        self.failures = [] if failures is None else failures  # (scheduler plugin, why) — empty: schedulable
+        self.kubelet = [] if kubelet is None else kubelet  # (kubelet reason, message)
+        self.runtime = [] if runtime is None else runtime  # images that cannot run here
+        # the scheduler filters again with the requirements on labels the profile cannot see (see
+        # Targeting.unseen_labels) left out: what else keeps the pod off this pool
+        self.relaxed_failures = [] if relaxed_failures is None else relaxed_failures
 
     @property
     def schedulable(self) -> bool:
         return not self.failures
 
 
-@dataclass(slots=True)
-class Targeting:
-    fits: list[PoolFit]
-    node_selector: dict  # pod's nodeSelector merged with the RuntimeClass's
-    tolerations: list
-    runtime_class: RuntimeClassInfo | None
-    runtime_class_name: str | None
-    runtime_class_missing: bool
-    conflicts: list[str]  # RuntimeClass admission conflicts (the pod is rejected)
-    os_intent: str | None  # windows / linux / None: what the pod asks for
-    evidence: list[str]  # why os_intent (strong evidence first)
-    images: list[ImageUse]
-    host_process: bool
-    landing: list[NodePool] = field(default_factory=list)  # pools that pass every scheduler filter
-    landing_os: set[str] = field(default_factory=set)
-    # selector and required-affinity label keys the profile cannot judge: no pool of the profile has
-    # them, or the profile marks them open (a platform's agentpool, gke-nodepool, ...)
-    unseen_labels: tuple[str, ...] = ()
+class Targeting(Record):
+    __slots__ = ("fits", "node_selector", "tolerations", "runtime_class", "runtime_class_name", "runtime_class_missing",
+                 "conflicts", "os_intent", "evidence", "images", "host_process", "landing", "landing_os", "unseen_labels")
 
-    def __post_init__(self):
-        self.landing = [f.pool for f in self.fits if f.schedulable]
+    def __init__(self, fits: list[PoolFit], node_selector: dict, tolerations: list, runtime_class: RuntimeClassInfo | None,
+                 runtime_class_name: str | None, runtime_class_missing: bool, conflicts: list[str], os_intent: str | None,
+                 evidence: list[str], images: list[ImageUse], host_process: bool, landing: list[NodePool] | None = None,
+                 landing_os: set[str] | None = None, unseen_labels: tuple[str, ...] = ()):
+        self.fits = fits
+        self.node_selector = node_selector  # pod's nodeSelector merged with the RuntimeClass's
+        self.tolerations = tolerations
+        self.runtime_class, self.runtime_class_name, self.runtime_class_missing = runtime_class, runtime_class_name, runtime_class_missing
+        self.conflicts = conflicts  # RuntimeClass admission conflicts (the pod is rejected)
+        self.os_intent = os_intent  # windows / linux / None: what the pod asks for
+        self.evidence = evidence  # why os_intent (strong evidence first)
+        self.images, self.host_process = images, host_process
+        # selector and required-affinity label keys the profile cannot judge: no pool of the profile has
+        # them, or the profile marks them open (a platform's agentpool, gke-nodepool, ...)
+        self.unseen_labels = unseen_labels
+        # computed from fits, whatever is passed (as the dataclass's __post_init__ did)
+        self.landing = [f.pool for f in self.fits if f.schedulable]  # pools that pass every scheduler filter
         self.landing_os = {p.os for p in self.landing}
 
     def fit(self, pool: NodePool) -> PoolFit:

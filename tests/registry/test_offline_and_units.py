@@ -194,3 +194,37 @@ def test_index_parsing_skips_attestations_and_rejects_schema1():
         parse_manifest(json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
                                    "config": {"mediaType": "application/vnd.cncf.helm.config.v1+json", "digest": d}}).encode())
     assert e.value.kind == "unsupported-manifest" and "helm" in e.value.message
+
+
+def test_images_fail_on_and_color(tmp_path):
+    # the flags every command shares: --fail-on judges what `images` finds (saved configs as input,
+    # no network), --color paints only when asked or on a terminal
+    import argparse
+    import io
+
+    from winkube.registry import command
+
+    saved = {"unrunnable": {"os": "windows", "architecture": "amd64", "os.version": "10.0.99999.1"},
+             "unversioned": {"os": "windows", "architecture": "amd64"},
+             "ltsc2022": {"os": "windows", "architecture": "amd64", "os.version": "10.0.20348.1"}}
+    for name, cfg in saved.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(cfg))
+
+    def run(*argv):
+        parser = argparse.ArgumentParser()
+        command.add_arguments(parser)
+        out, err = io.StringIO(), io.StringIO()
+        rc = command.run(parser.parse_args([*argv, "--no-cache"]), stdout=out, stderr=err)
+        return rc, out.getvalue()
+
+    ref = {name: f"file:{tmp_path / name}.json" for name in saved}
+    assert run(ref["unrunnable"])[0] == 0  # default --fail-on none: images informs
+    rc, out = run(ref["unrunnable"], "--fail-on", "error")
+    assert rc == 1 and "error: windows/amd64 10.0.99999.1: no known Windows host can run it" in out
+    assert run(ref["unversioned"], "--fail-on", "error")[0] == 0
+    rc, out = run(ref["unversioned"], "--fail-on", "info", "-o", "json")
+    assert rc == 1 and json.loads(out)["images"][0]["problems"][0]["severity"] == "info"
+    assert run(ref["ltsc2022"], "--fail-on", "info")[0] == 0
+    assert "\x1b[" not in run(ref["unrunnable"])[1]  # not a terminal
+    assert "\x1b[1;31merror\x1b[0m" in run(ref["unrunnable"], "--color", "always")[1]
+    assert run(ref["ltsc2022"], "-o", "table")[1] == run(ref["ltsc2022"], "-o", "text")[1]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 
 import pytest
 
@@ -53,7 +52,7 @@ def podtemplate(spec: dict) -> dict:
 
 def run(obj: dict, rule_id: str | None = None, version=(1, 37), allow_privileged=True, messages=False):
     """The admission causes as a set of (rendered path, error type[, message])."""
-    profile = PROFILE if allow_privileged else dataclasses.replace(PROFILE, allow_privileged=False)
+    profile = PROFILE if allow_privileged else PROFILE.replace(allow_privileged=False)
     ctx = PodContext(view=pod_view(obj), profile=profile, kube_version=version)
     rules = all_rules()
     out = set()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 
 import pytest
 
@@ -14,7 +13,7 @@ from winkube.rules import all_rules
 from winkube.rules.context import DocContext
 
 PROFILE = default_profile()
-LINUX_ONLY_PROFILE = dataclasses.replace(PROFILE, pools=[p for p in PROFILE.pools if p.os == "linux"])
+LINUX_ONLY_PROFILE = PROFILE.replace(pools=[p for p in PROFILE.pools if p.os == "linux"])
 KUBELET_IDS = [
     "kubelet-cgroups-fatal-windows", "kubelet-cgroups-ignored-windows", "kubelet-eviction-ignored-windows",
     "kubelet-memory-eviction-threshold-windows", "kubelet-resource-managers-windows", "kubelet-reserved-memory-windows",

@@ -31,8 +31,12 @@ def explain_pod_command(args) -> int:
     from .live import explain_pod
     from .render import render, render_facts, to_dict
     ns, sep, name = args.pod.partition("/")
-    if not sep or not ns or not name:
-        return _fail("--pod takes NAMESPACE/NAME")
+    if not sep:  # kubectl's way: --pod NAME -n NAMESPACE
+        ns, name = getattr(args, "namespace", None) or "", args.pod
+    elif getattr(args, "namespace", None) and args.namespace != ns:
+        return _fail(f"--pod {args.pod} names namespace {ns}, -n names {args.namespace}")
+    if not ns or not name:
+        return _fail("--pod takes NAMESPACE/NAME, or NAME with -n NAMESPACE")
     resolve = None
     if args.resolve_images:
         from ..registry.resolve import ResolveOptions

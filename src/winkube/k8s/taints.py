@@ -1,17 +1,19 @@
 """Taints and tolerations: v1.Toleration.ToleratesTaint, and the tolerations controllers add."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import FrozenRecord
 
 TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable"
 
 
-@dataclass(slots=True, frozen=True)
-class Taint:
-    key: str
-    value: str
-    effect: str  # NoSchedule / PreferNoSchedule / NoExecute
+class Taint(FrozenRecord):
+    __slots__ = ("key", "value", "effect")
+
+    def __init__(self, key: str, value: str, effect: str):  # effect: NoSchedule / PreferNoSchedule / NoExecute
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "effect", effect)
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}:{self.effect}" if self.value else f"{self.key}:{self.effect}"

@@ -1,7 +1,7 @@
 """Where the pod spec sits in each workload kind, and the container lists of a pod spec."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import FrozenRecord
 
 # kind -> path from the object root to the pod spec (ValidatePodTemplateSpec's prefixes)
 POD_SPEC_PATHS: dict[str, tuple] = {
@@ -52,15 +52,14 @@ def as_list(value) -> list:
     return value if isinstance(value, list) else []
 
 
-@dataclass(frozen=True)
-class Resource:
+class Resource(FrozenRecord):
     """A kind's REST resource: where the API server serves it."""
 
-    kind: str
-    group: str  # "" = core
-    version: str
-    plural: str
-    namespaced: bool
+    __slots__ = ("kind", "group", "version", "plural", "namespaced")
+
+    def __init__(self, kind: str, group: str, version: str, plural: str, namespaced: bool):  # group "": core
+        for slot, value in zip(self.__slots__, (kind, group, version, plural, namespaced)):
+            object.__setattr__(self, slot, value)
 
     @property
     def api_version(self) -> str:

@@ -12,7 +12,7 @@ import os
 from functools import lru_cache
 from typing import Any
 
-import yaml
+from .cache import cached
 
 __all__ = ["load", "read_yaml", "OVERRIDE_ENV"]
 
@@ -31,11 +31,23 @@ def load(name: str) -> Any:
     return read_yaml(os.path.join(os.path.dirname(__file__), f"{name}.yaml"))
 
 
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # src/winkube, or site-packages/winkube
+
+
 def read_yaml(path: str) -> Any:
-    """A data file parsed by libyaml. Shipped files are read by path, not through
-    importlib.resources: winkube is always installed as files, and importlib.resources costs a
-    pre-commit run ~20 ms of imports (tempfile, zipfile) for nothing."""
-    with open(path, encoding="utf-8") as fh:
-        text = fh.read()
+    """A data file parsed by libyaml, or, for the files shipped in the package, its parse from an
+    earlier run (knowledge/cache.py; other files, such as $WINKUBE_KNOWLEDGE_DIR overrides, are
+    parsed each time, so the cache holds one entry per installed file and never grows with them).
+    Shipped files are read by path, not through importlib.resources: winkube is always installed
+    as files, and importlib.resources costs a pre-commit run ~20 ms of imports (tempfile, zipfile)."""
+    if os.path.abspath(path).startswith(_PACKAGE + os.sep):
+        return cached(path, _parse_yaml)
+    with open(path, "rb") as fh:
+        return _parse_yaml(fh.read())
+
+
+def _parse_yaml(raw: bytes) -> Any:
+    import yaml
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    return yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 - a safe loader

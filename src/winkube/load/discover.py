@@ -13,10 +13,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from ..model.finding import InputError
+from ..record import FrozenRecord
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"})
@@ -24,12 +24,14 @@ CHART_FILE = "Chart.yaml"
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
-@dataclass(slots=True, frozen=True)
-class Found:
+class Found(FrozenRecord):
     """One thing to lint: a manifest file, a Helm chart or a kustomization directory."""
 
-    kind: str  # "file" | "chart" | "kustomization"
-    path: str
+    __slots__ = ("kind", "path")
+
+    def __init__(self, kind: str, path: str):  # kind: "file" | "chart" | "kustomization"
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "path", path)
 
 
 def kind_of_dir(path: str) -> str | None:

@@ -11,7 +11,6 @@ position table for a document with findings.
 """
 from __future__ import annotations
 
-import json
 import re
 from itertools import islice
 from typing import Iterator
@@ -223,6 +222,8 @@ def _table_locator(root, table, start_line):
 
 
 def _read_json(name, text, lines, errors) -> Iterator[Document]:
+    import json  # here, not at the top: most runs read no JSON file (start-up is a pre-commit run's cost)
+
     duplicates: list[str] = []
     try:
         obj = _json_loads(text, duplicates)
@@ -279,6 +280,8 @@ def _json_loads(text: str, duplicates: list[str]):
             seen = set()
             duplicates.extend(k for k, _ in items if k in seen or seen.add(k))
         return d
+
+    import json
 
     try:
         return json.loads(text, object_pairs_hook=pairs)

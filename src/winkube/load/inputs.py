@@ -5,24 +5,24 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from ..boundedio import read_stream_at_most
 from ..model.finding import InputError
+from ..record import Record
 
 MAX_FILE_BYTES = 1 << 30  # 1 GiB per input (file, pipe, stdin): past that a "manifest" is not one
 
 
-@dataclass(slots=True)
-class Source:
-    name: str
-    text: str
-    json: bool
-    # "kustomize": `text` is kustomize's output for the objects that came from file `name`;
-    # positions are moved back into that file after linting (load/render.relocate)
-    rendered_by: str | None = None
-    rendered_from: str | None = None  # the kustomization directory that was built
+class Source(Record):
+    __slots__ = ("name", "text", "json", "rendered_by", "rendered_from")
+
+    def __init__(self, name: str, text: str, json: bool, rendered_by: str | None = None, rendered_from: str | None = None):
+        self.name, self.text, self.json = name, text, json
+        # "kustomize": `text` is kustomize's output for the objects that came from file `name`;
+        # positions are moved back into that file after linting (load/render.relocate)
+        self.rendered_by = rendered_by
+        self.rendered_from = rendered_from  # the kustomization directory that was built
 
 
 _UTF32 = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
-
 from ..model.finding import InputError
+from ..record import Record
 from .inputs import Source
 
 TIMEOUT = 300  # seconds for one render: a chart with many subcharts is slow, a hung one is not
@@ -30,13 +29,16 @@ _HELM_SOURCE = re.compile(r"^# Source: (.+)$", re.M)
 _ORIGIN = "config.kubernetes.io/origin"
 
 
-@dataclass(slots=True)
-class RenderOptions:
-    values: list[str] = field(default_factory=list)  # helm --values FILE (repeatable)
-    set: list[str] = field(default_factory=list)  # helm --set K=V (repeatable)
-    kube_version: str | None = None  # helm --kube-version (Capabilities.KubeVersion)
-    release: str = "release-name"  # helm's own default name for `helm template` without a name
-    namespace: str | None = None
+class RenderOptions(Record):
+    __slots__ = ("values", "set", "kube_version", "release", "namespace")
+
+    def __init__(self, values: list[str] | None = None, set: list[str] | None = None, kube_version: str | None = None,
+                 release: str = "release-name", namespace: str | None = None):
+        self.values = [] if values is None else values  # helm --values FILE (repeatable)
+        self.set = [] if set is None else set  # helm --set K=V (repeatable)
+        self.kube_version = kube_version  # helm --kube-version (Capabilities.KubeVersion)
+        self.release = release  # helm's own default name for `helm template` without a name
+        self.namespace = namespace
 
 
 def _cache_dir() -> str:

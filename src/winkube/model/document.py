@@ -5,22 +5,25 @@ own text with positions (once per document) when a finding needs its line and co
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
+from ..record import Record
 from .finding import ObjectRef
 from .paths import Path
 
 
-@dataclass(slots=True)
-class Document:
-    file: str  # as the user named it; "-" for stdin
-    index: int  # position of the YAML document in the file (0-based)
-    obj: object
-    locate: Callable[[Path], tuple[int, int]]  # object path -> (line, column), nearest existing parent
-    line_text: Callable[[int], str]  # 1-based line -> its text
-    start_line: int = 1
-    aliased: bool = False  # YAML aliases share parts of obj: one source location, many paths
+class Document(Record):
+    __slots__ = ("file", "index", "obj", "locate", "line_text", "start_line", "aliased")
+
+    def __init__(self, file: str, index: int, obj: object, locate: Callable[[Path], tuple[int, int]],
+                 line_text: Callable[[int], str], start_line: int = 1, aliased: bool = False):
+        self.file = file  # as the user named it; "-" for stdin
+        self.index = index  # position of the YAML document in the file (0-based)
+        self.obj = obj
+        self.locate = locate  # object path -> (line, column), nearest existing parent
+        self.line_text = line_text  # 1-based line -> its text
+        self.start_line = start_line
+        self.aliased = aliased  # YAML aliases share parts of obj: one source location, many paths
 
     @property
     def ref(self) -> ObjectRef:

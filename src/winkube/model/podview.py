@@ -1,21 +1,22 @@
 """The pod spec inside any workload kind, with the API server's path prefix for it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterator
 
 from ..k8s.workloads import CONTAINER_LISTS, POD_SPEC_PATHS, WORKLOAD_KINDS, as_dict, as_list
+from ..record import Record
 from .paths import Path
 
 __all__ = ["CONTAINER_LISTS", "POD_SPEC_PATHS", "WORKLOAD_KINDS", "ContainerRef", "PodView", "as_dict", "as_list", "pod_view"]
 
 
-@dataclass(slots=True)
-class ContainerRef:
-    list_name: str  # initContainers / containers / ephemeralContainers
-    index: int
-    container: dict
-    path: Path  # prefix + (list_name, index)
+class ContainerRef(Record):
+    __slots__ = ("list_name", "index", "container", "path")
+
+    def __init__(self, list_name: str, index: int, container: dict, path: Path):
+        self.list_name = list_name  # initContainers / containers / ephemeralContainers
+        self.index, self.container = index, container
+        self.path = path  # prefix + (list_name, index)
 
     @property
     def security_context(self) -> dict:
@@ -27,14 +28,13 @@ class ContainerRef:
         return n if isinstance(n, str) else f"{self.list_name}[{self.index}]"
 
 
-@dataclass(slots=True)
-class PodView:
-    kind: str
-    obj: dict
-    spec: dict
-    prefix: Path
-    pod_meta: dict  # the pod's own metadata: the template's for workloads, the object's for Pods
-    _containers: list | None = None
+class PodView(Record):
+    __slots__ = ("kind", "obj", "spec", "prefix", "pod_meta", "_containers")
+
+    def __init__(self, kind: str, obj: dict, spec: dict, prefix: Path, pod_meta: dict, _containers: list | None = None):
+        self.kind, self.obj, self.spec, self.prefix = kind, obj, spec, prefix
+        self.pod_meta = pod_meta  # the pod's own metadata: the template's for workloads, the object's for Pods
+        self._containers = _containers
 
     @property
     def is_template(self) -> bool:

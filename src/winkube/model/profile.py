@@ -6,7 +6,6 @@ which are grouped into pools of identical scheduling signature.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 import yaml
@@ -18,6 +17,7 @@ from ..k8s.labels import (LABEL_ARCH, LABEL_BUILD, LABEL_OS, PER_NODE_LABELS, PO
                           standard_labels)
 from ..k8s.taints import TAINT_EFFECTS, Taint, taints_of
 from ..k8s.workloads import as_dict, as_list
+from ..record import Record
 
 __all__ = ["LABEL_ARCH", "LABEL_BUILD", "LABEL_OS", "NodePool", "Profile", "ProfileError", "RuntimeClassInfo", "Taint",
            "default_profile", "load_profile", "pools_from_nodes", "profile_windows_build",
@@ -29,23 +29,28 @@ class ProfileError(ConfigError):
     """A profile that cannot be used; the message names the file and the field."""
 
 
-@dataclass(slots=True)
-class NodePool:
-    name: str
-    os: str  # "windows" / "linux"
-    arch: str = "amd64"
-    windows_build: int | None = None  # 20348 for 10.0.20348 (windows pools)
-    count: int = 1
-    labels: dict = field(default_factory=dict)  # every label, including the standard ones
-    taints: list[Taint] = field(default_factory=list)
-    allocatable: dict = field(default_factory=dict)
-    container_runtime: str | None = None  # "containerd://2.2.1"
-    kubelet_version: str | None = None
-    kernel_version: str | None = None
-    os_image: str | None = None
-    unschedulable: bool = False
-    node_names: list[str] = field(default_factory=list)
-    control_plane: bool = False
+class NodePool(Record):
+    __slots__ = ("name", "os", "arch", "windows_build", "count", "labels", "taints", "allocatable", "container_runtime",
+                 "kubelet_version", "kernel_version", "os_image", "unschedulable", "node_names", "control_plane")
+
+    def __init__(self, name: str, os: str, arch: str = "amd64", windows_build: int | None = None, count: int = 1,
+                 labels: dict | None = None, taints: list[Taint] | None = None, allocatable: dict | None = None,
+                 container_runtime: str | None = None, kubelet_version: str | None = None, kernel_version: str | None = None,
+                 os_image: str | None = None, unschedulable: bool = False, node_names: list[str] | None = None,
+                 control_plane: bool = False):
+        self.name = name
+        self.os = os  # "windows" / "linux"
+        self.arch = arch
+        self.windows_build = windows_build  # 20348 for 10.0.20348 (windows pools)
+        self.count = count
+        self.labels = {} if labels is None else labels  # every label, including the standard ones
+        self.taints = [] if taints is None else taints
+        self.allocatable = {} if allocatable is None else allocatable
+        self.container_runtime = container_runtime  # "containerd://2.2.1"
+        self.kubelet_version, self.kernel_version, self.os_image = kubelet_version, kernel_version, os_image
+        self.unschedulable = unschedulable
+        self.node_names = [] if node_names is None else node_names
+        self.control_plane = control_plane
 
     @property
     def build_label(self) -> str | None:
@@ -58,27 +63,33 @@ class NodePool:
         return f"{self.name} ({what})"
 
 
-@dataclass(slots=True)
-class RuntimeClassInfo:
-    name: str
-    handler: str | None = None
-    node_selector: dict = field(default_factory=dict)
-    tolerations: list = field(default_factory=list)
-    overhead: dict = field(default_factory=dict)
+class RuntimeClassInfo(Record):
+    __slots__ = ("name", "handler", "node_selector", "tolerations", "overhead")
+
+    def __init__(self, name: str, handler: str | None = None, node_selector: dict | None = None, tolerations: list | None = None,
+                 overhead: dict | None = None):
+        self.name, self.handler = name, handler
+        self.node_selector = {} if node_selector is None else node_selector
+        self.tolerations = [] if tolerations is None else tolerations
+        self.overhead = {} if overhead is None else overhead
 
 
-@dataclass(slots=True)
-class Profile:
-    name: str
-    kube_version: tuple[int, int] = field(default_factory=releases.newest)  # knowledge/api_validation.yaml
-    pools: list[NodePool] = field(default_factory=list)
-    runtime_classes: dict[str, RuntimeClassInfo] = field(default_factory=dict)
-    allow_privileged: bool = True
-    source: str = "embedded default"
-    assumed: bool = False  # the pools are the embedded default's guess, not the user's cluster
-    # label keys whose values vary per pool in the real cluster (a platform's agentpool,
-    # gke-nodepool, ...): a selector on them cannot be judged from the profile's own values
-    open_labels: frozenset = frozenset()
+class Profile(Record):
+    __slots__ = ("name", "kube_version", "pools", "runtime_classes", "allow_privileged", "source", "assumed", "open_labels")
+
+    def __init__(self, name: str, kube_version: tuple[int, int] | None = None, pools: list[NodePool] | None = None,
+                 runtime_classes: dict[str, RuntimeClassInfo] | None = None, allow_privileged: bool = True,
+                 source: str = "embedded default", assumed: bool = False, open_labels: frozenset = frozenset()):
+        self.name = name
+        self.kube_version = releases.newest() if kube_version is None else kube_version  # knowledge/api_validation.yaml
+        self.pools = [] if pools is None else pools
+        self.runtime_classes = {} if runtime_classes is None else runtime_classes
+        self.allow_privileged = allow_privileged
+        self.source = source
+        self.assumed = assumed  # the pools are the embedded default's guess, not the user's cluster
+        # label keys whose values vary per pool in the real cluster (a platform's agentpool,
+        # gke-nodepool, ...): a selector on them cannot be judged from the profile's own values
+        self.open_labels = open_labels
 
     @property
     def windows_pools(self) -> list[NodePool]:

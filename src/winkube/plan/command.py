@@ -51,11 +51,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-A", "--all-namespaces", action="store_true", help="with --live and no PATH: every namespace (the default)")
     p.add_argument("--resolve-images", action="store_true", help="read image platforms from their registries instead of tag conventions")
     p.add_argument("--insecure-registry", action="append", default=[], metavar="HOST", help="with --resolve-images: plain HTTP / unverified TLS for this registry")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour (default: only on a terminal)")
     p.add_argument("--fail-on", choices=["error", "warning", "info", "none"], default="error",
                    help="lowest finding severity that makes the exit code 1 (default: error)")
     p.add_argument("--config", metavar="FILE", help="configuration file (default: .winkube.yaml found upward; its rules: apply)")
     p.add_argument("--no-config", action="store_true", help="ignore .winkube.yaml")
     p.add_argument("--disable", action="append", default=[], metavar="RULE", help="turn a rule off (repeatable)")
+    p.add_argument("--enable", action="append", default=[], metavar="RULE", help="turn on a rule the config file turns off (repeatable)")
 
 
 def _fail(message: str) -> int:
@@ -66,6 +68,7 @@ def _fail(message: str) -> int:
 def run(args) -> int:
     import json
 
+    from ..ansi import use_color
     from ..load.inputs import Source, iter_sources
     from ..model.finding import InputError
     from ..model.profile import ProfileError, default_profile, load_profile, supported_kube_version, with_cluster_objects
@@ -84,8 +87,10 @@ def run(args) -> int:
     if args.namespace and args.all_namespaces:
         return _fail("--namespace and --all-namespaces exclude each other")
     from ..config import ConfigError, config_for, rule_filter
+    from ..rules import rule_ids
     try:
-        config = config_for(args.config, args.no_config)
+        config = config_for(args.config, args.no_config, known_rules=rule_ids())
+        filter_ = rule_filter(config, args.disable, args.enable, known_rules=rule_ids())
         version = args.kube_version or (config.kube_version if config and config.kube_version else None)
         version = supported_kube_version(version) if version else None
         base = load_profile(args.profile, version) if args.profile else default_profile(version)
@@ -126,7 +131,7 @@ def run(args) -> int:
         images = resolve_for_lint(sources, args, data.errors)
     usage_known = live or bool(data.pods)
     usage = node_usage(data.pods)
-    planner = Planner(profile, usage, images, rule_filter=rule_filter(config, args.disable))
+    planner = Planner(profile, usage, images, rule_filter=filter_)
     plans = []
     for w in data.workloads:
         try:
@@ -143,7 +148,7 @@ def run(args) -> int:
     render("plan", args.output, PlanOutput(plans, profile, data.errors, usage_known,
                                            f"{bound} bound pod(s) on {len(usage)} node(s), their requests subtracted from allocatable",
                                            notes=notes),
-           sys.stdout)
+           sys.stdout, color=use_color(args.color, sys.stdout))
     if args.output == "text":
         for e in data.errors:
             where = f"{e.file}:{e.line}" if e.line else e.file

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..ansi import paint
 from ..model.profile import NodePool, Profile
 from ..report.jsonout import finding_dict
 from ..report.registry import Reporter
@@ -175,7 +176,14 @@ class PlanOutput:
 
 
 def _text(o: PlanOutput, out, *, color: bool = False) -> None:
-    render_text(o.plans, o.profile, out, usage_known=o.usage_known, load=o.load, notes=o.notes)
+    if not color:
+        render_text(o.plans, o.profile, out, usage_known=o.usage_known, load=o.load, notes=o.notes)
+        return
+    import io
+
+    plain = io.StringIO()  # laid out without escape codes (they take no cells), then the marks painted
+    render_text(o.plans, o.profile, plain, usage_known=o.usage_known, load=o.load, notes=o.notes)
+    out.write(plain.getvalue().replace(OK, paint("ok", OK, True)).replace(NO, paint("error", NO, True)))
 
 
 def _dict(o: PlanOutput) -> dict:

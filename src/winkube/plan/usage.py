@@ -9,8 +9,6 @@ answers back per pool (a pool fits when one of its nodes does).
 """
 from __future__ import annotations
 
-import dataclasses
-
 from ..model.podview import as_dict
 from ..model.profile import NodePool, Profile
 from ..k8s.quantity import quantity
@@ -90,7 +88,7 @@ def split_by_load(profile: Profile, usage: dict[str, dict[str, int]] | None) -> 
             groups.setdefault(tuple(sorted(free.items())), []).append(n)
         for i, (free, names) in enumerate(groups.items()):
             name = pool.name if len(groups) == 1 else f"{pool.name}#{i + 1}"
-            sub = dataclasses.replace(pool, name=name, allocatable=dict(free), node_names=list(names), count=len(names))
+            sub = pool.replace(name=name, allocatable=dict(free), node_names=list(names), count=len(names))
             pools.append(sub)
             owner[name] = pool
-    return dataclasses.replace(profile, pools=pools), owner
+    return profile.replace(pools=pools), owner

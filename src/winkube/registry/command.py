@@ -3,7 +3,9 @@
 For every Windows entry: the known Windows host builds that can run it in process isolation,
 per containerd behaviour (knowledge/containerd.yaml); where an index has several Windows
 entries, which one containerd would pick on each known host build. Exit 0 when every image
-resolved, 2 when any failed. Credentials are never printed.
+resolved, 2 when any failed; with --fail-on, 1 when an image has a problem at or above that
+severity (error: a Windows entry no known Windows host can run; info: a Windows entry without
+os.version, which cannot be checked before it runs). Credentials are never printed.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import sys
 from typing import Any, TextIO
 
 from winkube import compat
+from winkube.ansi import paint, use_color
 from winkube.report.registry import Reporter
 from winkube.compat import Platform
 
 __all__ = ["add_arguments", "run"]
 
 EXIT_OK = 0
+EXIT_FINDINGS = 1
 EXIT_FAILED = 2
 
 
@@ -54,7 +58,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("refs", nargs="+", metavar="REF",
                         help="image reference (registry/repo:tag[@digest]), oci:DIR[:TAG] for an OCI layout, "
                              "or file:PATH for saved `crane manifest` / `docker manifest inspect` JSON")
-    parser.add_argument("-o", "--output", choices=("table", "json", "yaml"), default="table", help="output format (default table)")
+    parser.add_argument("-o", "--output", choices=("text", "table", "json", "yaml"), default="text",
+                        help="output format (default: text; table is the same)")
+    parser.add_argument("--fail-on", choices=["error", "warning", "info", "none"], default="none",
+                        help="lowest problem severity that makes the exit code 1 (default: none: images informs; "
+                             "error: a Windows entry no known host can run; info: one without os.version)")
+    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour (default: only on a terminal)")
     parser.add_argument("--insecure-registry", action="append", default=[], metavar="HOST[:PORT]",
                         help="allow plain HTTP / unverified TLS for this registry (loopback addresses only); repeatable")
     parser.add_argument("--ca-file", metavar="FILE", help="PEM CA bundle to trust in addition to the system roots")
@@ -151,6 +160,25 @@ def analyse(image: Any, containerd: str | None, arch: str) -> dict[str, Any]:
     return {**image.to_json(), "platforms": entries, "selection": selection, "transferDownloads": downloads}
 
 
+def problems(analysed: dict[str, Any], containerd: str | None, arch: str) -> list[dict[str, str]]:
+    """What --fail-on judges, per Windows entry of the node architecture: error when no known
+    Windows host runs it in process isolation with the containerd asked for (--containerd, else
+    today's behaviour), info when it has no os.version (nothing can be checked before it runs)."""
+    era = compat.era_for(containerd)
+    out = []
+    for e in analysed["platforms"]:
+        if e["os"] != "windows" or compat.norm_arch(e["architecture"]) != compat.norm_arch(arch):
+            continue
+        entry = f"windows/{e['architecture']} {e.get('os.version') or '(no os.version)'}"
+        if not e.get("os.version"):
+            out.append({"severity": "info", "entry": entry,
+                        "message": "no os.version: which Windows hosts can run it cannot be checked before it runs"})
+        elif not e["hosts"].get(era.id):
+            out.append({"severity": "error", "entry": entry,
+                        "message": f"no known Windows host can run it in process isolation ({_era_label(era, containerd)})"})
+    return out
+
+
 def _write_selection(out: TextIO, selection: dict[str, dict[str, str | None]], eras: list, containerd: str | None) -> None:
     """Host x containerd table; eras that pick alike on every host share a column."""
     builds = [b for b, row in selection.items() if any(v is not None for v in row.values())]
@@ -188,7 +216,8 @@ def _merged(group: list) -> list[tuple[str, str]]:
     return [(o, _ranges_text([era for era in group if era.ordering == o])) for o in orderings]
 
 
-def _write_table(out: TextIO, results: dict[str, Any], containerd: str | None, arch: str) -> None:
+def _write_table(out: TextIO, results: dict[str, Any], containerd: str | None, arch: str, analysed: dict[str, Any],
+                 found: dict[str, list[dict[str, str]]], color: bool = False) -> None:
     eras = _eras(containerd)
     first = True
     for ref, res in results.items():
@@ -196,10 +225,10 @@ def _write_table(out: TextIO, results: dict[str, Any], containerd: str | None, a
             out.write("\n")
         first = False
         if not hasattr(res, "platforms"):
-            out.write(f"IMAGE   {ref}\nERROR   {res.kind}: {res.message}\n")
+            out.write(f"{paint('bold', 'IMAGE', color)}   {ref}\n{paint('error', 'ERROR', color)}   {res.kind}: {res.message}\n")
             continue
-        a = analyse(res, containerd, arch)
-        out.write(f"IMAGE   {ref}\n")
+        a = analysed[ref]
+        out.write(f"{paint('bold', 'IMAGE', color)}   {ref}\n")
         if res.name != ref:
             out.write(f"NAME    {res.name}\n")
         out.write(f"DIGEST  {res.digest}  ({'index' if res.is_index else 'manifest'}, {res.source})\n")
@@ -234,6 +263,8 @@ def _write_table(out: TextIO, results: dict[str, Any], containerd: str | None, a
             out.write("  containerd 2.1+ pulls through the transfer service and downloads every matching entry, not only its pick:\n")
             for build, versions in a["transferDownloads"].items():
                 out.write(f"    {compat.build_name(int(build))}: {', '.join(versions)}\n")
+        for p in found.get(ref, ()):
+            out.write(f"  {paint(p['severity'], p['severity'], color)}: {p['entry']}: {p['message']}\n")
 
 
 def run(args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -259,9 +290,11 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO |
     arch = getattr(args, "arch", "amd64") or "amd64"
     results = resolve_many_sync(args.refs, opts)
     failed = any(isinstance(r, ImageError) for r in results.values()) or bool(secret_errors)
-    if args.output != "table":
+    analysed = {ref: analyse(r, containerd, arch) for ref, r in results.items() if not isinstance(r, ImageError)}
+    found = {ref: problems(a, containerd, arch) for ref, a in analysed.items()}
+    if args.output not in ("text", "table"):
         doc = {
-            "images": [analyse(r, containerd, arch) for r in results.values() if not isinstance(r, ImageError)],
+            "images": [{**a, "problems": found[ref]} for ref, a in analysed.items()],
             "errors": [r.to_json() for r in results.values() if isinstance(r, ImageError)],
             "containerd": [
                 {"id": era.id, "containerd": [_range_label(lo, hi) for lo, hi in era.ranges], "ordering": era.ordering,
@@ -271,11 +304,19 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO |
         }
         IMAGES.render(args.output, doc, out)
     else:
-        _write_table(out, results, containerd, arch)
+        color = use_color(getattr(args, "color", "auto"), out)
+        _write_table(out, results, containerd, arch, analysed, found, color)
         for r in results.values():
             if isinstance(r, ImageError):
                 err.write(f"winkube images: {r}\n")
-    return EXIT_FAILED if failed else EXIT_OK
+    if failed:
+        return EXIT_FAILED
+    fail_on = getattr(args, "fail_on", "none") or "none"
+    if fail_on == "none":
+        return EXIT_OK
+    from winkube.model.finding import Severity
+
+    return EXIT_FINDINGS if any(Severity(p["severity"]).rank >= Severity(fail_on).rank for ps in found.values() for p in ps) else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:  # for `python -m winkube.registry.command`

@@ -7,9 +7,9 @@ host is the first component when it contains ``.`` or ``:`` or is ``localhost``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from winkube.errors import RegistryError
+from winkube.record import FrozenRecord
 
 __all__ = ["Reference", "ImageReferenceError", "parse_reference"]
 
@@ -29,12 +29,13 @@ class ImageReferenceError(RegistryError, ValueError):
     """The string is not a valid image reference."""
 
 
-@dataclass(frozen=True)
-class Reference:
-    registry: str  # as written, normalised: "docker.io", "mcr.microsoft.com", "127.0.0.1:5000"
-    repository: str  # "library/nginx"
-    tag: str | None = None
-    digest: str | None = None
+class Reference(FrozenRecord):
+    __slots__ = ("registry", "repository", "tag", "digest")
+
+    def __init__(self, registry: str, repository: str, tag: str | None = None, digest: str | None = None):
+        # registry as written, normalised: "docker.io", "mcr.microsoft.com", "127.0.0.1:5000"; repository "library/nginx"
+        for slot, value in zip(self.__slots__, (registry, repository, tag, digest)):
+            object.__setattr__(self, slot, value)
 
     @property
     def api_host(self) -> str:

@@ -12,7 +12,6 @@ Offline inputs (no network):
 
 from __future__ import annotations
 
-import dataclasses
 
 import asyncio
 import json
@@ -135,7 +134,7 @@ def platforms_from_config(body: bytes, digest: str | None) -> Platform:
     inner = cfg.get("config") if isinstance(cfg.get("config"), dict) else {}
     user = inner.get("User")
     # the config's User, which the kubelet's Windows runAsNonRoot check reads ("" when none is set)
-    return dataclasses.replace(platform, user=user if isinstance(user, str) else "")
+    return platform.replace(user=user if isinstance(user, str) else "")
 
 
 # ----------------------------------------------------------------------------- offline

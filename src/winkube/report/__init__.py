@@ -8,9 +8,9 @@ pre-commit hook.
 from __future__ import annotations
 
 import importlib
-import os
 from typing import TYPE_CHECKING, Callable, Iterable, TextIO
 
+from ..ansi import use_color  # re-exported: the --color of every front door
 from ..model.finding import Finding, InputError, Result, Severity, Stage
 
 if TYPE_CHECKING:
@@ -18,15 +18,6 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "REPORTERS", "render", "sorted_errors", "sorted_findings", "counts_by_severity",
            "counts_by_stage", "use_color"]
-
-
-def use_color(choice: str, stream) -> bool:
-    """--color auto|always|never: colour only on a terminal, and never with NO_COLOR or TERM=dumb."""
-    if choice == "always":
-        return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
-        return False
-    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
 
 RenderFn = Callable[..., None]
 

@@ -19,3 +19,21 @@ def _yaml(profile: Profile, out, *, color: bool = False) -> None:
 
 
 PROFILE = Reporter("ClusterProfile", _body, {"yaml": _yaml}, default="yaml")
+
+
+def _platforms_text(listing: dict, out, *, color: bool = False) -> None:
+    version = listing["kubeVersion"]
+    out.write(f"Platform profiles for Kubernetes {version} (use: --profile NAME, or platform: NAME in .winkube.yaml)\n\n")
+    for r in listing["platforms"]:
+        out.write(f"{r['name']:<10} {r['title']}\n")
+        out.write(f"{'':<10} Windows builds: {', '.join(r['windowsBuilds']) or 'none for this release'}\n")
+        out.write(f"{'':<10} Windows taints: {r['windowsTaints']}; containerd {r['containerd']}\n")
+        if r["providerLabels"]:
+            out.write(f"{'':<10} provider labels understood: {', '.join(r['providerLabels'])}\n")
+        for src in r["sources"]:
+            out.write(f"{'':<10} source: {src}\n")
+        out.write("\n")
+
+
+# `winkube profile list`: {"kubeVersion": "1.37", "platforms": [rows of model.platforms.table]}
+PLATFORMS = Reporter("PlatformList", lambda listing: listing, {"text": _platforms_text})

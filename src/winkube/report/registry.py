@@ -11,9 +11,9 @@ and profile at once. SARIF and JUnit are views: their schemas are other people's
 """
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from typing import Any, Callable, TextIO
+
+from ..record import Record
 
 API_VERSION = "winkube.io/v1"
 
@@ -24,6 +24,8 @@ def envelope(kind: str, body: dict) -> dict:
 
 def write_json(doc: dict, out: TextIO) -> None:
     # ASCII (\uXXXX escapes): survives any console encoding; input bytes cannot reach a terminal unescaped
+    import json  # only JSON output needs it
+
     json.dump(doc, out, indent=2, ensure_ascii=True)
     out.write("\n")
 
@@ -36,12 +38,15 @@ def write_yaml(doc: dict, out: TextIO) -> None:
 DOCUMENT_FORMATS: dict[str, Callable[[dict, TextIO], None]] = {"json": write_json, "yaml": write_yaml}
 
 
-@dataclass
-class Reporter:
-    kind: str  # the document's kind: LintReport, Plan, AuditReport, ImageList, RuleList, ClusterProfile
-    document: Callable[[Any], dict]  # result -> document body (without apiVersion/kind)
-    views: dict[str, Callable[..., None]] = field(default_factory=dict)  # fmt -> view(result, out, color=...)
-    default: str = "text"
+class Reporter(Record):
+    __slots__ = ("kind", "document", "views", "default")
+
+    def __init__(self, kind: str, document: Callable[[Any], dict], views: dict[str, Callable[..., None]] | None = None,
+                 default: str = "text"):
+        self.kind = kind  # the document's kind: LintReport, Plan, AuditReport, ImageList, RuleList, ClusterProfile
+        self.document = document  # result -> document body (without apiVersion/kind)
+        self.views = {} if views is None else views  # fmt -> view(result, out, color=...)
+        self.default = default
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -67,6 +72,7 @@ COMMANDS = {
     "images": "winkube.registry.command:IMAGES",
     "rules": "winkube.report.rules:RULES",
     "profile": "winkube.report.profile:PROFILE",
+    "profile list": "winkube.report.profile:PLATFORMS",
 }
 
 

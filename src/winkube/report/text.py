@@ -23,6 +23,7 @@ import unicodedata
 from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
+from ..ansi import paint
 from ..model.finding import Finding, InputError, Result, Severity
 from . import counts_by_severity, counts_by_stage, sorted_errors, sorted_findings
 
@@ -80,26 +81,12 @@ def _width(s: str) -> int:
 
 # ---- colour --------------------------------------------------------------------------------------
 
-_RESET = "\x1b[0m"
-_STYLES = {
-    "bold": "\x1b[1m",
-    "dim": "\x1b[2m",
-    "error": "\x1b[1;31m",
-    "warning": "\x1b[1;33m",
-    "info": "\x1b[1;36m",
-    "caret": "\x1b[1;31m",
-    "fix": "\x1b[32m",
-}
-
-
 class _Painter:
     def __init__(self, color: bool) -> None:
         self.color = color
 
     def __call__(self, style: str, text: str) -> str:
-        if not self.color or not text:
-            return text
-        return f"{_STYLES[style]}{text}{_RESET}"
+        return paint(style, text, self.color)
 
 
 # ---- rendering -----------------------------------------------------------------------------------

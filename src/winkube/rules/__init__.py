@@ -10,14 +10,13 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model.finding import Severity, Stage
+from ..record import FrozenRecord
 from .base import Hit, Rule, registry, rule
 
-__all__ = ["Hit", "Rule", "all_rules", "rule", "rule_ids"]
+__all__ = ["Hit", "Rule", "all_rules", "rule", "rule_ids", "scope_rules"]
 
 
 @lru_cache(maxsize=1)
@@ -31,9 +30,21 @@ def all_rules() -> dict[str, Rule]:
     return dict(sorted(registry().items()))
 
 
+def scope_rules(scope: str) -> list[Rule]:
+    """The rules of one scope ("object", "pod", "node", ...), sorted by id, importing only that
+    scope's modules (by the generated index): a lint of Deployments never imports the Node rules."""
+    from .index import SCOPES
+
+    for module in SCOPES.get(scope, ()):
+        importlib.import_module(module)
+    return [r for _, r in sorted(registry().items()) if r.scope == scope]
+
+
 def rules_on_disk() -> dict[str, Rule]:
     """Every rule module found by walking the package, imported: what the index is generated
     from (python -m winkube.docs --index) and checked against (tests/report/test_docs_sync.py)."""
+    import pkgutil
+
     for info in pkgutil.walk_packages(__path__, prefix=__name__ + "."):
         importlib.import_module(info.name)
     return dict(sorted(registry().items()))
@@ -46,15 +57,14 @@ def rule_ids() -> tuple[str, ...]:
     return tuple(RULES)
 
 
-@dataclass(frozen=True, slots=True)
-class RuleInfo:
+class RuleInfo(FrozenRecord):
     """A rule's listing fields, straight from the generated index (no rule module imported)."""
 
-    id: str
-    module: str
-    stage: Stage
-    severity: Severity
-    summary: str
+    __slots__ = ("id", "module", "stage", "severity", "summary")
+
+    def __init__(self, id: str, module: str, stage: Stage, severity: Severity, summary: str):
+        for slot, value in zip(self.__slots__, (id, module, stage, severity, summary)):
+            object.__setattr__(self, slot, value)
 
 
 def rule_infos() -> dict[str, RuleInfo]:

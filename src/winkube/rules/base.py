@@ -7,46 +7,52 @@ object, and — only for what is reported — file, line and column.
 """
 from __future__ import annotations
 
-import textwrap
-from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from ..model.finding import Severity, Stage
 from ..model.paths import Path
+from ..record import FrozenRecord, Record
 
 SCOPES = ("object", "pod", "node", "runtimeclass", "kubeletconfig")  # "object": every object, before the others
 
 
-@dataclass(slots=True)
-class Hit:
-    path: Path
-    message: str
-    fix: str | None = None  # overrides the rule's default fix when the hit knows better
-    error_type: str | None = None  # admission stage only: the API server's field.ErrorType name
-    severity: Severity | None = None  # overrides the rule's default severity for this hit
+class Hit(Record):
+    __slots__ = ("path", "message", "fix", "error_type", "severity")
+
+    def __init__(self, path: Path, message: str, fix: str | None = None, error_type: str | None = None,
+                 severity: Severity | None = None):
+        self.path, self.message = path, message
+        self.fix = fix  # overrides the rule's default fix when the hit knows better
+        self.error_type = error_type  # admission stage only: the API server's field.ErrorType name
+        self.severity = severity  # overrides the rule's default severity for this hit
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
-    id: str  # stable slug, e.g. "windows-forbidden-field"
-    stage: Stage
-    severity: Severity
-    scope: str
-    summary: str  # one line: what is wrong
-    explanation: str  # why it matters on Windows, in a few sentences
-    fix: str  # the default fix
-    source: str  # the public source the rule rests on
-    check: Callable[..., Iterable[Hit]]
-    module: str = ""
-    # A cheap precondition shared by a family (e.g. "the pod is bound for Windows"): the engine
-    # evaluates each distinct one once per object and skips the rules whose precondition is false.
-    applies: Callable[..., bool] | None = None
-    # Executable examples (as ruff's rule docs have): a manifest the rule reports and one it does
-    # not. docs/rules.md shows them; tests/rules/test_rule_examples.py runs them, one test per rule
-    # id. Node / RuntimeClass objects in an example shape its profile, as on the command line.
-    fails: str = ""
-    passes: str = ""
-    no_example: str = ""  # why no offline manifest can trigger it (then fails/passes stay empty)
+class Rule(FrozenRecord):
+    __slots__ = ("id", "stage", "severity", "scope", "summary", "explanation", "fix", "source", "check", "module", "applies",
+                 "fails", "passes", "no_example")
+
+    def __init__(self, id: str, stage: Stage, severity: Severity, scope: str, summary: str, explanation: str, fix: str,
+                 source: str, check: Callable[..., Iterable[Hit]], module: str = "", applies: Callable[..., bool] | None = None,
+                 fails: str = "", passes: str = "", no_example: str = ""):
+        values = {
+            "id": id,  # stable slug, e.g. "windows-forbidden-field"
+            "stage": stage, "severity": severity, "scope": scope,
+            "summary": summary,  # one line: what is wrong
+            "explanation": explanation,  # why it matters on Windows, in a few sentences
+            "fix": fix,  # the default fix
+            "source": source,  # the public source the rule rests on
+            "check": check, "module": module,
+            # A cheap precondition shared by a family (e.g. "the pod is bound for Windows"): the engine
+            # evaluates each distinct one once per object and skips the rules whose precondition is false.
+            "applies": applies,
+            # Executable examples (as ruff's rule docs have): a manifest the rule reports and one it does
+            # not. docs/rules.md shows them; tests/rules/test_rule_examples.py runs them, one test per rule
+            # id. Node / RuntimeClass objects in an example shape its profile, as on the command line.
+            "fails": fails, "passes": passes,
+            "no_example": no_example,  # why no offline manifest can trigger it (then fails/passes stay empty)
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
 
 
 _REGISTRY: dict[str, Rule] = {}
@@ -65,10 +71,18 @@ def rule(*, id: str, stage: Stage, severity: Severity, scope: str, summary: str,
             raise ValueError(f"rule id {id!r} is registered twice ({_REGISTRY[id].module}, {check.__module__})")
         _REGISTRY[id] = Rule(id, stage, severity, scope, summary.strip(), " ".join(explanation.split()),
                              " ".join(fix.split()), source.strip(), check, check.__module__, applies,
-                             textwrap.dedent(fails).strip("\n"), textwrap.dedent(passes).strip("\n"), " ".join(no_example.split()))
+                             _dedent(fails), _dedent(passes), " ".join(no_example.split()))
         return check
 
     return register
+
+
+def _dedent(text: str) -> str:
+    """textwrap.dedent(text).strip("\\n") for the example manifests (which hold no tabs), without
+    importing textwrap and its regexes on every run."""
+    lines = text.strip("\n").split("\n")
+    margin = min((len(line) - len(line.lstrip(" ")) for line in lines if line.strip()), default=0)
+    return "\n".join(line[margin:] if line.strip() else "" for line in lines).strip("\n")
 
 
 def registry() -> dict[str, Rule]:

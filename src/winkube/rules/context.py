@@ -2,11 +2,11 @@
 rule (DESIGN.md: rules read it, none re-derives it)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..model.podview import PodView
+from ..record import Record
 
 if TYPE_CHECKING:  # imported lazily: targeting pulls in the profile and the knowledge files
     from ..model.profile import Profile
@@ -29,13 +29,15 @@ def _structure_check():
     return check
 
 
-@dataclass(slots=True)
-class PodContext:
-    view: PodView
-    profile: "Profile"
-    kube_version: tuple[int, int]  # (1, 37): the release whose rules apply (--kube-version)
-    images: dict[str, Any] = field(default_factory=dict)  # image ref -> resolved platforms (--resolve-images)
-    _targeting: "Targeting | None" = None
+class PodContext(Record):
+    __slots__ = ("view", "profile", "kube_version", "images", "_targeting")
+
+    def __init__(self, view: PodView, profile: "Profile", kube_version: tuple[int, int], images: dict[str, Any] | None = None,
+                 _targeting: "Targeting | None" = None):
+        self.view, self.profile = view, profile
+        self.kube_version = kube_version  # (1, 37): the release whose rules apply (--kube-version)
+        self.images = {} if images is None else images  # image ref -> resolved platforms (--resolve-images)
+        self._targeting = _targeting
 
     @property
     def allow_privileged(self) -> bool:
@@ -49,23 +51,23 @@ class PodContext:
         return self._targeting
 
 
-@dataclass(slots=True)
-class DocContext:
+class DocContext(Record):
     """For node, runtimeclass and kubeletconfig rules: the object and the profile it is judged against."""
 
-    obj: dict
-    profile: "Profile"
-    kube_version: tuple[int, int]
+    __slots__ = ("obj", "profile", "kube_version")
+
+    def __init__(self, obj: dict, profile: "Profile", kube_version: tuple[int, int]):
+        self.obj, self.profile, self.kube_version = obj, profile, kube_version
 
 
-@dataclass(slots=True)
-class ObjectContext:
+class ObjectContext(Record):
     """For object-scope rules (every object, any kind): the structural checks of the API server's
     decoding. The decode is replayed once, on first use, and shared by the rules."""
 
-    obj: dict
-    kube_version: tuple[int, int]
-    _structure: Any = None
+    __slots__ = ("obj", "kube_version", "_structure")
+
+    def __init__(self, obj: dict, kube_version: tuple[int, int], _structure: Any = None):
+        self.obj, self.kube_version, self._structure = obj, kube_version, _structure
 
     @property
     def structure(self):

@@ -1,7 +1,9 @@
 """Every rule id, generated from the rules' metadata by `python -m winkube.docs --index -o src/winkube/rules/index.py`.
 
 Read by commands that need the ids or summaries but not the checks (config and suppression
-checks, `winkube rules`, shell completion); tests/report/test_docs_sync.py keeps it in sync.
+checks, `winkube rules`, shell completion), and by the engine, which imports only the rule
+modules of the scopes its objects need (a lint of Deployments never imports the Node rules);
+tests/report/test_docs_sync.py keeps it in sync.
 """
 
 # id: (module, stage, default severity, summary)
@@ -89,4 +91,101 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     'windows-pod-can-land-on-linux': ('winkube.rules.scheduling.windows_pod_can_land_on_linux', 'scheduling', 'error', 'a pod meant for Windows can be scheduled onto Linux nodes'),
     'windows-pod-resources': ('winkube.rules.admission.windows_pod_resources', 'admission', 'error', 'pod-level spec.resources is set on a pod with spec.os.name: windows'),
     'windows-toleration-without-selector': ('winkube.rules.scheduling.windows_toleration_without_selector', 'practice', 'warning', 'the pod tolerates the Windows taint but does not select Windows nodes'),
+}
+
+# scope: the modules of its rules
+SCOPES: dict[str, tuple[str, ...]] = {
+    'kubeletconfig': (
+        'winkube.rules.kubelet.kubelet_cgroups_fatal_windows',
+        'winkube.rules.kubelet.kubelet_cgroups_ignored_windows',
+        'winkube.rules.kubelet.kubelet_eviction_ignored_windows',
+        'winkube.rules.kubelet.kubelet_memory_eviction_threshold_windows',
+        'winkube.rules.kubelet.kubelet_option_fatal_windows',
+        'winkube.rules.kubelet.kubelet_reserved_memory_windows',
+        'winkube.rules.kubelet.kubelet_resource_managers_windows',
+    ),
+    'node': (
+        'winkube.rules.nodes.node_containerd_below_recommended',
+        'winkube.rules.nodes.node_containerd_exact_build_match',
+        'winkube.rules.nodes.node_containerd_first_match',
+        'winkube.rules.nodes.node_containerd_no_cri_v1',
+        'winkube.rules.nodes.node_docker_via_cri_dockerd',
+        'winkube.rules.nodes.node_dockershim_removed',
+        'winkube.rules.nodes.node_kubelet_version_skew',
+        'winkube.rules.nodes.node_pause_image_outdated',
+        'winkube.rules.nodes.node_pause_image_unsigned',
+        'winkube.rules.nodes.node_windows_build_label_mismatch',
+        'winkube.rules.nodes.node_windows_build_label_missing',
+        'winkube.rules.nodes.node_windows_control_plane',
+        'winkube.rules.nodes.node_windows_end_of_support',
+        'winkube.rules.nodes.node_windows_taint_missing',
+        'winkube.rules.nodes.node_windows_version_unsupported',
+    ),
+    'object': (
+        'winkube.rules.structure.api_version_not_served',
+        'winkube.rules.structure.field_type_mismatch',
+        'winkube.rules.structure.required_value',
+        'winkube.rules.structure.selector_template_mismatch',
+        'winkube.rules.structure.unknown_field',
+        'winkube.rules.structure.unsupported_value',
+    ),
+    'pod': (
+        'winkube.rules.admission.gmsa_credential_spec_invalid',
+        'winkube.rules.admission.gmsa_credential_spec_name_invalid',
+        'winkube.rules.admission.host_process_all_or_none',
+        'winkube.rules.admission.host_process_disallowed',
+        'winkube.rules.admission.host_process_host_network',
+        'winkube.rules.admission.host_process_mismatch',
+        'winkube.rules.admission.os_name_not_supported',
+        'winkube.rules.admission.os_name_required',
+        'winkube.rules.admission.run_as_user_name_invalid',
+        'winkube.rules.admission.stop_signal_os',
+        'winkube.rules.admission.windows_forbidden_field',
+        'winkube.rules.admission.windows_options_on_linux',
+        'winkube.rules.admission.windows_pod_resources',
+        'winkube.rules.images.image_build_incompatible',
+        'winkube.rules.images.image_build_unsupported',
+        'winkube.rules.images.image_index_selection',
+        'winkube.rules.images.image_os_mismatch',
+        'winkube.rules.images.image_without_os_version',
+        'winkube.rules.images.mixed_os_images',
+        'winkube.rules.scheduling.daemonset_on_windows_nodes',
+        'winkube.rules.scheduling.hyperv_isolation_requested',
+        'winkube.rules.scheduling.kubelet_rejects_os',
+        'winkube.rules.scheduling.linux_pod_can_land_on_windows',
+        'winkube.rules.scheduling.no_os_targeting',
+        'winkube.rules.scheduling.no_schedulable_pool',
+        'winkube.rules.scheduling.runtimeclass_conflict',
+        'winkube.rules.scheduling.runtimeclass_missing',
+        'winkube.rules.scheduling.windows_pod_can_land_on_linux',
+        'winkube.rules.scheduling.windows_toleration_without_selector',
+        'winkube.rules.semantics.container_path_on_windows',
+        'winkube.rules.semantics.dns_policy_cluster_first_with_host_net',
+        'winkube.rules.semantics.graceful_shutdown_on_windows',
+        'winkube.rules.semantics.host_namespaces_on_windows',
+        'winkube.rules.semantics.host_network_without_host_process',
+        'winkube.rules.semantics.host_process_container_account',
+        'winkube.rules.semantics.host_process_containerd_minimum',
+        'winkube.rules.semantics.hugepages_on_windows',
+        'winkube.rules.semantics.linux_security_field_ignored',
+        'winkube.rules.semantics.linux_shell_in_windows_container',
+        'winkube.rules.semantics.mount_propagation_on_windows',
+        'winkube.rules.semantics.privileged_on_windows',
+        'winkube.rules.semantics.read_only_root_filesystem_on_windows',
+        'winkube.rules.semantics.run_as_non_root_container_administrator',
+        'winkube.rules.semantics.run_as_non_root_image_user',
+        'winkube.rules.semantics.run_as_user_name_account',
+        'winkube.rules.semantics.run_as_user_on_windows',
+        'winkube.rules.semantics.set_os_name',
+        'winkube.rules.semantics.termination_message_path_on_windows',
+        'winkube.rules.semantics.volume_feature_on_windows',
+        'winkube.rules.semantics.windows_container_without_requests',
+        'winkube.rules.structure.deprecated_node_label',
+        'winkube.rules.structure.fractional_byte_quantity',
+    ),
+    'runtimeclass': (
+        'winkube.rules.runtimeclass.runtimeclass_hyperv_isolation',
+        'winkube.rules.runtimeclass.runtimeclass_selector_matches_no_pool',
+        'winkube.rules.runtimeclass.runtimeclass_windows_toleration_missing',
+    ),
 }

@@ -19,10 +19,10 @@ re-encodes YAML floats through float64, so `replicas: 2.0` arrives as 2).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..k8s.quantity import parse_exact
+from ..record import Record
 from .schema import StructType
 
 INT32 = (-(1 << 31), (1 << 31) - 1)
@@ -43,32 +43,38 @@ def quantity_ok(text: str) -> bool:
     return parse_exact(text) is not None
 
 
-@dataclass(slots=True)
-class TypeError_:
+class TypeError_(Record):
     """The first value of the wrong JSON kind (what the server's 400 names)."""
-    path: tuple  # full path with indexes and keys (where to point the user)
-    field: str  # the server's dotted field path (no indexes, no map keys)
-    struct: str  # Go struct holding the field
-    got: str  # JSON kind as the server prints it: string, number, number 1.5, bool, array, object
-    want: str  # what the schema expects, in words
+    __slots__ = ("path", "field", "struct", "got", "want")
+
+    def __init__(self, path: tuple, field: str, struct: str, got: str, want: str):
+        self.path = path  # full path with indexes and keys (where to point the user)
+        self.field = field  # the server's dotted field path (no indexes, no map keys)
+        self.struct = struct  # Go struct holding the field
+        self.got = got  # JSON kind as the server prints it: string, number, number 1.5, bool, array, object
+        self.want = want  # what the schema expects, in words
 
 
-@dataclass(slots=True)
-class FatalError:
+class FatalError(Record):
     """A self-decoding type refused the value (a bad quantity, a non-integer port) and decoding
     stopped there. When the refusal is a JSON type error (IntOrString and Time decode through
     encoding/json), the server adds the field context as for any type error: `type_error` holds it."""
-    path: tuple
-    message: str  # the server's message (after "cannot be handled as a <Kind>: ")
-    type_error: "TypeError_ | None" = None
+    __slots__ = ("path", "message", "type_error")
+
+    def __init__(self, path: tuple, message: str, type_error: "TypeError_ | None" = None):
+        self.path = path
+        self.message = message  # the server's message (after "cannot be handled as a <Kind>: ")
+        self.type_error = type_error
 
 
-@dataclass(slots=True)
-class DecodeResult:
-    fatal: FatalError | None = None
-    type_error: TypeError_ | None = None
-    # (path, the server's strict path, the Go struct that has no such field)
-    unknown: list[tuple[tuple, str, StructType]] = field(default_factory=list)
+class DecodeResult(Record):
+    __slots__ = ("fatal", "type_error", "unknown")
+
+    def __init__(self, fatal: FatalError | None = None, type_error: TypeError_ | None = None,
+                 unknown: list[tuple[tuple, str, StructType]] | None = None):
+        self.fatal, self.type_error = fatal, type_error
+        # (path, the server's strict path, the Go struct that has no such field)
+        self.unknown = [] if unknown is None else unknown
 
     @property
     def ok(self) -> bool:

@@ -2,9 +2,12 @@
 (src/winkube/knowledge/openapi/v<minor>.json, written by tools/openapi-knowledge.py)."""
 from __future__ import annotations
 
-import json
+import os
 from functools import lru_cache
-from importlib import resources
+
+from ..knowledge.cache import cached
+
+_OPENAPI = os.path.join(os.path.dirname(os.path.dirname(__file__)), "knowledge", "openapi")
 
 # A type node: a short string from the knowledge file, compiled once into a tuple
 #   ("scalar", name)          string, int32, int64, bool, number, byte, quantity, intstr, time, any
@@ -81,8 +84,7 @@ class Schema:
 def available() -> tuple[tuple[int, int], ...]:
     """The releases a schema is shipped for (listed once per process)."""
     out = []
-    for entry in resources.files("winkube.knowledge").joinpath("openapi").iterdir():
-        name = entry.name
+    for name in os.listdir(_OPENAPI):  # by path, as knowledge.read_yaml reads (no importlib.resources)
         if name.startswith("v") and name.endswith(".json"):
             major, minor = name[1:-5].split(".")
             out.append((int(major), int(minor)))
@@ -91,8 +93,13 @@ def available() -> tuple[tuple[int, int], ...]:
 
 @lru_cache(maxsize=4)
 def _load(version: tuple[int, int]) -> Schema:
-    text = resources.files("winkube.knowledge").joinpath("openapi", f"v{version[0]}.{version[1]}.json").read_text("utf-8")
-    return Schema(json.loads(text))
+    return Schema(cached(os.path.join(_OPENAPI, f"v{version[0]}.{version[1]}.json"), _parse_json))
+
+
+def _parse_json(raw: bytes) -> dict:
+    import json
+
+    return json.loads(raw)
 
 
 def schema_for(kube_version: tuple[int, int]) -> Schema | None:

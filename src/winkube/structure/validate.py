@@ -15,7 +15,6 @@ are validated even when absent, ReplicationController's template (a pointer) is 
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +36,8 @@ class Cause:
 
 
 def go_quote(value) -> str:
+    import json  # only when a value is shown: json stays off the start-up path (tests/test_startup_imports.py)
+
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -58,6 +59,8 @@ _GO_HTML_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"
 
 def go_json(value) -> str:
     """encoding/json.Marshal: sorted map keys, no spaces, <, > and & escaped."""
+    import json  # as above
+
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).translate(_GO_HTML_ESCAPES)
 
 

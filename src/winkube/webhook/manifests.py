@@ -53,7 +53,7 @@ images: {resolve: false, timeout: 1.0}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--namespace", default=DEFAULT_NAMESPACE, help=f"namespace to install into (default {DEFAULT_NAMESPACE})")
+    p.add_argument("-n", "--namespace", default=DEFAULT_NAMESPACE, help=f"namespace to install into (default {DEFAULT_NAMESPACE})")
     p.add_argument("--image", default=f"winkube:{__version__}", help="container image: build deploy/Dockerfile and push it where your cluster pulls from (default: winkube:VERSION)")
     p.add_argument("--replicas", type=int, default=2)
     p.add_argument("--failure-policy", choices=["Ignore", "Fail"], default="Ignore",

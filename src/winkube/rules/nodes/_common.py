@@ -3,7 +3,6 @@ the per-release data of knowledge/k8s_releases.yaml."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ...compat import build_name
@@ -12,6 +11,7 @@ from ...k8s.versions import parse_build, parse_containerd_version, parse_version
 from ...k8s.workloads import as_dict
 from ...knowledge import load
 from ...model.paths import Key
+from ...record import FrozenRecord
 
 __all__ = ["CONTROL_PLANE_LABELS", "LABEL_BUILD", "LABEL_OS", "parse_version", "vtext"]
 
@@ -51,11 +51,12 @@ def kernel_build(node: dict) -> int | None:
     return parse_build(value) if isinstance(value, str) else None
 
 
-@dataclass(frozen=True, slots=True)
-class HostBuild:
-    build: int
-    path: tuple  # where it was read
-    text: str  # the raw value, for messages
+class HostBuild(FrozenRecord):
+    __slots__ = ("build", "path", "text")
+
+    def __init__(self, build: int, path: tuple, text: str):  # path: where it was read; text: the raw value, for messages
+        for slot, value in zip(self.__slots__, (build, path, text)):
+            object.__setattr__(self, slot, value)
 
     @property
     def name(self) -> str:
@@ -73,11 +74,12 @@ def host_build(node: dict) -> HostBuild | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Runtime:
-    name: str  # "containerd", "docker", ...
-    text: str  # "containerd://1.6.14"
-    version: tuple[int, int, int] | None
+class Runtime(FrozenRecord):
+    __slots__ = ("name", "text", "version")
+
+    def __init__(self, name: str, text: str, version: tuple[int, int, int] | None):  # "containerd", "containerd://1.6.14"
+        for slot, value in zip(self.__slots__, (name, text, version)):
+            object.__setattr__(self, slot, value)
 
     @property
     def version_text(self) -> str:

@@ -2,8 +2,6 @@
 kubectl applies by default, rejects the object with 400 Bad Request."""
 from __future__ import annotations
 
-import difflib
-
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
 from ._common import DECODER, decodable
@@ -13,6 +11,8 @@ def suggestion(name: str, known: list[str]) -> str:
     for k in known:
         if k.lower() == name.lower():
             return f' (did you mean "{k}"? field names are case-sensitive)'
+    import difflib  # only for an unknown field
+
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
