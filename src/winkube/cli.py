@@ -137,8 +137,7 @@ def _profile_parser(sub, name: str, help_text: str) -> None:
     _add_profile_args(show)
     show.add_argument("inputs", nargs="*", metavar="PATH", help="files with Node / RuntimeClass objects (kubectl get nodes -o yaml)")
     show.add_argument("-o", "--output", default="yaml", choices=["yaml", "json"])
-    plist = psub.add_parser("list", help="the platform profiles: Windows builds offered, taints, provider labels, sources",
-                            epilog="example: winkube profile list --kube-version 1.33")
+    plist = psub.add_parser("list", help="the platform profiles: Windows builds offered, taints, provider labels, sources")
     from .helptext import add_kube_version
     from .k8s import releases
     add_kube_version(plist, releases.text(releases.newest()))

@@ -75,7 +75,7 @@ NO_SELECTOR = [
 def test_removed_api_version_then_missing_selector(kube: httpx.Client, namespace, kube_version: str):
     from winkube.engine import Engine, Options
     from winkube.model.paths import render
-    from winkube.model.profile import require_kube_version
+    from winkube.k8s.releases import require as require_kube_version
 
     namespace(NS)
     api = winkube_api()

@@ -165,6 +165,9 @@ def owner_of(file: str) -> Found | None:
         stop = cwd if directory == cwd or directory.startswith(cwd.rstrip(os.sep) + os.sep) else directory
     while True:
         kind = kind_of_dir(directory)
+        parent_dir = os.path.dirname(directory)
+        if kind == "chart" and os.path.basename(parent_dir) == "charts" and kind_of_dir(os.path.dirname(parent_dir)) == "chart":
+            kind = None  # a subchart under <chart>/charts/ is rendered by its parent, with the parent's values
         if kind is not None:
             return Found(kind, os.path.relpath(directory) if not os.path.isabs(file) else directory)
         parent = os.path.dirname(directory)
