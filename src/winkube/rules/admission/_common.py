@@ -146,6 +146,26 @@ def os_name_of(view: PodView) -> str | None:
     return name if name in ("linux", "windows") else None
 
 
+# --------------------------------------------------------------------------- preconditions (Rule.applies)
+
+def has_os(ctx) -> bool:
+    """spec.os is set (an object): the spec.os rules have nothing to check without it."""
+    return os_spec(ctx.view) is not None
+
+
+def has_windows_options(ctx) -> bool:
+    """Some securityContext.windowsOptions (the pod's or a container's) is an object: without one the
+    windowsOptions content rules and the hostProcess rules have nothing to check (hostProcess is
+    read only from there)."""
+    view = ctx.view
+    if isinstance(view.security_context.get("windowsOptions"), dict):
+        return True
+    for c in view.containers():
+        if isinstance(c.security_context.get("windowsOptions"), dict):
+            return True
+    return False
+
+
 # --------------------------------------------------------------------------- windowsOptions
 
 def windows_options(view: PodView) -> Iterator[tuple[tuple, dict]]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import SRC_VALIDATION, opt_str, validate_gmsa_credential_spec, windows_options
+from ._common import SRC_VALIDATION, has_windows_options, opt_str, validate_gmsa_credential_spec, windows_options
 
 
 @rule(
@@ -11,6 +11,7 @@ from ._common import SRC_VALIDATION, opt_str, validate_gmsa_credential_spec, win
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="pod",
+    applies=has_windows_options,
     summary="windowsOptions.gmsaCredentialSpec is empty or larger than 64 KiB",
     explanation="""gmsaCredentialSpec carries the credential spec JSON inline; the API server does not
     parse it but rejects an empty string and anything over 65,536 bytes (Invalid, not TooLong).

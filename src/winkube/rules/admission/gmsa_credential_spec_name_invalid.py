@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import SRC_VALIDATION, is_dns1123_subdomain, opt_str, windows_options
+from ._common import SRC_VALIDATION, has_windows_options, is_dns1123_subdomain, opt_str, windows_options
 
 
 @rule(
@@ -11,6 +11,7 @@ from ._common import SRC_VALIDATION, is_dns1123_subdomain, opt_str, windows_opti
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="pod",
+    applies=has_windows_options,
     summary="windowsOptions.gmsaCredentialSpecName is not a valid resource name",
     explanation="""gmsaCredentialSpecName names a GMSACredentialSpec custom resource, so it must be a
     lower-case RFC 1123 subdomain of at most 253 characters; each failing check is its own Invalid

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import SRC_VALIDATION, host_process_counts
+from ._common import SRC_VALIDATION, has_windows_options, host_process_counts
 
 
 @rule(
@@ -11,6 +11,7 @@ from ._common import SRC_VALIDATION, host_process_counts
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="pod",
+    applies=has_windows_options,
     summary="the pod mixes HostProcess and non-HostProcess containers",
     explanation="""If any container is a HostProcess container (its own hostProcess: true, or inherited
     from the pod), every container — init, regular and ephemeral — must be one. The API server reports

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import SRC_VALIDATION, host_process_counts
+from ._common import SRC_VALIDATION, has_windows_options, host_process_counts
 
 
 @rule(
@@ -11,6 +11,7 @@ from ._common import SRC_VALIDATION, host_process_counts
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="pod",
+    applies=has_windows_options,
     summary="HostProcess containers are disallowed by the cluster's --allow-privileged=false",
     explanation="""kube-apiserver started with --allow-privileged=false (the flag's default; kubeadm, kind
     and managed clusters set it true) rejects every pod with a HostProcess container. Judged against the

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import SRC_VALIDATION, host_process_counts
+from ._common import SRC_VALIDATION, has_windows_options, host_process_counts
 
 
 @rule(
@@ -11,6 +11,7 @@ from ._common import SRC_VALIDATION, host_process_counts
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="pod",
+    applies=has_windows_options,
     summary="a pod with HostProcess containers does not set hostNetwork: true",
     explanation="""HostProcess containers run in the host's network namespace, so a pod with any
     HostProcess container must set spec.hostNetwork: true. Runs for every pod, whatever its spec.os.""",

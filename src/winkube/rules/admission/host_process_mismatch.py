@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import SRC_VALIDATION, container_host_process, pod_host_process
+from ._common import SRC_VALIDATION, container_host_process, has_windows_options, pod_host_process
 
 
 @rule(
@@ -11,6 +11,7 @@ from ._common import SRC_VALIDATION, container_host_process, pod_host_process
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="pod",
+    applies=has_windows_options,
     summary="a container's windowsOptions.hostProcess contradicts the pod-level value",
     explanation="""When both the pod and a container set securityContext.windowsOptions.hostProcess, the
     values must be identical; every container (init, regular, ephemeral) that differs is rejected.

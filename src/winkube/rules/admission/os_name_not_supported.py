@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import SRC_VALIDATION, os_spec
+from ._common import SRC_VALIDATION, has_os, os_spec
 
 SUPPORTED = ("linux", "windows")  # validOS, listed sorted by sets.List
 
@@ -13,6 +13,7 @@ SUPPORTED = ("linux", "windows")  # validOS, listed sorted by sets.List
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="pod",
+    applies=has_os,
     summary="spec.os.name is not exactly linux or windows",
     explanation="""spec.os.name is case-sensitive and only "linux" and "windows" are accepted; "Windows"
     or "win" is rejected with NotSupported at spec.os (the parent path), and then none of the

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import SRC_VALIDATION, os_name_required_detail, os_spec
+from ._common import SRC_VALIDATION, has_os, os_name_required_detail, os_spec
 
 
 @rule(
@@ -11,6 +11,7 @@ from ._common import SRC_VALIDATION, os_name_required_detail, os_spec
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="pod",
+    applies=has_os,
     summary="spec.os is set but spec.os.name is empty",
     explanation="""When spec.os is present the API server requires its name. An empty os (os: {}) or an
     empty name is rejected with Required at spec.os.name, and no Linux- or Windows-specific checks run.""",

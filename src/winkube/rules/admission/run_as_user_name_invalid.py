@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import SRC_VALIDATION, opt_str, validate_run_as_user_name, windows_options
+from ._common import SRC_VALIDATION, has_windows_options, opt_str, validate_run_as_user_name, windows_options
 
 
 @rule(
@@ -11,6 +11,7 @@ from ._common import SRC_VALIDATION, opt_str, validate_run_as_user_name, windows
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="pod",
+    applies=has_windows_options,
     summary="windowsOptions.runAsUserName is not a valid DOMAIN\\USER name",
     explanation="""runAsUserName is validated on every pod, whatever its OS: it may not be empty, contain
     ASCII control characters or more than one backslash; the domain (before the backslash) must be a

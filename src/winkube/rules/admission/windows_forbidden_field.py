@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import SRC_UTIL, SRC_VALIDATION, facts, field_active, is_set, os_name_of, parse_version
+from ._common import SRC_UTIL, SRC_VALIDATION, facts, field_active, has_os, is_set, os_name_of, parse_version
 
 DETAIL = "cannot be set for a windows pod"
 
@@ -22,6 +22,7 @@ def _rows(kube_version: tuple[int, int]) -> tuple[tuple, tuple]:
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="pod",
+    applies=has_os,
     summary="a Linux-only field is set on a pod with spec.os.name: windows",
     explanation="""For a pod that declares spec.os.name: windows the API server forbids the Linux-only
     security settings: pod-level seLinuxOptions, seccompProfile, appArmorProfile, fsGroup,

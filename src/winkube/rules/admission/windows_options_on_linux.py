@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import SRC_VALIDATION, os_name_of, windows_options
+from ._common import SRC_VALIDATION, has_windows_options, os_name_of, windows_options
 
 DETAIL = "windows options cannot be set for a linux pod"
 
@@ -13,6 +13,7 @@ DETAIL = "windows options cannot be set for a linux pod"
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="pod",
+    applies=has_windows_options,
     summary="securityContext.windowsOptions is set on a pod with spec.os.name: linux",
     explanation="""A pod that declares spec.os.name: linux may not carry any windowsOptions object, at
     pod level or in any container (even an empty {}). The content is still validated separately.""",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import SRC_UTIL, SRC_VALIDATION, check_active, facts, os_spec
+from ._common import SRC_UTIL, SRC_VALIDATION, check_active, facts, has_os, os_spec
 
 
 @rule(
@@ -11,6 +11,7 @@ from ._common import SRC_UTIL, SRC_VALIDATION, check_active, facts, os_spec
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="pod",
+    applies=has_os,
     summary="pod-level spec.resources is set on a pod with spec.os.name: windows",
     explanation="""Pod-level resources (PodLevelResources, beta and on by default since v1.34) are not
     supported on Windows: from v1.34 the API server rejects spec.resources on a pod whose

@@ -1,6 +1,8 @@
 """Shared by the structure rules."""
 from __future__ import annotations
 
+from ..base import Hit
+
 DECODER = ("sigs.k8s.io/json internal/golang/encoding/json/decode.go; "
            "k8s.io/apimachinery pkg/runtime/serializer/json/json.go")
 
@@ -14,15 +16,14 @@ VALIDATION = ("kubernetes/kubernetes v1.37.2 pkg/apis/core/validation/validation
               "pkg/apis/batch/validation (rows cited in knowledge/field_validation.yaml); the release's OpenAPI enums")
 
 
-def validated(ctx) -> bool:
-    """The object decoded cleanly, so the API server went on to validate it."""
-    return ctx.structure.causes is not None
+def invalid(ctx) -> bool:
+    """The object decoded cleanly, so the API server went on to validate it, and the validation
+    found causes (a valid object, the common case, skips the three rules that list them)."""
+    return bool(ctx.structure.causes)
 
 
 def causes_of(ctx, error_type: str):
     """The replayed validation causes of one error type, as hits with the server's own words."""
-    from ..base import Hit
-
     for cause in ctx.structure.causes:
         if cause.type == error_type:
             yield Hit(cause.path, cause.message, error_type=error_type)
