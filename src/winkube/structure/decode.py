@@ -268,31 +268,47 @@ class _Decoder:
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
-_INT_RANGES = {"int32": INT32, "int64": INT64}
-
-
-def _scalar_clean(value, name: str) -> bool:
-    """What _Decoder.scalar accepts without a word, answered without building anything."""
-    if name == "string" or name == "byte":
-        return value.__class__ is str
-    cls = value.__class__
-    if name in _INT_RANGES:
+def _int_clean(lo: int, hi: int):
+    def clean(value) -> bool:
+        cls = value.__class__
         if cls is int:
-            lo, hi = _INT_RANGES[name]
             return lo <= value <= hi
-        return cls is float and value.is_integer() and _INT_RANGES[name][0] <= value <= _INT_RANGES[name][1]
-    if name == "bool":
-        return cls is bool
-    if name == "number":
-        return cls is int or cls is float
-    if name == "quantity":
-        return (cls is str and _quantity_ok(value)) or cls is int or (cls is float and _quantity_ok(number_text(value)))
-    if name == "intstr":
-        return cls is str or (cls is int and INT32[0] <= value <= INT32[1]) or (cls is float and value.is_integer()
-                                                                              and INT32[0] <= value <= INT32[1])
-    if name == "time":
-        return cls is str and _RFC3339.fullmatch(value) is not None
-    return True  # any
+        return cls is float and value.is_integer() and lo <= value <= hi
+    return clean
+
+
+def _bool_clean(value) -> bool:
+    return value.__class__ is bool
+
+
+def _number_clean(value) -> bool:
+    return value.__class__ is int or value.__class__ is float
+
+
+def _quantity_clean(value) -> bool:
+    cls = value.__class__
+    return (cls is str and _quantity_ok(value)) or cls is int or (cls is float and _quantity_ok(number_text(value)))
+
+
+def _intstr_clean(value) -> bool:
+    cls = value.__class__
+    return cls is str or (cls is int and INT32[0] <= value <= INT32[1]) or (cls is float and value.is_integer()
+                                                                          and INT32[0] <= value <= INT32[1])
+
+
+def _time_clean(value) -> bool:
+    return value.__class__ is str and _RFC3339.fullmatch(value) is not None
+
+
+def _any_clean(value) -> bool:
+    return True
+
+
+# What _Decoder.scalar accepts without a word, per scalar name; `str` stands for "a str and nothing
+# else" (strings are most fields: the walks test them inline instead of calling a function).
+_SCALAR_CLEAN = {"string": str, "byte": str, "int32": _int_clean(*INT32), "int64": _int_clean(*INT64),
+                 "bool": _bool_clean, "number": _number_clean, "quantity": _quantity_clean,
+                 "intstr": _intstr_clean, "time": _time_clean}
 
 
 @lru_cache(maxsize=4096)
@@ -300,47 +316,68 @@ def _quantity_ok(text: str) -> bool:
     return quantity_ok(text)
 
 
-def _clean(value, node) -> bool:
-    """The fast path: True when decoding finds nothing (the common case); no paths are kept."""
+# The fast path, compiled: one closure per type node (per struct type, kept on the StructType),
+# built on first use from the schema, answering True when decoding finds nothing (the common case)
+# without keeping paths. Interpreting the schema's node tuples per value cost more than the walk.
+_COMPILED: dict[int, tuple] = {}  # id(node) -> (node, checker): nodes are the schema's cached tuples
+
+
+def _checker(node):
     kind, arg = node
+    if kind == "scalar":
+        return _SCALAR_CLEAN.get(arg, _any_clean)
     if kind == "struct":
+        return arg._clean or _struct_checker(arg)
+    got = _COMPILED.get(id(node))
+    if got is not None and got[0] is node:
+        return got[1]
+    fn = _items_checker(list if kind == "list" else dict, _checker(arg))
+    _COMPILED[id(node)] = (node, fn)
+    return fn
+
+
+def _struct_checker(st: StructType):
+    table: dict = {}  # prop -> str (a string field) or the field's checker; filled after `clean` is
+    get = table.get   # kept on the type, so a type that contains itself finds it
+
+    def clean(value) -> bool:
         if value.__class__ is not dict:
             return False
-        props = arg._props or arg.props  # the compiled props once built: no property call per object
         for k, v in value.items():
-            n = props.get(k)
-            if n is None:
-                return False
+            c = get(k)
+            if c is None:
+                return False  # an unknown field (also when null)
             if v is None:
                 continue
-            if n[0] == "scalar":
-                if n[1] == "string":
-                    if v.__class__ is not str:
-                        return False
-                elif not _scalar_clean(v, n[1]):
+            if c is str:
+                if v.__class__ is not str:
                     return False
-            elif not _clean(v, n):
+            elif not c(v):
                 return False
         return True
-    if kind == "scalar":
-        return _scalar_clean(value, arg)
-    if kind == "list":
-        if value.__class__ is not list:
+
+    st._clean = clean
+    table.update({k: _checker(n) for k, n in st.props.items()})
+    return clean
+
+
+def _items_checker(cls: type, item):
+    """A list (cls list) or a map (cls dict) of `item` values; null items decode as zero values."""
+    strings = item is str  # args, command, labels, annotations, ConfigMap data: the bulk of it
+
+    def clean(value) -> bool:
+        if value.__class__ is not cls:
             return False
-        items = value
-    else:  # map
-        if value.__class__ is not dict:
-            return False
-        items = value.values()
-    if arg[0] == "scalar" and arg[1] == "string":  # labels, annotations, args, command: the bulk of it
-        for item in items:
-            if item.__class__ is not str and item is not None:
+        for x in (value if cls is list else value.values()):
+            if x is None:
+                continue
+            if strings:
+                if x.__class__ is not str:
+                    return False
+            elif not item(x):
                 return False
         return True
-    for item in items:
-        if item is not None and not _clean(item, arg):
-            return False
-    return True
+    return clean
 
 
 def decode(obj: dict, root: StructType) -> DecodeResult:
@@ -348,9 +385,12 @@ def decode(obj: dict, root: StructType) -> DecodeResult:
     apiVersion and kind are read by the server before this step and are not re-checked here.
     A clean object (the common case) is answered by a fast walk that keeps no paths; only an
     object with something to report is walked again with the server's error context."""
-    body = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind")}
-    if _clean(body, ("struct", root)):
+    # every kind's schema has apiVersion and kind as strings, which the server has read already:
+    # checking them with the rest costs less than a copy of the object without them (the slow
+    # path, which gives the answer whenever the fast one says no, leaves them out)
+    if (root._clean or _struct_checker(root))(obj):
         return DecodeResult()
+    body = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind")}
     d = _Decoder(root)
     d.struct(body, root)
     return d.result

@@ -16,11 +16,12 @@ _OPENAPI = os.path.join(os.path.dirname(os.path.dirname(__file__)), "knowledge",
 
 
 class StructType:
-    __slots__ = ("name", "go", "_raw", "_props", "_schema", "required", "enums", "inline")
+    __slots__ = ("name", "go", "_raw", "_props", "_schema", "required", "enums", "inline", "_clean")
 
     def __init__(self, schema: "Schema", name: str, raw: dict):
         self.name, self.go, self._raw, self._schema = name, raw["go"], raw["props"], schema
         self._props: dict | None = None
+        self._clean = None  # structure/decode.py's compiled fast path for this type, built on first use
         self.required = tuple(raw.get("required", ()))
         self.enums = raw.get("enums", {})
         # prop -> the embedded Go struct(s) it comes from ("ProbeHandler"): decode errors name them
