@@ -139,6 +139,7 @@ class Engine:
         self.options = options or Options()
         self._rules = rules  # None: every rule, each scope's modules imported when an object first needs them
         self._by_scope: dict[str, list[Rule]] = {}
+        self._by_targeting: dict[int, tuple] = {}  # id(Targeting) -> (it, {(check, release): hits}): Engine._run
         self.known_ids = KNOWN_RULE_IDS | set(rules or ())  # what winkube.io/ignore may name
         if rules is not None:
             for r in rules.values():
@@ -304,6 +305,7 @@ class Engine:
     def _run(self, rules: Iterable[Rule], ctx, doc, errors) -> list:
         raw = []
         preconditions: dict = {}
+        shared = None  # the hits of per-targeting rules, kept for every pod that shares ctx's Targeting
         for rule in rules:
             if rule.applies is not None:
                 ok = preconditions.get(rule.applies)
@@ -314,15 +316,46 @@ class Engine:
                         ok = preconditions[rule.applies] = True
                 if not ok:
                     continue
-            try:
-                for hit in rule.check(ctx):
-                    raw.append((rule, hit))
-            except Exception as e:  # errors are values: a broken rule must not lose the run
-                if errors is not None:
-                    errors.append(InputError(doc.file if doc else "<object>",
-                                             f"internal error in rule {rule.id}: {type(e).__name__}: {e} (please report)",
-                                             doc.locate(())[0] if doc and self.options.locate else None))
+            if not rule.per_targeting:
+                try:
+                    for hit in rule.check(ctx):
+                        raw.append((rule, hit))
+                except Exception as e:  # errors are values: a broken rule must not lose the run
+                    self._rule_error(rule, e, doc, errors)
+                continue
+            if shared is None:
+                shared = self._shared_hits(ctx.targeting)
+            key = (rule.check, ctx.kube_version)
+            hits = shared.get(key)
+            if hits is None:
+                hits = []
+                try:
+                    for hit in rule.check(ctx):
+                        hits.append(hit)
+                    shared[key] = hits
+                except Exception as e:  # not kept: each object reports the error
+                    self._rule_error(rule, e, doc, errors)
+            raw += [(rule, hit) for hit in hits]
         return raw
+
+    def _rule_error(self, rule: Rule, e: Exception, doc, errors) -> None:
+        if errors is not None:
+            errors.append(InputError(doc.file if doc else "<object>",
+                                     f"internal error in rule {rule.id}: {type(e).__name__}: {e} (please report)",
+                                     doc.locate(())[0] if doc and self.options.locate else None))
+
+    def _shared_hits(self, targeting) -> dict:
+        """The per-targeting rules' hits for pods with this Targeting (targeting.resolve hands the same
+        object to pods with equal memo keys). The Targeting is kept with them, so its id stays its own."""
+        got = self._by_targeting.get(id(targeting))
+        if got is None or got[0] is not targeting:
+            if len(self._by_targeting) >= _SHARED_MAX:
+                self._by_targeting.clear()
+            got = self._by_targeting[id(targeting)] = (targeting, {})
+        return got[1]
+
+
+_SHARED_MAX = 4096
 
 
 def severity_at_least(f: Finding, threshold: str) -> bool:

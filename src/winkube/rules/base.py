@@ -29,11 +29,11 @@ class Hit(Record):
 
 class Rule(FrozenRecord):
     __slots__ = ("id", "stage", "severity", "scope", "summary", "explanation", "fix", "source", "check", "module", "applies",
-                 "fails", "passes", "no_example")
+                 "fails", "passes", "no_example", "per_targeting")
 
     def __init__(self, id: str, stage: Stage, severity: Severity, scope: str, summary: str, explanation: str, fix: str,
                  source: str, check: Callable[..., Iterable[Hit]], module: str = "", applies: Callable[..., bool] | None = None,
-                 fails: str = "", passes: str = "", no_example: str = ""):
+                 fails: str = "", passes: str = "", no_example: str = "", per_targeting: bool = False):
         values = {
             "id": id,  # stable slug, e.g. "windows-forbidden-field"
             "stage": stage, "severity": severity, "scope": scope,
@@ -50,6 +50,11 @@ class Rule(FrozenRecord):
             # id. Node / RuntimeClass objects in an example shape its profile, as on the command line.
             "fails": fails, "passes": passes,
             "no_example": no_example,  # why no offline manifest can trigger it (then fails/passes stay empty)
+            # A pod rule whose check reads only ctx.targeting, ctx.profile, ctx.kube_version, ctx.images and
+            # what the targeting memo key holds of the pod (its kind, paths, nodeName, tolerations, the
+            # scheduling fields, containers' images): pods that share a Targeting (targeting.resolve's memo)
+            # get the same hits, so the engine runs the check once per Targeting and release.
+            "per_targeting": per_targeting,
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)
@@ -60,8 +65,8 @@ _REGISTRY: dict[str, Rule] = {}
 
 def rule(*, id: str, stage: Stage, severity: Severity, scope: str, summary: str, explanation: str,
          fix: str, source: str, applies: Callable[..., bool] | None = None, fails: str = "", passes: str = "",
-         no_example: str = ""):
-    """Register the decorated check function as a rule (applies: see Rule.applies; fails / passes:
+         no_example: str = "", per_targeting: bool = False):
+    """Register the decorated check function as a rule (applies, per_targeting: see Rule; fails / passes:
     example manifests the rule reports / does not report)."""
     if scope not in SCOPES:
         raise ValueError(f"rule {id}: unknown scope {scope!r}")
@@ -71,7 +76,7 @@ def rule(*, id: str, stage: Stage, severity: Severity, scope: str, summary: str,
             raise ValueError(f"rule id {id!r} is registered twice ({_REGISTRY[id].module}, {check.__module__})")
         _REGISTRY[id] = Rule(id, stage, severity, scope, summary.strip(), " ".join(explanation.split()),
                              " ".join(fix.split()), source.strip(), check, check.__module__, applies,
-                             _dedent(fails), _dedent(passes), " ".join(no_example.split()))
+                             _dedent(fails), _dedent(passes), " ".join(no_example.split()), per_targeting)
         return check
 
     return register

@@ -20,6 +20,7 @@ def built_for(use) -> str:
     stage=Stage.RUNTIME,
     severity=Severity.ERROR,
     scope="pod",
+    per_targeting=True,
     summary="a Windows image built for a Windows version the target nodes cannot run (process isolation)",
     explanation="""Windows containers share the host kernel: a host below build 20348 runs only images of its
     own build; from 20348 on, a host runs images from the previous LTSC up to its own build (containerd

@@ -39,6 +39,7 @@ def unsupported_everywhere(use, kube: tuple[int, int], profile) -> list[int] | N
     stage=Stage.RUNTIME,
     severity=Severity.ERROR,
     scope="pod",
+    per_targeting=True,
     summary="a Windows image built for a Windows version no Windows Server supported by the release can run",
     explanation="""A Windows container runs only on a host whose build can run its image's build (process
     isolation). An image built on Windows Server 2016 (14393), 1709, 1803 or another retired version runs

@@ -15,6 +15,7 @@ REVISION = "1.6.39"  # containerd 1.6.23+: stable-ABI matching, highest revision
     stage=Stage.RUNTIME,
     severity=Severity.INFO,
     scope="pod",
+    per_targeting=True,
     summary="on some Windows pools, the image entry containerd picks depends on the containerd version",
     explanation="""When an image index has several Windows entries a host can run (e.g. ltsc2022 and ltsc2025
     on a Windows Server 2025 node), containerd 1.7.6+ and ≤ 2.1.5 take the first matching entry in index

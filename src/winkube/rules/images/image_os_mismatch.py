@@ -10,6 +10,7 @@ from ..base import Hit, rule
     stage=Stage.RUNTIME,
     severity=Severity.ERROR,
     scope="pod",
+    per_targeting=True,
     summary="a Linux image in a Windows pod, or a Windows image in a Linux pod",
     explanation="""A node pulls only images that have an entry for its own OS: a Linux-only image on a Windows
     node fails with "no match for platform in manifest: not found" (ImagePullBackOff), and a Windows

@@ -10,6 +10,7 @@ from ..base import Hit, rule
     stage=Stage.RUNTIME,
     severity=Severity.INFO,
     scope="pod",
+    per_targeting=True,
     summary="a Windows image entry has no os.version, so its build cannot be checked before it runs",
     explanation="""containerd 1.6.18+ and 1.7.0+ match a Windows entry without os.version on every host
     (HostProcess images and buildx-made indexes often lack it), so a build mismatch shows only when the

@@ -10,6 +10,7 @@ from ..base import Hit, rule
     stage=Stage.RUNTIME,
     severity=Severity.ERROR,
     scope="pod",
+    per_targeting=True,
     summary="the pod mixes Windows and Linux images",
     explanation="""All containers of a pod run on one node, so on one OS: whichever node the pod lands on,
     the images of the other OS cannot be pulled or started.""",

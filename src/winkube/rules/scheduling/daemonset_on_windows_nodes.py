@@ -11,6 +11,7 @@ from ._common import GUIDE, pools_text
     stage=Stage.SCHEDULING,
     severity=Severity.ERROR,
     scope="pod",
+    per_targeting=True,
     summary="a DaemonSet not meant for Windows would also run a pod on every Windows node",
     explanation="""A DaemonSet places a pod on every node its selectors and tolerations allow; tolerating
     everything (operator: Exists) also tolerates the Windows taint. Linux DaemonSets (CNI, log and

@@ -11,6 +11,7 @@ from ._common import PREDICATE
     stage=Stage.KUBELET,
     severity=Severity.ERROR,
     scope="pod",
+    per_targeting=True,
     summary="the kubelet refuses the pod: spec.os.name or the pod's kubernetes.io/os label contradicts the node's OS",
     explanation="""The scheduler ignores spec.os, but the kubelet checks it: a pod whose spec.os.name differs
     from the node's OS is rejected with PodOSNotSupported, and a pod whose own label kubernetes.io/os

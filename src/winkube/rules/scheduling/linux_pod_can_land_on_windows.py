@@ -11,6 +11,7 @@ from ._common import GUIDE, pools_text
     stage=Stage.SCHEDULING,
     severity=Severity.ERROR,
     scope="pod",
+    per_targeting=True,
     summary="a pod meant for Linux can be scheduled onto Windows nodes",
     explanation="""Windows nodes that are not tainted accept any pod the selectors allow. A Linux pod placed
     there fails to pull its image ("no match for platform in manifest: not found") or to start

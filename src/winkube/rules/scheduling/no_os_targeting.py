@@ -11,6 +11,7 @@ from ._common import GUIDE, pools_text
     stage=Stage.SCHEDULING,
     severity=Severity.WARNING,
     scope="pod",
+    per_targeting=True,
     summary="no OS targeting, and the pod can land on both Linux and Windows nodes",
     explanation="""Neither spec.os, a kubernetes.io/os selector, a RuntimeClass nor its images tell which OS
     the pod needs, and the cluster has Windows nodes it tolerates. Sooner or later it lands on the wrong

@@ -36,6 +36,7 @@ def _relaxed(ctx, fit) -> list:
     stage=Stage.SCHEDULING,
     severity=Severity.ERROR,
     scope="pod",
+    per_targeting=True,
     summary="the pod fits none of the cluster profile's node pools and would stay Pending",
     explanation="""Every node pool is excluded by one of kube-scheduler's filters: NodeAffinity (nodeSelector or
     required affinity), TaintToleration, NodeUnschedulable or NodeResourcesFit. The pod stays Pending

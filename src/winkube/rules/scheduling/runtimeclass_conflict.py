@@ -11,6 +11,7 @@ from ._common import RC_ADMISSION
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="pod",
+    per_targeting=True,
     summary="the RuntimeClass's nodeSelector contradicts the pod's nodeSelector",
     explanation="""The RuntimeClass admission plugin merges the RuntimeClass's scheduling.nodeSelector into
     the pod's and rejects the pod when a key has two different values.""",

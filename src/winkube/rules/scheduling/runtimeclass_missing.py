@@ -11,6 +11,7 @@ from ._common import RC_ADMISSION, default_profile
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="pod",
+    per_targeting=True,
     summary="runtimeClassName names a RuntimeClass that the cluster does not have",
     explanation="""The RuntimeClass admission plugin rejects a pod whose RuntimeClass does not exist
     (pod rejected: RuntimeClass "x" not found), and a workload's pods are never created. With the

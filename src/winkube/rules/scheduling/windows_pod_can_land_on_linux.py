@@ -11,6 +11,7 @@ from ._common import GUIDE, os_fix, pools_text
     stage=Stage.SCHEDULING,
     severity=Severity.ERROR,
     scope="pod",
+    per_targeting=True,
     summary="a pod meant for Windows can be scheduled onto Linux nodes",
     explanation="""The scheduler does not look at spec.os or at the image's OS: only node selectors,
     affinity and taints steer a pod. A Windows pod without a kubernetes.io/os: windows selector can land

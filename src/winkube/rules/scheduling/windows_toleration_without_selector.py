@@ -13,6 +13,7 @@ from ._common import GUIDE
     stage=Stage.PRACTICE,
     severity=Severity.WARNING,
     scope="pod",
+    per_targeting=True,
     summary="the pod tolerates the Windows taint but does not select Windows nodes",
     explanation="""A toleration only allows a pod onto tainted nodes; it does not send it there. Upstream
     guidance pairs the os=windows:NoSchedule toleration with a kubernetes.io/os: windows nodeSelector,
