@@ -58,3 +58,73 @@ def test_ignore_annotation_naming_no_rule_is_an_input_error():
     errors = []
     Engine(Options(locate=False), {"loud": _rule("loud", _hit("loud"))}).check_object(POD, None, errors)
     assert [e.message for e in errors] == ["winkube.io/ignore: unknown rule 'quiet'; `winkube rules` lists them"]
+
+
+def _per_targeting(id, check):
+    return Rule(id, Stage.PRACTICE, Severity.INFO, "pod", "s", "e", "f", "src", check, "tests", per_targeting=True)
+
+
+def test_a_per_targeting_rule_runs_once_per_shared_targeting_and_reports_on_every_pod():
+    other = {**POD, "metadata": {"name": "q"}, "spec": {**POD["spec"], "nodeSelector": {"kubernetes.io/os": "linux"}}}
+    calls.clear()
+    engine = Engine(Options(locate=False), {"t": _per_targeting("t", _hit("t"))})
+    found = [engine.check_object(obj) for obj in (POD, dict(POD), other, POD)]
+    assert [[f.rule for f in fs] for fs in found] == [["t"]] * 4  # every pod gets the finding...
+    assert calls == ["t", "t"]  # ...computed once per Targeting (POD's, other's)
+    # another release is another answer, even for the same Targeting
+    engine.options.kube_version = (1, 36)
+    engine.check_object(POD)
+    assert calls == ["t", "t", "t"]
+
+
+def test_a_per_targeting_rule_that_fails_is_reported_on_every_object():
+    def boom(ctx):
+        calls.append("boom")
+        raise RuntimeError("bug")
+        yield  # pragma: no cover
+
+    calls.clear()
+    engine, errors = Engine(Options(locate=False), {"x": _per_targeting("x", boom)}), []
+    for _ in range(2):
+        engine.check_object(POD, None, errors)
+    assert calls == ["boom", "boom"]
+    assert [e.message for e in errors if "internal error" in e.message] == ["internal error in rule x: RuntimeError: bug (please report)"] * 2
+
+
+def test_per_targeting_rules_give_the_findings_they_give_when_run_on_every_pod():
+    """The rules marked per_targeting read nothing of a pod that the targeting memo key does not hold:
+    over test_one_answer's inputs (the corpus, the grown corpus, the examples and 540 generated
+    workloads of every kind), each once as it is and once with everything outside the memo key
+    changed, running them once per Targeting changes no finding, with the default profile and a
+    cluster's."""
+    import copy
+
+    from test_one_answer import CLUSTER, workloads
+
+    from winkube.model.podview import pod_view
+    from winkube.model.profile import default_profile, with_cluster_objects
+    from winkube.rules import all_rules
+
+    rules = all_rules()
+    assert sum(r.per_targeting for r in rules.values()) >= 10
+    every = {rid: r.replace(per_targeting=False) for rid, r in rules.items()}
+    objs = []
+    for obj in workloads():
+        twin = copy.deepcopy(obj)
+        view = pod_view(twin)
+        if view is not None and isinstance(view.pod_meta, dict):
+            view.pod_meta["labels"] = {k: v for k, v in (view.pod_meta.get("labels") or {}).items() if k == "kubernetes.io/os"} \
+                if isinstance(view.pod_meta.get("labels"), dict) else view.pod_meta.get("labels")
+            for c in view.containers():
+                c.container["command"] = ["/bin/sh", "-c", "true"]
+                c.container["name"] = f"x{c.index}"
+        objs += [obj, twin]
+    cluster = with_cluster_objects(default_profile(), [o for o in CLUSTER if o["kind"] == "Node"],
+                                   [o for o in CLUSTER if o["kind"] == "RuntimeClass"])
+
+    def findings(rule_set, profile):
+        engine = Engine(Options(profile=profile, locate=False), rule_set)
+        return [[(f.rule, f.path, f.message, f.severity, f.fix) for f in engine.check_object(obj)] for obj in objs]
+
+    for profile in (default_profile(), cluster):
+        assert findings(rules, profile) == findings(every, profile)
