@@ -139,7 +139,7 @@ class Engine:
         self.options = options or Options()
         self._rules = rules  # None: every rule, each scope's modules imported when an object first needs them
         self._by_scope: dict[str, list[Rule]] = {}
-        self._by_targeting: dict[int, tuple] = {}  # id(Targeting) -> (it, {(check, release): hits}): Engine._run
+        self._by_targeting: dict[tuple, tuple] = {}  # (id(Targeting), release) -> (it, {check: hits}): Engine._run
         self.known_ids = KNOWN_RULE_IDS | set(rules or ())  # what winkube.io/ignore may name
         if rules is not None:
             for r in rules.values():
@@ -324,18 +324,18 @@ class Engine:
                     self._rule_error(rule, e, doc, errors)
                 continue
             if shared is None:
-                shared = self._shared_hits(ctx.targeting)
-            key = (rule.check, ctx.kube_version)
-            hits = shared.get(key)
+                shared = self._shared_hits(ctx.targeting, ctx.kube_version)
+            hits = shared.get(rule.check)
             if hits is None:
                 hits = []
                 try:
                     for hit in rule.check(ctx):
                         hits.append(hit)
-                    shared[key] = hits
+                    shared[rule.check] = hits
                 except Exception as e:  # not kept: each object reports the error
                     self._rule_error(rule, e, doc, errors)
-            raw += [(rule, hit) for hit in hits]
+            if hits:
+                raw += [(rule, hit) for hit in hits]
         return raw
 
     def _rule_error(self, rule: Rule, e: Exception, doc, errors) -> None:
@@ -344,14 +344,16 @@ class Engine:
                                      f"internal error in rule {rule.id}: {type(e).__name__}: {e} (please report)",
                                      doc.locate(())[0] if doc and self.options.locate else None))
 
-    def _shared_hits(self, targeting) -> dict:
-        """The per-targeting rules' hits for pods with this Targeting (targeting.resolve hands the same
-        object to pods with equal memo keys). The Targeting is kept with them, so its id stays its own."""
-        got = self._by_targeting.get(id(targeting))
+    def _shared_hits(self, targeting, kube_version) -> dict:
+        """The per-targeting rules' hits ({check: hits}) for pods with this Targeting (targeting.resolve
+        hands the same object to pods with equal memo keys) and release. The Targeting is kept with
+        them, so its id stays its own."""
+        key = (id(targeting), kube_version)
+        got = self._by_targeting.get(key)
         if got is None or got[0] is not targeting:
             if len(self._by_targeting) >= _SHARED_MAX:
                 self._by_targeting.clear()
-            got = self._by_targeting[id(targeting)] = (targeting, {})
+            got = self._by_targeting[key] = (targeting, {})
         return got[1]
 
 

@@ -11,11 +11,18 @@ from ..base import Hit, rule
 from ._common import SRC_UTIL, SRC_VALIDATION, as_dict, check_active, facts, os_spec
 
 
+def stop_signal_set(ctx) -> bool:
+    """Some init or regular container has a lifecycle.stopSignal (the rule has nothing to check otherwise)."""
+    return any(isinstance(as_dict(c.container.get("lifecycle")).get("stopSignal"), str)
+               for c in ctx.view.containers(("initContainers", "containers")))
+
+
 @rule(
     id="stop-signal-os",
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="pod",
+    applies=stop_signal_set,
     summary="a container lifecycle.stopSignal needs spec.os, and Windows accepts only SIGKILL and SIGTERM",
     explanation="""With the ContainerStopSignals feature on, a container's lifecycle.stopSignal is rejected
     when spec.os is not set, and checked against the signals the declared OS supports (Windows: SIGKILL,

@@ -12,9 +12,11 @@ DETAIL = "cannot be set for a windows pod"
 
 @lru_cache(maxsize=16)
 def _rows(kube_version: tuple[int, int]) -> tuple[tuple, tuple]:
-    """The forbidden-field rows in force for a release: (pod level, container level)."""
-    rows = [r for r in facts()["windows_forbidden"] if field_active(r, kube_version)]
-    return tuple(r for r in rows if r["level"] == "pod"), tuple(r for r in rows if r["level"] == "container")
+    """The forbidden-field rows in force for a release, (pod level, container level), each row as
+    (first path segment, path, when, type): a field whose first segment is absent is not looked up."""
+    rows = [(r["path"][0], tuple(r["path"]), r["when"], r["type"], r["level"])
+            for r in facts()["windows_forbidden"] if field_active(r, kube_version)]
+    return tuple(r[:4] for r in rows if r[4] == "pod"), tuple(r[:4] for r in rows if r[4] == "container")
 
 
 @rule(
@@ -65,13 +67,15 @@ def check(ctx):
         return
     pod_rows, container_rows = _rows(ctx.kube_version)
     synced = _seccomp_synced(view, ctx.kube_version)
-    for r in pod_rows:
-        if is_set(view.spec, r["path"], r["when"], r["type"]) or (None, tuple(r["path"])) in synced:
-            yield Hit(view.path(*r["path"]), DETAIL, error_type="Forbidden")
+    spec = view.spec
+    for first, path, when, typ in pod_rows:
+        if first in spec and is_set(spec, path, when, typ) or synced and (None, path) in synced:
+            yield Hit(view.path(*path), DETAIL, error_type="Forbidden")
     for c in view.containers():
-        for r in container_rows:
-            if is_set(c.container, r["path"], r["when"], r["type"]) or (c.name, tuple(r["path"])) in synced:
-                yield Hit(c.path + tuple(r["path"]), DETAIL, error_type="Forbidden")
+        container = c.container
+        for first, path, when, typ in container_rows:
+            if first in container and is_set(container, path, when, typ) or synced and (c.name, path) in synced:
+                yield Hit(c.path + path, DETAIL, error_type="Forbidden")
 
 
 SECCOMP = ("securityContext", "seccompProfile")

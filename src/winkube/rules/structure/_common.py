@@ -7,9 +7,16 @@ DECODER = ("sigs.k8s.io/json internal/golang/encoding/json/decode.go; "
            "k8s.io/apimachinery pkg/runtime/serializer/json/json.go")
 
 
-def decodable(ctx) -> bool:
-    s = ctx.structure
-    return s.decoded is not None
+def not_served(ctx) -> bool:
+    """The release does not serve the object's apiVersion (a built-in group)."""
+    return ctx.structure.served is False
+
+
+def decode_failed(ctx) -> bool:
+    """The object was decoded and the decoding found something (a wrong type, a value a type refuses,
+    unknown fields): a clean object, the common case, skips the rules that report these."""
+    d = ctx.structure.decoded
+    return d is not None and not d.ok
 
 
 VALIDATION = ("kubernetes/kubernetes v1.37.2 pkg/apis/core/validation/validation.go, pkg/apis/apps/validation, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import DECODER, decodable
+from ._common import DECODER, decode_failed
 
 
 @rule(
@@ -12,7 +12,7 @@ from ._common import DECODER, decodable
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="object",
-    applies=decodable,
+    applies=decode_failed,
     summary="a field has a value of the wrong type; the API server cannot decode the object",
     explanation="""kube-apiserver decodes the body into its Go types before anything else. A string where a
     list is expected (command: "app.exe"), a number where a string is expected, a fraction or an out-of-range

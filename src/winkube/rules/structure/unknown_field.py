@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import DECODER, decodable
+from ._common import DECODER, decode_failed
 
 
 def suggestion(name: str, known: list[str]) -> str:
@@ -22,7 +22,7 @@ def suggestion(name: str, known: list[str]) -> str:
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="object",
-    applies=decodable,
+    applies=decode_failed,
     summary="a field that the API does not define",
     explanation="""kubectl applies with --validate=strict by default (fieldValidation=Strict since 1.27): an
     unknown field, including a known one in the wrong case (Effect instead of effect) or at the wrong level,
