@@ -387,6 +387,24 @@ def _check_images(fit: PoolFit, images: list[ImageUse], hp: bool) -> None:
                                          f"which {pool.describe()} cannot run in process isolation"))
 
 
+# WindowsSecurityContextOptions fields whose value asks for Windows (k8s.io/api core/v1 types.go):
+# a gMSA credential spec (name or inlined content) and the Windows user name to run as exist only
+# on Windows, and hostProcess: true is a Windows HostProcess container. hostProcess: false is the
+# default ("Default false"), an empty object names nothing, and Linux nodes ignore windowsOptions
+# altogether, so neither says anything about the OS (a policy fixture that sets hostProcess: false
+# to pass Pod Security's windowsHostProcess check is not a Windows pod). Empty strings are invalid
+# values (api-validation.md §5), not a request.
+_WINDOWS_OPTIONS_INTENT = ("gmsaCredentialSpecName", "gmsaCredentialSpec", "runAsUserName")
+
+
+def _windows_options_say(security_context: dict) -> str | None:
+    """The windowsOptions field that says this security context is meant for Windows, if any."""
+    opts = as_dict(security_context.get("windowsOptions"))
+    if opts.get("hostProcess") is True:
+        return "hostProcess"
+    return next((f for f in _WINDOWS_OPTIONS_INTENT if isinstance(opts.get(f), str) and opts.get(f)), None)
+
+
 def _intent(view, selector, terms, os_name, rc, images, hp) -> tuple[str | None, list[str]]:
     """What the pod itself says it needs, strongest evidence first. Where it can land is not
     evidence: a toleration for another cluster's taint convention says nothing about the OS."""
@@ -401,9 +419,10 @@ def _intent(view, selector, terms, os_name, rc, images, hp) -> tuple[str | None,
     image_oses = {u.os for u in images if u.os}
     if image_oses == {"windows"}:
         return "windows", ["images: " + ", ".join(f"{u.ref} ({u.evidence})" for u in images if u.os)]
-    if any(as_dict(c.security_context.get("windowsOptions")) for c in view.containers()) or \
-            as_dict(view.security_context.get("windowsOptions")):
-        return "windows", ["windowsOptions are set"]
+    said = [s for s in [_windows_options_say(view.security_context)] + [_windows_options_say(c.security_context)
+                                                                        for c in view.containers()] if s]
+    if said:
+        return "windows", [f"windowsOptions.{said[0]} is set"]
     if image_oses == {"linux"}:
         return "linux", ["images: " + ", ".join(f"{u.ref} ({u.evidence})" for u in images if u.os)]
     return None, []
