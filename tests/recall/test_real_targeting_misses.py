@@ -101,6 +101,9 @@ def test_daemonset_pinned_to_a_windows_build_no_pool_offers_runs_nowhere(helm):
     assert p["release-name-nrk8s-kubelet-windows-ltsc2019"]["landingPools"] == []
     assert p["release-name-nrk8s-kubelet-windows-ltsc2019"]["mayLandOn"] == []
     assert p["release-name-nrk8s-kubelet-windows-ltsc2022"]["pods"] == {"windows-2022": 2}
+    # its control-plane DaemonSet selects control-plane labels no pool of the default has: it may run
+    assert p["release-name-nrk8s-controlplane"]["mayLandOn"] == ["linux"]
+    assert p["release-name-nrk8s-controlplane"]["unseenLabels"][0] == "node-role.kubernetes.io/control-plane"
     # AKS at 1.37 offers Windows Server 2025 only (knowledge/platforms.yaml): both run nowhere, an error
     found = rules(lint(NEWRELIC, "aks", helm=helm), SCHED)
     assert [f[:3] for f in found] == [(NR_WINDOWS_DS, SCHED, "error")] * 2
