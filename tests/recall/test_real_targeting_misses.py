@@ -174,3 +174,30 @@ def test_untagged_microsoft_iis_runs_on_no_supported_windows_server():
     assert p["landingPools"] == ["win2025"] and p["startsOn"] == []
     assert [r["message"] for r in next(x for x in p["pools"] if x["pool"] == "win2025")["runtime"]] == [
         "microsoft/iis is built for Windows Server 2016 (14393), which win2025 (windows/amd64 10.0.26100) cannot run in process isolation"]
+
+
+def test_the_reviewed_findings_with_the_default_profile_are_exactly_these(helm):
+    # REVIEW.md reads every one of them (18, all true); a new or lost finding fails here
+    found = sorted((f[0], f[1], f[2], f[3]) for f in lint(REAL, helm=helm))
+    azure, jenkins, ds, job = AZURE_IIS.name, JENKINS_POD.name, DOCKERD_DS.name, DOCKER_JOB.name
+    nr = "charts/newrelic-windows/" + NR_WINDOWS_DS
+    assert found == sorted([
+        (azure, "set-os-name", "info", "spec.os"),
+        (azure, "windows-container-without-requests", "info", "spec.containers[0]"),
+        (azure, "image-build-unsupported", "error", "spec.containers[0].image"),
+        (azure, "no-schedulable-pool", "warning", "spec.nodeSelector"),
+        (azure, "deprecated-node-label", "warning", "spec.nodeSelector[beta.kubernetes.io/os]"),
+        (nr, "no-schedulable-pool", "warning", "spec.template.spec.nodeSelector"),
+        (jenkins, "set-os-name", "info", "spec.os"),
+        (jenkins, "windows-container-without-requests", "info", "spec.containers[0]"),
+        (jenkins, "windows-container-without-requests", "info", "spec.containers[1]"),
+        (jenkins, "image-build-unsupported", "error", "spec.containers[0].image"),
+        (jenkins, "image-build-unsupported", "error", "spec.containers[1].image"),
+        (jenkins, "field-type-mismatch", "error", "spec.containers[1].args[1]"),
+        (jenkins, "no-schedulable-pool", "warning", "spec.nodeSelector"),
+        (ds, "unknown-field", "error", "spec.replicas"),
+        (ds, "set-os-name", "info", "spec.template.spec.os"),
+        (ds, "windows-container-without-requests", "info", "spec.template.spec.containers[0]"),
+        (job, "set-os-name", "info", "spec.template.spec.os"),
+        (job, "windows-container-without-requests", "info", "spec.template.spec.containers[0]"),
+    ])
