@@ -417,13 +417,16 @@ def _check_images(fit: PoolFit, images: list[ImageUse], hp: bool) -> None:
                                          f"which {pool.describe()} cannot run in process isolation"))
 
 
-# WindowsSecurityContextOptions fields whose value asks for Windows (k8s.io/api core/v1 types.go):
-# a gMSA credential spec (name or inlined content) and the Windows user name to run as exist only
-# on Windows, and hostProcess: true is a Windows HostProcess container. hostProcess: false is the
-# default ("Default false"), an empty object names nothing, and Linux nodes ignore windowsOptions
-# altogether, so neither says anything about the OS (a policy fixture that sets hostProcess: false
-# to pass Pod Security's windowsHostProcess check is not a Windows pod). Empty strings are invalid
-# values (api-validation.md §5), not a request.
+# WindowsSecurityContextOptions fields whose value asks for Windows (k8s.io/api core/v1 types.go:
+# "GMSACredentialSpecName is the name of the GMSA credential spec to use", "The UserName in Windows
+# to run the entrypoint of the container process", "HostProcess determines if a container should be
+# run as a 'Host Process' container"): a gMSA credential spec (name or the content the gMSA webhook
+# inlines) and a Windows user name exist only on Windows, and hostProcess: true is a Windows
+# HostProcess container. hostProcess: false asks for what leaving it out gives (an ordinary
+# container), an empty object names nothing, and Linux nodes ignore windowsOptions altogether, so
+# neither says anything about the OS (a policy fixture that sets hostProcess: false to pass Pod
+# Security's windowsHostProcess check is not a Windows pod). Empty strings are invalid values
+# (../shared/reference/api-validation.md §5), not a request.
 _WINDOWS_OPTIONS_INTENT = ("gmsaCredentialSpecName", "gmsaCredentialSpec", "runAsUserName")
 
 
