@@ -481,7 +481,7 @@ def test_windows_pool_on_old_containerd_needs_an_exact_build():
     ({"containers": [{"name": "c", "image": "nginx", "securityContext": {"windowsOptions": {"runAsUserName": "ContainerUser"}}}]},
      "windows", "windowsOptions.runAsUserName is set"),
     # F1 (tests/data/corpus-grown/REVIEW.md): only windowsOptions that ask for something Windows say
-    # Windows; hostProcess: false is the default, {} names nothing, and Linux ignores both
+    # Windows; hostProcess: false is what leaving it out gives, {} names nothing, and Linux ignores both
     ({"securityContext": {"windowsOptions": {"gmsaCredentialSpecName": "webapp1"}}}, "windows",
      "windowsOptions.gmsaCredentialSpecName is set"),
     ({"containers": [{"name": "c", "image": "nginx", "securityContext": {"windowsOptions": {"gmsaCredentialSpec": "{}"}}}]},
