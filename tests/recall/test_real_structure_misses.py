@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 
 import httpx
-import pytest
 import yaml
 from harness import structgen
 from harness.test_structure_differential import NS, agree, server_verdict
@@ -63,6 +62,9 @@ def test_sources_are_recorded():
     assert files == set(rows), files ^ set(rows)
     for row in rows.values():
         assert row["repo"] and row["path"] and len(row["commit"]) == 40 and row["license"] and row["license_source"], row
+        # a block cut out of a document or script names its line range in the file name too
+        block = row["file"].rsplit("__L", 1)[1].removesuffix(".yaml") if "__L" in row["file"] else ""
+        assert block == row["lines"], row
 
 
 def test_container_args_given_as_a_string(kube: httpx.Client, namespace, kube_version: str):
