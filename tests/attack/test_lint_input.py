@@ -35,7 +35,8 @@ def test_64_mb_of_short_lines(tmp_path):
     f.write_text("- 1\n" * (16 * MB))
     r = run_lint([str(f)], timeout=1800)
     assert report("64 MB of `- 1` lines", r, f.stat().st_size) <= 8
-    assert r.code == 2 and b"not a Kubernetes object (a list, not a mapping)" in r.stdout
+    # a named file with no Kubernetes object in it: exit 2 and one clear line (issue 11 discovery)
+    assert r.code == 2 and b"no Kubernetes objects in" in r.stderr and b"1 document" in r.stdout
 
 
 def test_worst_shape_one_line_of_empty_mappings(tmp_path):
