@@ -36,16 +36,19 @@ class Options(Record):
         self.locate = locate  # resolve file:line:column (off for the webhook, which has no files)
 
 
-def expand(doc: Document) -> Iterator[tuple[Document, Path]]:
+def expand(doc: Document) -> Iterable[tuple[Document, Path]]:
     """A document's objects: itself, or the items of a List kind (kubectl get -o yaml)."""
     obj = doc.obj
     if isinstance(obj, dict) and isinstance(obj.get("kind"), str) and obj["kind"].endswith("List") and isinstance(obj.get("items"), list):
-        for i, item in enumerate(obj["items"]):
-            sub = Document(doc.file, doc.index, item, (lambda p, i=i, f=doc.locate: f(("items", i) + tuple(p))), doc.line_text,
-                           doc.start_line, doc.aliased)
-            yield sub, ("items", i)
-        return
-    yield doc, ()
+        return _items(doc, obj["items"])
+    return ((doc, ()),)  # the common case: no generator per document
+
+
+def _items(doc: Document, items: list) -> Iterator[tuple[Document, Path]]:
+    for i, item in enumerate(items):
+        sub = Document(doc.file, doc.index, item, (lambda p, i=i, f=doc.locate: f(("items", i) + tuple(p))), doc.line_text,
+                       doc.start_line, doc.aliased)
+        yield sub, ("items", i)
 
 
 # Shapes the API server's decoder insists on for the fields rules read: a wrong type is an
@@ -228,7 +231,7 @@ class Engine:
                 result.errors.append(InputError(sub.file, "not a Kubernetes object: no kind", line))
                 continue
             result.objects += 1
-            for f in self.check_object(obj, sub, result.errors):
+            for f in self.evaluate(obj, sub, result.errors).findings:
                 if doc.aliased and f.line is not None:
                     at = (f.rule, f.line, f.column, f.message)
                     if at in reported:

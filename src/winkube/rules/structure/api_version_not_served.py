@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import not_served
+from ._common import flagged
 
 
 @rule(
@@ -11,7 +11,7 @@ from ._common import not_served
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="object",
-    applies=not_served,
+    applies=flagged,
     summary="apiVersion is not served by this Kubernetes release",
     explanation="""Beta API versions are removed after their deprecation period (extensions/v1beta1 and
     apps/v1beta1 Deployments in 1.16, batch/v1beta1 CronJobs and node.k8s.io/v1beta1 RuntimeClasses in 1.25,

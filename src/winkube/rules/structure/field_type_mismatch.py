@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import DECODER, decode_failed
+from ._common import DECODER, flagged
 
 
 @rule(
@@ -12,7 +12,7 @@ from ._common import DECODER, decode_failed
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="object",
-    applies=decode_failed,
+    applies=flagged,
     summary="a field has a value of the wrong type; the API server cannot decode the object",
     explanation="""kube-apiserver decodes the body into its Go types before anything else. A string where a
     list is expected (command: "app.exe"), a number where a string is expected, a fraction or an out-of-range
@@ -43,6 +43,8 @@ from ._common import DECODER, decode_failed
 )
 def check(ctx):
     d = ctx.structure.decoded
+    if d is None:
+        return
     if d.fatal is not None and d.fatal.type_error is not None:
         t = d.fatal.type_error
         yield Hit(t.path, f"json: cannot unmarshal {t.got} into Go struct field {t.struct}.{t.field}: expected {t.want}")

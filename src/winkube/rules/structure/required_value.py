@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import rule
-from ._common import VALIDATION, causes_of, invalid
+from ._common import VALIDATION, causes_of, flagged
 
 
 @rule(
@@ -12,7 +12,7 @@ from ._common import VALIDATION, causes_of, invalid
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="object",
-    applies=invalid,
+    applies=flagged,
     summary="a field the API server requires is missing or empty",
     explanation="""After decoding, kube-apiserver validates the object and refuses it with 422 Invalid when a
     required field is missing: an apps/v1 Deployment, ReplicaSet or StatefulSet without spec.selector

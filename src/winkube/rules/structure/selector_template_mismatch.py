@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import rule
-from ._common import VALIDATION, causes_of, invalid
+from ._common import VALIDATION, causes_of, flagged
 
 
 @rule(
@@ -12,7 +12,7 @@ from ._common import VALIDATION, causes_of, invalid
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="object",
-    applies=invalid,
+    applies=flagged,
     summary="the workload's selector does not match its pod template's labels",
     explanation="""A Deployment, ReplicaSet, StatefulSet, DaemonSet or ReplicationController must select the
     pods it creates: kube-apiserver refuses it with 422 Invalid at spec.template.metadata.labels when the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import DECODER, decode_failed
+from ._common import DECODER, flagged
 
 
 def suggestion(name: str, known: list[str]) -> str:
@@ -22,7 +22,7 @@ def suggestion(name: str, known: list[str]) -> str:
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="object",
-    applies=decode_failed,
+    applies=flagged,
     summary="a field that the API does not define",
     explanation="""kubectl applies with --validate=strict by default (fieldValidation=Strict since 1.27): an
     unknown field, including a known one in the wrong case (Effect instead of effect) or at the wrong level,
@@ -52,6 +52,9 @@ def suggestion(name: str, known: list[str]) -> str:
     """,
 )
 def check(ctx):
-    for path, strict_path, struct in ctx.structure.decoded.unknown:
+    d = ctx.structure.decoded
+    if d is None:
+        return
+    for path, strict_path, struct in d.unknown:
         name = str(path[-1])
         yield Hit(path, f'unknown field "{strict_path}"{suggestion(name, list(struct.props))}')

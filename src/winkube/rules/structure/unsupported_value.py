@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model.finding import Severity, Stage
 from ..base import rule
-from ._common import VALIDATION, causes_of, invalid
+from ._common import VALIDATION, causes_of, flagged
 
 
 @rule(
@@ -12,7 +12,7 @@ from ._common import VALIDATION, causes_of, invalid
     stage=Stage.ADMISSION,
     severity=Severity.ERROR,
     scope="object",
-    applies=invalid,
+    applies=flagged,
     summary="a field has a value the API does not support",
     explanation="""Enumerated fields accept only their listed values, and case matters: imagePullPolicy
     (Always, IfNotPresent, Never), a port's protocol (TCP, UDP, SCTP), restartPolicy, dnsPolicy,
