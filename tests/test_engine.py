@@ -128,3 +128,14 @@ def test_per_targeting_rules_give_the_findings_they_give_when_run_on_every_pod()
 
     for profile in (default_profile(), cluster):
         assert findings(rules, profile) == findings(every, profile)
+
+
+def test_a_null_container_entry_is_still_an_input_error_after_a_clean_decode():
+    """Decoding lets a null list entry through (Go decodes it as a zero value), so the shape check
+    that the clean decode otherwise answers still reports it."""
+    obj = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+           "spec": {"selector": {"matchLabels": {"a": "b"}},
+                    "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [None]}}}}
+    errors = []
+    Engine(Options(locate=False)).check_object(obj, None, errors)
+    assert [e.message for e in errors] == ["spec.template.spec.containers[0]: expected a container object, got NoneType"]

@@ -14,7 +14,7 @@ from .model.paths import Path, render
 from .k8s.keys import IGNORE_ANNOTATION
 from .k8s.workloads import CLUSTER_OBJECT_SCOPES as _SCOPE_BY_KIND
 from .k8s.workloads import is_kubernetes_object, missing_api_version
-from .model.podview import WORKLOAD_KINDS, as_dict, as_list, pod_view
+from .model.podview import CONTAINER_LISTS, WORKLOAD_KINDS, as_dict, as_list, pod_view
 from .model.profile import Profile, default_profile, with_cluster_objects
 from .rules import Rule, all_rules, rule_ids, scope_rules
 from .record import Record
@@ -83,6 +83,19 @@ def shape_errors(view) -> list[tuple[Path, str]]:
     if wo is not None and not isinstance(wo, dict):
         out.append((view.path("securityContext", "windowsOptions"), f"{render(view.path('securityContext', 'windowsOptions'))}: expected an object"))
     return out
+
+
+def shapes_clean(octx: ObjectContext, view) -> bool:
+    """shape_errors(view) is empty, known without walking: the structural replay decoded the object
+    cleanly against the release's schema, which types every field shape_errors looks at, and only
+    what decoding lets through is left to look at (a null spec, a null container entry)."""
+    s = octx._structure
+    if s is None or s.decoded is None or not s.decoded.ok:
+        return False
+    if view.kind != "PodTemplate" and not isinstance(view.obj.get("spec", {}), dict):
+        return False
+    spec = view.spec
+    return all(c is not None for name in CONTAINER_LISTS for c in spec.get(name) or ())
 
 
 def _undecodable(octx: ObjectContext) -> bool:
@@ -262,7 +275,7 @@ class Engine:
         # (an apiVersion the release no longer serves still gets the pod rules: the spec moves
         # unchanged to the served version)
         if view is not None:
-            problems = shape_errors(view)
+            problems = [] if shapes_clean(octx, view) else shape_errors(view)
             if problems and _undecodable(octx):
                 answer.shape_errors = problems  # the structure rules report what the API server says about these values
             elif problems:
