@@ -123,6 +123,11 @@ class Node:
     """The planned walk below one struct: its own checks, and the fields that lead to more."""
     checks: tuple = ()
     children: tuple = ()  # (prop, container: struct | list | map, Node)
+    # the checks as (prop, required?, accepted values, absent says nothing?, check): what _walk reads per object
+    fast: tuple = ()
+
+    def __post_init__(self):
+        self.fast = tuple((c.prop, c.check == "required", c.accepted, c.skip_none, c) for c in self.checks)
 
 
 @lru_cache(maxsize=1)
@@ -184,12 +189,12 @@ def plan(schema: Schema, root: StructType) -> Node | None:
 
 
 def _walk(value: dict, node: Node, path: tuple, kind: str, zero: frozenset, out: list) -> None:
-    for check in node.checks:
-        v = value.get(check.prop)
+    for prop, is_required, accepted, skip_none, check in node.fast:
+        v = value.get(prop)
         if v:  # set and not empty: only an enum value outside the enum is wrong
-            if check.check == "required" or v in check.accepted:
+            if is_required or v in accepted:
                 continue
-        elif v is None and check.skip_none:
+        elif v is None and skip_none:
             continue
         check.run(value, path, kind, out)
     for prop, container, child in node.children:
