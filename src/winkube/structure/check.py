@@ -61,18 +61,40 @@ def nearest_schema(kube_version: tuple[int, int]) -> tuple[Schema | None, bool]:
 
 
 def check(obj: dict, kube_version: tuple[int, int]) -> Structure:
-    schema, exact = nearest_schema(kube_version)
     api_version, kind = obj.get("apiVersion"), obj.get("kind")
-    if schema is None or not isinstance(api_version, str) or not isinstance(kind, str):
+    if not isinstance(api_version, str) or not isinstance(kind, str):
+        schema, exact = nearest_schema(kube_version)
         return Structure(schema, exact, None, None, None)
-    removal = _removals().get((api_version, kind))
-    if removal is not None and removal.removed <= kube_version:
-        return Structure(schema, exact, False, removal, None)
-    root = schema.kind(api_version, kind)
+    key = (api_version, kind, kube_version)
+    route = _ROUTES.get(key)
+    if route is None:
+        if len(_ROUTES) >= 4096:
+            _ROUTES.clear()
+        route = _ROUTES[key] = _route(api_version, kind, tuple(kube_version))
+    schema, exact, served, removal, root = route
     if root is None:
-        if exact and _group(api_version) in _builtin_groups(schema) and "List" != kind[-4:]:
-            return Structure(schema, exact, False, removal, None)
-        return Structure(schema, exact, None, None, None)
+        return Structure(schema, exact, served, removal, None)
     decoded = decode(obj, root)
     causes = validate(obj, schema, root) if decoded.ok else None
     return Structure(schema, exact, True, None, decoded, causes)
+
+
+# (apiVersion, kind, release) -> what check() does with such an object, worked out once: objects of
+# one kind are most of a run, and the lookups below cost more than the decode of a small object
+_ROUTES: dict[tuple, tuple] = {}
+
+
+def _route(api_version: str, kind: str, kube_version: tuple[int, int]) -> tuple:
+    """(schema, exact, served, removal, root to decode into or None)."""
+    schema, exact = nearest_schema(kube_version)
+    if schema is None:
+        return schema, exact, None, None, None
+    removal = _removals().get((api_version, kind))
+    if removal is not None and removal.removed <= kube_version:
+        return schema, exact, False, removal, None
+    root = schema.kind(api_version, kind)
+    if root is None:
+        if exact and _group(api_version) in _builtin_groups(schema) and "List" != kind[-4:]:
+            return schema, exact, False, removal, None
+        return schema, exact, None, None, None
+    return schema, exact, True, None, root
