@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from ..k8s.quantity import HUGE, parse_exact
 from ..k8s.workloads import as_dict, as_list
@@ -59,8 +60,10 @@ def node_label_warnings(view) -> list[tuple[Path, str]]:
     Order: nodeSelector, required terms, preferred terms, topology spread constraints (as the server
     builds them; it iterates nodeSelector in Go map order, so compare as sets)."""
     spec = view.spec
-    prefix = view.path()[:-1]  # the template's path (spec.template, template, ...); () for a Pod
     out: list[tuple[Path, str]] = []
+    if "nodeSelector" not in spec and "affinity" not in spec and "topologySpreadConstraints" not in spec:
+        return out  # nothing selects on node labels (most pods with no nodeSelector)
+    prefix = view.path()[:-1]  # the template's path (spec.template, template, ...); () for a Pod
     for key in as_dict(spec.get("nodeSelector")):
         if key in DEPRECATED_NODE_LABELS:
             p = prefix + ("spec", "nodeSelector", Key(key))
@@ -95,33 +98,48 @@ def _canonical_fraction(value, fmt: str) -> str:
 _WHOLE_BYTES = re.compile(r"\s*\+?[0-9]+(?:Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?\s*")
 
 
+_BYTE_RESOURCES = ("memory", "ephemeral-storage")
+
+
+@lru_cache(maxsize=1024)
+def _whole_bytes(text: str) -> bool:
+    """A whole number of bytes written plainly ("256Mi", "1G"): the common case, no exact arithmetic
+    needed (the same few values recur across a repository's manifests)."""
+    return _WHOLE_BYTES.fullmatch(text) is not None
+
+
+def _fractional(resources, path: Path, out: list) -> None:
+    if not resources:
+        return
+    for resource in _BYTE_RESOURCES:
+        raw = resources.get(resource)
+        if raw is None or raw.__class__ is int or (raw.__class__ is str and _whole_bytes(raw)):
+            continue
+        text = number_text(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else raw
+        value = parse_exact(text) if isinstance(text, str) else None
+        if value is None or abs(value) >= HUGE:
+            continue
+        fmt = "exponent" if re.search(r"[eE][-+]?[0-9]+\s*$", text) else "decimal"
+        if math.ceil(value * 1000) % 1000 != 0:
+            p = path + (Key(resource),)
+            out.append((p, f'{render(p)}: fractional byte value "{_canonical_fraction(value, fmt)}" is invalid, must be an integer'))
+
+
 def fractional_byte_warnings(view) -> list[tuple[Path, str]]:
     """pkg/api/pod/warnings.go: memory and ephemeral-storage limits/requests (and pod overhead)
     that are not a whole number of bytes ("800m" of memory is 0.8 bytes)."""
-    out = []
-    prefix = view.path()[:-1]
-
-    def check(resources, path):
-        for resource in ("memory", "ephemeral-storage"):
-            raw = as_dict(resources).get(resource)
-            if raw.__class__ is int or (raw.__class__ is str and _WHOLE_BYTES.fullmatch(raw)):
-                continue  # a whole number of bytes: the common case, no exact arithmetic needed
-            text = number_text(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else raw
-            value = parse_exact(text) if isinstance(text, str) else None
-            if value is None or abs(value) >= HUGE:
-                continue
-            fmt = "exponent" if re.search(r"[eE][-+]?[0-9]+\s*$", text) else "decimal"
-            if math.ceil(value * 1000) % 1000 != 0:
-                p = path + (Key(resource),)
-                out.append((p, f'{render(p)}: fractional byte value "{_canonical_fraction(value, fmt)}" is invalid, must be an integer'))
-
-    check(view.spec.get("overhead"), prefix + ("spec", "overhead"))
+    out: list = []
+    overhead = as_dict(view.spec.get("overhead"))
+    if overhead:
+        _fractional(overhead, view.path()[:-1] + ("spec", "overhead"), out)
     for c in view.containers():
-        res = as_dict(c.container.get("resources"))
+        res = c.container.get("resources")
+        if not res or not isinstance(res, dict):
+            continue
         limits, requests = as_dict(res.get("limits")), as_dict(res.get("requests"))
         if view.kind == "Pod" and c.list_name != "ephemeralContainers":
             # SetDefaults_Pod (pkg/apis/core/v1/defaults.go): a limit without a request becomes the request too
             requests = {**{k: v for k, v in limits.items()}, **requests}
-        check(limits, c.path + ("resources", "limits"))
-        check(requests, c.path + ("resources", "requests"))
+        _fractional(limits, c.path + ("resources", "limits"), out)
+        _fractional(requests, c.path + ("resources", "requests"), out)
     return out
