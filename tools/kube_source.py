@@ -14,7 +14,11 @@ not serve and carries no enum values. This module supplies both, from the code t
   servers' own DefaultAPIResourceConfigSource.
 - openapi_enums(): pkg/generated/openapi/zz_generated.openapi.go, the definitions openapi-gen writes
   from the `// +enum` types of k8s.io/api and the server compiles in (with OpenAPIEnums on, the
-  default, they are served as `enum` and "Possible enum values").
+  default, they are served as `enum` and "Possible enum values"). Read there rather than re-derived
+  from the markers: which fields get an enum is the generator's rule of that release (1.25's skips
+  pointer fields: MutatingWebhook.failurePolicy, a *FailurePolicyType, is served without one),
+  and it follows embedded and other packages' types (EphemeralContainerCommon, discovery's
+  core/v1 Protocol); the markers alone give 33 differences for 1.37 and 28 for 1.25.
 """
 from __future__ import annotations
 
@@ -174,6 +178,7 @@ def served_by_default(tag: str, kube_dir: Path, api_dir: Path) -> dict:
     disabled = {(gv, r): g for gv, r, g in gated_resources(kube_dir, api_dir)
                 if cfg.resource_enabled(gv, r) and not gate_default(kube_dir, g, minor)}
     sv = staging_version(tag)
+    # both enable v1 and v1beta1; v1beta1 has had no storage since 1.22, so no spec lists it
     versions |= extension_server_versions("k8s.io/apiextensions-apiserver", sv)
     versions |= extension_server_versions("k8s.io/kube-aggregator", sv)
     return {"versions": versions, "resources": partial, "disabled": disabled}

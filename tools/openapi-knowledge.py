@@ -297,11 +297,11 @@ def main() -> int:
     if args.releases is not None:
         rows = release_tags()
         tags = [rows[m]["tag"] for m in sorted(rows, key=lambda m: tuple(map(int, m.split("."))))]
+        sys.path.insert(0, str(ROOT / "tools"))
+        import kube_source as ks
+
         for minor in args.releases or list(rows):
             row = rows[minor]
-            sys.path.insert(0, str(ROOT / "tools"))
-            import kube_source as ks
-
             if ks.module("k8s.io/kubernetes", row["tag"])["Sum"] != row["h1"]:
                 raise SystemExit(f"k8s.io/kubernetes@{row['tag']}: the module's hash is not the recorded {row['h1']}")
             shipped = OUT_DIR / f"v{minor}.json"
