@@ -109,3 +109,27 @@ def test_served_by_default_replays_resource_config_semantics():
 ])
 def test_a_path_names_its_resource(path, resource):
     assert tool()._path_resource(path) == resource
+
+
+def test_the_release_schemas_agree_with_the_deprecation_guide():
+    """Two independent sources: knowledge/api_removals.yaml (the deprecation guide's "removed in"
+    rows) and the group-versions each schema serves (read from the release's own code). A removed
+    apiVersion is served by no release from its removal on, and by the release before it when that
+    one is supported (the legacy betas KEP-3136 kept on by default until their removal)."""
+    from winkube.structure.schema import schema_for
+
+    lo, hi = releases.oldest(), releases.newest()
+    served_before = set()
+    for row in load("api_removals")["removed"]:
+        removed = tuple(int(x) for x in row["removed"].split("."))
+        for m in range(lo[1], hi[1] + 1):
+            kinds = schema_for((1, m)).kinds.get(row["apiVersion"], {})
+            for kind in row["kinds"]:
+                if (1, m) >= removed:
+                    assert kind not in kinds, (row["apiVersion"], kind, f"1.{m}")
+                elif (1, m) == (1, removed[1] - 1):
+                    assert kind in kinds, (row["apiVersion"], kind, f"1.{m}")
+                    served_before.add((row["apiVersion"], kind))
+    # the rows this covers: autoscaling/v2beta2 (1.26), flowcontrol v1beta1 (1.26), v1beta2 (1.29),
+    # v1beta3 (1.32), storage.k8s.io/v1beta1 CSIStorageCapacity (1.27)
+    assert len(served_before) == 8, sorted(served_before)
