@@ -67,6 +67,19 @@ def test_a_signature_with_no_rival_is_stated_surely():
     assert d.confidence == "high" and d.top.signature
 
 
+def test_a_code_the_cause_does_not_print_counts_against_it():
+    # kubernetes/kubernetes#100384 (failure_messages_2.yaml N006, reported in session 3's held-out fifth):
+    # the API name is E132's, but E132 is about 0xe / 0x8007000e and this message says 0x803b001c
+    msg = ('E0318 19:55:57.547539    3808 proxier.go:1188] Policy creation failed: hcnCreateLoadBalancer failed in Win32: '
+           'The reference is invalid in the JSON document. (0x803b001c) {"Success":false,"Error":"The reference is '
+           'invalid in the JSON document. A Reference is required","ErrorCode":2151350300} ')
+    d = diagnose(msg)
+    assert d.top.entry.id == "E132" and d.confidence != "high"
+    assert "not one this cause prints" in d.confidence_reason
+    same = diagnose(msg.replace("0x803b001c", "0xe").replace("2151350300", "14"))
+    assert same.top.entry.id == "E132" and "not one this cause prints" not in same.confidence_reason
+
+
 def test_signature_rules():
     assert residual("The system cannot find the file specified").strip() == ""
     assert not is_signature("The parameter is incorrect", 30, frozenset())

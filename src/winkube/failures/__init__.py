@@ -17,8 +17,8 @@ from functools import lru_cache
 from importlib import resources
 
 from ..model.finding import Stage
-from .calibrate import confidence, is_signature
-from .codes import Code, decode
+from .calibrate import CODE_AGAINST, confidence, is_signature
+from .codes import Code, decode, written_values
 from .context import Facts, evaluate, facts_from_message
 from .normalize import Unwrapped, unwrap
 
@@ -125,7 +125,7 @@ def catalogue() -> tuple[FailureEntry, ...]:
 
 # --------------------------------------------------------------------------------------- ranking
 
-def _score(e: FailureEntry, u: Unwrapped, codes: set[int], facts: Facts) -> Match | None:
+def _score(e: FailureEntry, u: Unwrapped, codes: set[int], written: frozenset[int], facts: Facts) -> Match | None:
     """0..1: how much of the message the entry's words explain (45 characters of matched text is a
     full sentence of a real message; a symptom pattern counts less), then evidence for and against.
     Context weighs more than words (+0.2 confirmed, -0.4 contradicted, -0.5 ruled out) because it
@@ -147,6 +147,11 @@ def _score(e: FailureEntry, u: Unwrapped, codes: set[int], facts: Facts) -> Matc
     because = [f'"{words[:90]}{"…" if len(words) > 90 else ""}"']
     if e.codes & codes:
         score += 0.10
+    elif e.codes and written and not e.codes & written:
+        # the message names a Windows code and it is none of the ones this cause prints: the same
+        # API failed for another reason (N006: hcnCreateLoadBalancer with 0x803b001c, not 0xe)
+        score -= 0.25
+        because.append(CODE_AGAINST)
     if e.phase and e.phase in u.phases:
         score += 0.10
         because.append(f"{e.phase} phase")
@@ -197,7 +202,8 @@ def diagnose(message: str, facts: Facts | None = None) -> Diagnosis:
     if not u.text:
         return Diagnosis(u, codes, (), "none", f, "the message is empty")
     values = {c.value for c in codes} | {c.value & 0xFFFF for c in codes if c.via}
-    hits = [m for e in catalogue() if (m := _score(e, u, values, f)) is not None]
+    written = written_values(u.raw)
+    hits = [m for e in catalogue() if (m := _score(e, u, values, written, f)) is not None]
     hits.sort(key=lambda h: (-h.score, not h.entry.exact, int(h.entry.id[1:])))
     ranked = [h for h in hits if h.score > 0.05]  # ruled out by the context: not shown
     level, why = confidence(ranked)

@@ -19,7 +19,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["confidence", "is_signature", "reason"]
+__all__ = ["CODE_AGAINST", "confidence", "is_signature", "reason"]
+
+CODE_AGAINST = "but its Windows code is not one this cause prints"
 
 # identifiers that say which layer failed, not why (every HCS/HNS failure prints them)
 _WRAPPERS = frozenset(w.lower() for w in (
@@ -110,6 +112,8 @@ def reason(top, rival, shared: bool) -> str:
         return f"the same words also fit {rival.entry.diagnosis if rival else 'another cause'}; nothing in the context decides"
     if not top.entry.exact:
         return "the words describe a symptom, not a recorded message"
+    if CODE_AGAINST in top.because:
+        return "the message's Windows code is not one this cause prints: the same call may have failed for another reason"
     if top.capped:
         return "these words are printed by more than one cause and nothing confirmed this one"
     if rival is not None and top.score - rival.score < 0.20:

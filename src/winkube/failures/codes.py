@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Code", "decode", "lookup"]
+__all__ = ["Code", "decode", "lookup", "written_values"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,29 +70,44 @@ _DEC = re.compile(r"(?<![\w./-])(-?\d{7,10})(?![\w./-])")
 _EXIT = re.compile(r"(?:exit ?code|exitcode|exit status|errorlevel)[^\w-]{0,8}(-?\d{1,10})\b", re.I)
 
 
+def _written(text: str):
+    """(position, value, as written, small values allowed) for every code-shaped number in text."""
+    for m in _HEX.finditer(text):
+        yield m.start(), int(m.group(1), 16), m.group(0), True  # "(0x2)", "(0x52e)": Win32 as printed by Go
+    for m in _BARE.finditer(text):
+        if any(ch.isalpha() for ch in m.group(1)) or m.group(1).startswith(("80", "c0", "C0")):
+            yield m.start(), int(m.group(1), 16), m.group(1), False
+    for m in _DEC.finditer(text):
+        v = int(m.group(1))
+        if v >= 0x80000000 or v <= -1000000 or v == 0x40010004:
+            yield m.start(), v, m.group(1), False
+    for m in _EXIT.finditer(text):
+        yield m.start(1), int(m.group(1)), m.group(1), False
+
+
 def decode(text: str) -> list[Code]:
     """Every known Windows code written in text, in order of appearance, each value once."""
     found: list[tuple[int, Code]] = []
     seen: set[int] = set()
-
-    def add(pos: int, v: int, written: str, small_ok: bool) -> None:
+    for pos, v, written, small_ok in _written(text):
         v &= 0xFFFFFFFF
         if v in seen or (v < 0x10000 and not small_ok):
-            return
+            continue
         c = _make(v, written)
         if c is not None:
             seen.add(v)
             found.append((pos, c))
-
-    for m in _HEX.finditer(text):
-        add(m.start(), int(m.group(1), 16), m.group(0), True)  # "(0x2)", "(0x52e)": Win32 as printed by Go
-    for m in _BARE.finditer(text):
-        if any(ch.isalpha() for ch in m.group(1)) or m.group(1).startswith(("80", "c0", "C0")):
-            add(m.start(), int(m.group(1), 16), m.group(1), False)
-    for m in _DEC.finditer(text):
-        v = int(m.group(1))
-        if v >= 0x80000000 or v <= -1000000 or v == 0x40010004:
-            add(m.start(), v, m.group(1), False)
-    for m in _EXIT.finditer(text):
-        add(m.start(1), int(m.group(1)), m.group(1), False)
     return [c for _, c in sorted(found, key=lambda x: x[0])]
+
+
+def written_values(text: str) -> frozenset[int]:
+    """Every code value written in text, known to the table or not, with the Win32 code inside an
+    HRESULT_FROM_WIN32: what tells that a message's code is not the one a cause prints."""
+    out: set[int] = set()
+    for _, v, _, small_ok in _written(text):
+        v &= 0xFFFFFFFF
+        if v >= 0x10000 or small_ok:
+            out.add(v)
+            if (v >> 16) == 0x8007:
+                out.add(v & 0xFFFF)
+    return frozenset(out)
