@@ -81,11 +81,11 @@ RCT = {"kind": "ResourceClaimTemplate", "metadata": {"name": "r"}, "spec": {"spe
     # admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy: v1.30.0 (v1beta1 is off by default in 1.29)
     ({**VAP, "apiVersion": "admissionregistration.k8s.io/v1"}, (1, 30),
      "admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy is not served by Kubernetes 1.29 "
-     "(no version of that group serves this kind)"),
+     "(served by default from Kubernetes 1.30 on)"),
     # resource.k8s.io/v1: v1.34.0; in 1.33 only resource.k8s.io betas exist, all off by default
     ({**RCT, "apiVersion": "resource.k8s.io/v1"}, (1, 34),
      "resource.k8s.io/v1 ResourceClaimTemplate is not served by Kubernetes 1.33 "
-     "(no version of that group serves this kind)"),
+     "(served by default from Kubernetes 1.34 on)"),
 ], ids=["flowcontrol-v1", "vap-v1", "resource-v1"])
 def test_an_api_version_served_from_one_release_on(obj, served_from, before_message):
     assert by_rule(findings(obj, kube_version=served_from), "api-version-not-served") == []
@@ -128,3 +128,11 @@ def test_an_enum_without_a_marker_in_the_release_is_still_validated():
     obj = deployment(windows_spec(preemptionPolicy="Sometimes"))
     f = only(findings(obj, kube_version=(1, 25)), "unsupported-value")
     assert f.message == 'Unsupported value: "Sometimes": supported values: "PreemptLowerPriority", "Never"'
+
+
+def test_a_kind_no_release_serves_is_named_so():
+    obj = {"apiVersion": "apps/v1", "kind": "Deploymnet", "metadata": {"name": "d"}}
+    for version in ((1, 25), releases.newest()):
+        f = only(findings(obj, kube_version=version), "api-version-not-served")
+        assert f.message == (f"apps/v1 Deploymnet is not served by Kubernetes {version[0]}.{version[1]} "
+                             "(no version of that group serves this kind)")
