@@ -479,7 +479,17 @@ def test_windows_pool_on_old_containerd_needs_an_exact_build():
      "linux", "required node affinity kubernetes.io/os In [linux]"),
     ({"containers": [{"name": "c", "image": "mcr.microsoft.com/windows/nanoserver:ltsc2022"}]}, "windows", None),
     ({"containers": [{"name": "c", "image": "nginx", "securityContext": {"windowsOptions": {"runAsUserName": "ContainerUser"}}}]},
-     "windows", "windowsOptions are set"),
+     "windows", "windowsOptions.runAsUserName is set"),
+    # F1 (tests/data/corpus-grown/REVIEW.md): only windowsOptions that ask for something Windows say
+    # Windows; hostProcess: false is what leaving it out gives, {} names nothing, and Linux ignores both
+    ({"securityContext": {"windowsOptions": {"gmsaCredentialSpecName": "webapp1"}}}, "windows",
+     "windowsOptions.gmsaCredentialSpecName is set"),
+    ({"containers": [{"name": "c", "image": "nginx", "securityContext": {"windowsOptions": {"gmsaCredentialSpec": "{}"}}}]},
+     "windows", "windowsOptions.gmsaCredentialSpec is set"),
+    ({"securityContext": {"windowsOptions": {"hostProcess": False}}}, None, None),
+    ({"containers": [{"name": "c", "image": "nginx", "securityContext": {"windowsOptions": {"hostProcess": False}}}]}, None, None),
+    ({"securityContext": {"windowsOptions": {}}}, None, None),
+    ({"securityContext": {"windowsOptions": {"runAsUserName": "", "hostProcess": False}}}, None, None),
     ({"tolerations": [WIN_TOL]}, None, None),  # a toleration is not evidence
     ({}, None, None),
 ])

@@ -53,8 +53,15 @@ class PoolFit(Record):
         self.kubelet = [] if kubelet is None else kubelet  # (kubelet reason, message)
         self.runtime = [] if runtime is None else runtime  # images that cannot run here
         # the scheduler filters again with the requirements on labels the profile cannot see (see
-        # Targeting.unseen_labels) left out: what else keeps the pod off this pool
+        # Targeting.unseen_labels) left out: what else keeps the pod off this pool (with the embedded
+        # default, a platform's own label brings that platform's Windows taints: _platform_taints)
         self.relaxed_failures = [] if relaxed_failures is None else relaxed_failures
+
+    @property
+    def unseen_only(self) -> bool:
+        """Only requirements on labels the profile cannot see keep the pod off this pool: it is
+        scheduled there if the real nodes carry them (the profile cannot say whether they do)."""
+        return bool(self.failures) and not self.relaxed_failures
 
     @property
     def schedulable(self) -> bool:
@@ -97,7 +104,13 @@ def _node_affinity(spec: dict, selector: dict, pool: NodePool) -> str | None:
 
 
 def unseen_labels(selector: dict, terms: list[dict] | None, profile: Profile) -> tuple[str, ...]:
-    """Label keys the pod selects on that the profile cannot judge (see Targeting.unseen_labels)."""
+    """Label keys the pod selects on that the profile cannot judge (see Targeting.unseen_labels).
+
+    Only pools that describe a cluster (the embedded default, a platform, a profile file) leave labels
+    unseen: pools read from Node objects are the real nodes with their real labels, so a value none
+    of them carries (or a key none has) matches no node, as the scheduler finds."""
+    if profile.pools and all(p.node_names for p in profile.pools):
+        return ()
     keys = list(selector) + [str(e.get("key")) for t in terms or () for e in as_list(t.get("matchExpressions"))
                              if isinstance(e, dict) and e.get("key") is not None]
     known = {k for p in profile.pools for k in p.labels}
@@ -364,6 +377,8 @@ def _resolve(view: PodView, profile: Profile, resolved_images: dict | None = Non
             why = _relaxed_affinity(spec, selector, pool, unseen)
             if why:
                 fit.relaxed_failures.insert(0, ("NodeAffinity", why))
+            if profile.assumed and pool.os == "windows":
+                fit.relaxed_failures = _platform_taints(fit.relaxed_failures, tolerations, unseen)
         else:
             fit.relaxed_failures = list(fit.failures)
         fits.append(fit)
@@ -371,6 +386,21 @@ def _resolve(view: PodView, profile: Profile, resolved_images: dict | None = Non
     os_intent, evidence = _intent(view, selector, terms, os_name, rc, images, hp)
     return Targeting(fits, selector, tolerations, rc, rc_name, bool(rc_name and rc is None), conflicts,
                      os_intent, evidence, images, hp, unseen_labels=unseen)
+
+
+def _platform_taints(failures: list[tuple[str, str]], tolerations: list, unseen: tuple[str, ...]) -> list[tuple[str, str]]:
+    """With the embedded default profile, a selector on one platform's own labels
+    (kubernetes.azure.com/os-sku, agentpool, cloud.google.com/gke-nodepool, ...) says the pod is
+    meant for that platform: its Windows taint convention (knowledge/platforms.yaml) replaces the
+    default's guessed taint (AKS and EKS set none, GKE node.kubernetes.io/os=windows)."""
+    from .model.platforms import platform_of_labels, windows_taints
+
+    platform = platform_of_labels(unseen)
+    if platform is None:
+        return failures
+    missing = untolerated(tolerations, windows_taints(platform))
+    return [f for f in failures if f[0] != "TaintToleration"] + \
+        ([("TaintToleration", f"untolerated taint {missing[0]} ({platform})")] if missing else [])
 
 
 def _check_images(fit: PoolFit, images: list[ImageUse], hp: bool) -> None:
@@ -387,6 +417,27 @@ def _check_images(fit: PoolFit, images: list[ImageUse], hp: bool) -> None:
                                          f"which {pool.describe()} cannot run in process isolation"))
 
 
+# WindowsSecurityContextOptions fields whose value asks for Windows (k8s.io/api core/v1 types.go:
+# "GMSACredentialSpecName is the name of the GMSA credential spec to use", "The UserName in Windows
+# to run the entrypoint of the container process", "HostProcess determines if a container should be
+# run as a 'Host Process' container"): a gMSA credential spec (name or the content the gMSA webhook
+# inlines) and a Windows user name exist only on Windows, and hostProcess: true is a Windows
+# HostProcess container. hostProcess: false asks for what leaving it out gives (an ordinary
+# container), an empty object names nothing, and Linux nodes ignore windowsOptions altogether, so
+# neither says anything about the OS (a policy fixture that sets hostProcess: false to pass Pod
+# Security's windowsHostProcess check is not a Windows pod). Empty strings are invalid values
+# (../shared/reference/api-validation.md §5), not a request.
+_WINDOWS_OPTIONS_INTENT = ("gmsaCredentialSpecName", "gmsaCredentialSpec", "runAsUserName")
+
+
+def _windows_options_say(security_context: dict) -> str | None:
+    """The windowsOptions field that says this security context is meant for Windows, if any."""
+    opts = as_dict(security_context.get("windowsOptions"))
+    if opts.get("hostProcess") is True:
+        return "hostProcess"
+    return next((f for f in _WINDOWS_OPTIONS_INTENT if isinstance(opts.get(f), str) and opts.get(f)), None)
+
+
 def _intent(view, selector, terms, os_name, rc, images, hp) -> tuple[str | None, list[str]]:
     """What the pod itself says it needs, strongest evidence first. Where it can land is not
     evidence: a toleration for another cluster's taint convention says nothing about the OS."""
@@ -401,9 +452,10 @@ def _intent(view, selector, terms, os_name, rc, images, hp) -> tuple[str | None,
     image_oses = {u.os for u in images if u.os}
     if image_oses == {"windows"}:
         return "windows", ["images: " + ", ".join(f"{u.ref} ({u.evidence})" for u in images if u.os)]
-    if any(as_dict(c.security_context.get("windowsOptions")) for c in view.containers()) or \
-            as_dict(view.security_context.get("windowsOptions")):
-        return "windows", ["windowsOptions are set"]
+    said = [s for s in [_windows_options_say(view.security_context)] + [_windows_options_say(c.security_context)
+                                                                        for c in view.containers()] if s]
+    if said:
+        return "windows", [f"windowsOptions.{said[0]} is set"]
     if image_oses == {"linux"}:
         return "linux", ["images: " + ", ".join(f"{u.ref} ({u.evidence})" for u in images if u.os)]
     return None, []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import yaml
 from harness.controlplane import shared_dir
 from lintkit import WIN_IMAGE, by_rule, ctr, daemonset, findings, only, pod, windows_spec
+from test_scheduling import NODES  # a Linux node (agentpool: sys) and a Windows Server 2022 one (agentpool: win)
 
 from winkube.model.finding import Severity
 from winkube.model.platforms import platform_profile
@@ -69,3 +70,19 @@ def test_real_manifest_with_a_custom_label():
 def test_linux_daemonset_for_absent_arches_stays_quiet():
     ds = daemonset(nodeSelector={"kubernetes.io/os": "linux", "kubernetes.io/arch": "s390x"}, containers=[ctr()])
     assert not by_rule(findings(ds), RULE)
+
+
+def _on_nodes(selector: dict) -> list:
+    obj = pod(windows_spec(nodeSelector={"kubernetes.io/os": "windows", **selector}, tolerations=[]))
+    return findings(NODES + "---\n" + yaml.safe_dump(obj))
+
+
+def test_real_nodes_leave_no_label_unseen():
+    # Node objects are the cluster itself: a pool name none of them has, or a key none carries, matches
+    # no node (the scheduler's "didn't match Pod's node affinity/selector"), so it is not softened
+    f = only(_on_nodes({"agentpool": "win1"}), RULE)
+    assert f.severity is Severity.ERROR and "cannot see" not in f.message
+    assert "nodeSelector agentpool=win1 (pool has agentpool=win)" in f.message
+    f = only(_on_nodes({"team": "x"}), RULE)
+    assert f.severity is Severity.ERROR and "nodeSelector team=x (pool has no team label)" in f.message
+    assert not by_rule(_on_nodes({"agentpool": "win"}), RULE)

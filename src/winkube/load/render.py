@@ -93,9 +93,9 @@ def render_chart(chart: str, errors: list[InputError], options: RenderOptions | 
     """`helm template` of the chart directory, one Source per template file."""
     o = options or RenderOptions()
     if o.kube_version is None:  # helm assumes v1.20 without a cluster; winkube's default release instead
-        from ..model.profile import SUPPORTED_KUBE
+        from ..k8s import releases
 
-        o = RenderOptions(o.values, o.set, f"v{SUPPORTED_KUBE[0]}.{SUPPORTED_KUBE[1]}.0", o.release, o.namespace)
+        o = RenderOptions(o.values, o.set, f"v{releases.text(releases.newest())}.0", o.release, o.namespace)
     argv = ["template", o.release, chart]
     for v in o.values:
         argv += ["--values", v]

@@ -28,6 +28,9 @@ class PoolVerdict:
     kubelet: list[tuple[str, str]]  # kubelet admission: (reason, message)
     runtime: list[tuple[ImageUse, str]]  # images that cannot run there
     nodes: list[str] = field(default_factory=list)  # nodes that pass every filter (when names are known)
+    # the only scheduler objection is the pod's requirement on these labels, which the profile cannot
+    # see (Targeting.unseen_labels, PoolFit.unseen_only): scheduled there if the real nodes carry them
+    unseen: tuple[str, ...] = ()
 
     @property
     def schedulable(self) -> bool:
@@ -48,6 +51,11 @@ class PoolVerdict:
         if self.runtime:
             return "runtime"
         return "lands"
+
+    @property
+    def may_land(self) -> bool:
+        """Kept off only by labels the profile cannot see; admitted and its images run otherwise."""
+        return bool(self.unseen) and not self.kubelet and not self.runtime
 
     @property
     def first(self) -> tuple[str, str] | None:
@@ -92,6 +100,15 @@ class WorkloadPlan:
     def fails_on(self) -> list[PoolVerdict]:
         """Pools it is scheduled on but where the kubelet or the runtime stops it."""
         return [v for v in self.pools if v.schedulable and not v.lands] if not self.admission else []
+
+    @property
+    def may_land_on(self) -> list[NodePool]:
+        """Pools it lands on if their nodes carry the labels it selects on that the profile cannot see."""
+        return [v.pool for v in self.pools if v.may_land] if not self.admission else []
+
+    @property
+    def unseen_labels(self) -> tuple[str, ...]:
+        return self.targeting.unseen_labels if self.targeting is not None else ()
 
     @property
     def lands(self) -> bool:
@@ -163,5 +180,6 @@ class Planner:
                 continue
             best = max(fits, key=_rank)
             nodes = [n for f in fits if f.schedulable for n in f.pool.node_names]
-            verdicts.append(PoolVerdict(pool, list(best.failures), list(best.kubelet), list(best.runtime), nodes))
+            unseen = t.unseen_labels if t is not None and any(f.unseen_only for f in fits) else ()
+            verdicts.append(PoolVerdict(pool, list(best.failures), list(best.kubelet), list(best.runtime), nodes, unseen))
         return WorkloadPlan(answer.ref, answer.kind, t, verdicts, list(answer.rejected), file, line, answer.by_stage())

@@ -26,7 +26,14 @@ def cell(w: WorkloadPlan, pool: NodePool) -> str:
         return OK
     if v.stage == "kubelet":
         return f"{NO} kubelet {first[0]}"
+    if v.may_land:
+        return f"? {', '.join(v.unseen)}"
     return f"{NO} {first[0]}"
+
+
+def _unseen_text(w: WorkloadPlan) -> str:
+    return (f"if their nodes carry the label(s) {', '.join(w.unseen_labels)} the pod selects on, "
+            "which the profile cannot see")
 
 
 def pool_title(p: NodePool) -> str:
@@ -41,6 +48,8 @@ def result_text(w: WorkloadPlan) -> str:
         return "rejected by the API server"
     if w.daemon:
         if not w.landing:
+            if w.may_land_on:
+                return "daemon: may run on " + ", ".join(p.name for p in w.may_land_on) + f" ({_unseen_text(w)})"
             return "no node"
         parts = []
         if w.starts_on:
@@ -49,7 +58,11 @@ def result_text(w: WorkloadPlan) -> str:
             parts.append("fails on " + ", ".join(f"{v.pool.name} ({v.pool.count} node{'s' if v.pool.count != 1 else ''}, {v.first[0]})"
                                                  for v in w.fails_on))
         return "daemon: " + "; ".join(parts)
-    return "lands: " + ", ".join(p.name for p in w.starts_on) if w.lands else "no pool"
+    if w.lands:
+        return "lands: " + ", ".join(p.name for p in w.starts_on)
+    if w.may_land_on:
+        return "may land: " + ", ".join(p.name for p in w.may_land_on) + f" ({_unseen_text(w)})"
+    return "no pool"
 
 
 def _table(rows: list[list[str]], out) -> None:
@@ -97,8 +110,16 @@ def render_text(plans: list[WorkloadPlan], profile: Profile, out, *, usage_known
                 nodes = f" on {', '.join(v.nodes)}" if v.nodes and len(v.nodes) < len(v.pool.node_names) else ""
                 out.write(head + f"{OK} schedulable{nodes}, admitted by the kubelet, images run\n")
                 continue
-            out.write(head + (f"{NO} stops at admission (the API server rejects the pod)\n" if w.admission else f"{NO} stops at {v.stage}\n"))
-            for plugin, why in v.failures:
+            if w.admission:
+                out.write(head + f"{NO} stops at admission (the API server rejects the pod)\n")
+            elif v.may_land:
+                out.write(head + f"? schedulable if its nodes carry {', '.join(v.unseen)} (the profile cannot see it), "
+                          "admitted by the kubelet, images run\n")
+            else:
+                out.write(head + f"{NO} stops at {v.stage}\n")
+            # a pool kept off only by unseen labels: nothing else objects once they are left out (with
+            # the embedded default, not even its guessed taint where the labels name a platform)
+            for plugin, why in (f for f in v.failures if not v.may_land or f[0] == "NodeAffinity"):
                 out.write(f"      scheduler {plugin}: {why}\n")
             for reason, why in v.kubelet:
                 out.write(f"      kubelet {reason}: {why}\n")
@@ -112,6 +133,8 @@ def render_text(plans: list[WorkloadPlan], profile: Profile, out, *, usage_known
         if w.admission:
             out.write("  => rejected by the API server: lands nowhere\n")
         elif w.daemon:
+            out.write(f"  => {result_text(w)}\n")
+        elif not w.lands and w.may_land_on:
             out.write(f"  => {result_text(w)}\n")
         elif not w.lands:
             out.write("  => can land and start on no pool\n")
@@ -132,6 +155,7 @@ def plan_to_dict(plans: list[WorkloadPlan], profile: Profile, errors, *, usage_k
                 "pool": v.pool.name,
                 "result": "admission" if w.admission else v.stage,
                 "schedulable": v.schedulable,
+                "unseenLabelsOnly": bool(v.unseen),
                 "scheduler": [{"plugin": p, "reason": r} for p, r in v.failures],
                 "kubelet": [{"reason": r, "message": m} for r, m in v.kubelet],
                 "runtime": [{"container": u.container, "image": u.ref, "message": m} for u, m in v.runtime],
@@ -143,6 +167,8 @@ def plan_to_dict(plans: list[WorkloadPlan], profile: Profile, errors, *, usage_k
             "lands": w.lands,
             "landingPools": [p.name for p in w.landing],
             "startsOn": [p.name for p in w.starts_on],
+            "unseenLabels": list(w.unseen_labels),
+            "mayLandOn": [p.name for p in w.may_land_on],
             "admission": list(w.admission),
             "daemon": w.daemon,
             "pods": ({v.pool.name: v.pool.count for v in w.pools if v.schedulable} if w.daemon and not w.admission else None),

@@ -1,6 +1,6 @@
 """The mutating webhook: repair Windows (and Linux) placement of a Pod being created.
 
-For a pod meant for Windows (spec.os.name, selectors, HostProcess, windowsOptions, or only Windows
+For a pod meant for Windows (spec.os.name, selectors, HostProcess, Windows windowsOptions, or only Windows
 images): spec.os.name: windows, nodeSelector kubernetes.io/os: windows, a
 node.kubernetes.io/windows-build the images can run on (when only some Windows pools can run them),
 or a RuntimeClass of the cluster that selects exactly those pools, and tolerations for the taints

@@ -9,26 +9,9 @@ from ._common import default_profile
 def _taint_fix(fits) -> str | None:
     """A toleration fix when the only thing keeping the pod off some pool is its taints."""
     taint_only = [f for f in fits if f.relaxed_failures and all(p == "TaintToleration" for p, _ in f.relaxed_failures)]
-    taints = sorted({m.removeprefix("untolerated taint ") for f in taint_only for _, m in f.relaxed_failures})
+    # "untolerated taint K=V:E" or, with a platform's convention, "untolerated taint K=V:E (gke)"
+    taints = sorted({m.removeprefix("untolerated taint ").split(" (")[0] for f in taint_only for _, m in f.relaxed_failures})
     return "add a toleration for " + ", ".join(taints) if taints else None
-
-
-def _relaxed(ctx, fit) -> list:
-    """What else keeps the pod off the pool. With the embedded default profile and a selector on one
-    platform's own labels (kubernetes.azure.com/os-sku, cloud.google.com/gke-nodepool, ...), the pod is
-    meant for that platform: its Windows taint convention replaces the default's guessed taint."""
-    from ...k8s.taints import untolerated
-    from ...model.platforms import platform_of_labels, windows_taints
-
-    failures = fit.relaxed_failures
-    if not (default_profile(ctx) and fit.pool.os == "windows"):
-        return failures
-    platform = platform_of_labels(ctx.targeting.unseen_labels)
-    if platform is None:
-        return failures
-    rest = [f for f in failures if f[0] != "TaintToleration"]
-    missing = untolerated(ctx.targeting.tolerations, windows_taints(platform))
-    return rest + ([("TaintToleration", f"untolerated taint {missing[0]} ({platform})")] if missing else [])
 
 
 @rule(
@@ -83,10 +66,10 @@ def check(ctx):
         return  # a DaemonSet that fits no node may be meant for nodes this cluster lacks (other arches)
     hit_path = ctx.view.path("nodeSelector") if t.node_selector else ctx.view.prefix
     if t.unseen_labels:
-        if any(not _relaxed(ctx, f) for f in meant):
+        if any(not f.relaxed_failures for f in meant):
             return  # it may fit where the unseen labels match: nothing to say without the real nodes
         labels = ", ".join(t.unseen_labels)
-        reasons = "; ".join(f"{f.pool.name}: {_relaxed(ctx, f)[0][0]} ({_relaxed(ctx, f)[0][1]})" for f in meant)
+        reasons = "; ".join(f"{f.pool.name}: {f.relaxed_failures[0][0]} ({f.relaxed_failures[0][1]})" for f in meant)
         yield Hit(hit_path, f"the profile ({ctx.profile.source}) cannot see the label(s) {labels} the pod selects on; "
                   f"judged on everything else it fits no {intent or ''} pool: {reasons}".replace("no  pool", "no pool"),
                   fix=_taint_fix(meant), severity=Severity.WARNING)
