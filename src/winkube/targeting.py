@@ -14,9 +14,9 @@ from . import compat
 from .imagetags import guess, guess_user  # tag conventions, knowledge/image_tags.yaml
 from .k8s.images import pod_images
 from .k8s.keys import freeze
-from .k8s.labels import LABEL_BUILD, LABEL_OS, OS_LABELS
+from .k8s.labels import LABEL_BUILD, LABEL_HOSTNAME, LABEL_OS, OS_LABELS
 from .k8s.quantity import quantity
-from .k8s.selectors import normalize_selector, required_terms, selector_mismatch, term_matches, terms_in_values
+from .k8s.selectors import normalize_selector, required_terms, selector_mismatch, term_matches, terms_in_values, terms_mention
 from .k8s.taints import UNSCHEDULABLE_TAINT, Taint, daemon_tolerations, tolerated_in_other_spelling, tolerates, untolerated
 from .model.podview import PodView, as_dict, as_list
 from .model.profile import NodePool, Profile, RuntimeClassInfo
@@ -123,9 +123,33 @@ def unseen_labels(selector: dict, terms: list[dict] | None, profile: Profile) ->
 
 def _relaxed_affinity(spec: dict, selector: dict, pool: NodePool, unseen: tuple[str, ...]) -> str | None:
     """NodeAffinity (nodeSelector, then required terms: why the pool fails it, or None), with the
-    requirements on unseen labels left out (a term left with none may match)."""
+    requirements on unseen labels left out (a term left with none may match).
+
+    A pool read from Node objects leaves each node's kubernetes.io/hostname out of its shared labels;
+    a pod that selects on it is judged node by node, as the scheduler does (one node must pass the
+    whole nodeSelector and one term)."""
+    if pool.node_names and (LABEL_HOSTNAME in selector or terms_mention(required_terms(spec), (LABEL_HOSTNAME,))):
+        shared = _affinity_on(spec, {k: v for k, v in selector.items() if k != LABEL_HOSTNAME}, pool.labels, pool.node_names, unseen)
+        if shared is not None and shared.startswith("nodeSelector"):
+            return shared  # a label all its nodes share already keeps it off
+        whys = []
+        for name in pool.node_names:
+            labels = dict(pool.labels)
+            if name in pool.hostnames:
+                labels[LABEL_HOSTNAME] = pool.hostnames[name]
+            why = _affinity_on(spec, selector, labels, [name], unseen)
+            if why is None:
+                return None
+            whys.append(why)
+        if LABEL_HOSTNAME in selector and selector[LABEL_HOSTNAME] not in pool.hostnames.values():
+            return f"nodeSelector {LABEL_HOSTNAME}={selector[LABEL_HOSTNAME]} (no node of the pool has it)"
+        return whys[0]
+    return _affinity_on(spec, selector, pool.labels, pool.node_names, unseen)
+
+
+def _affinity_on(spec: dict, selector: dict, labels: dict, node_names: list[str], unseen: tuple[str, ...]) -> str | None:
     sel = {k: v for k, v in selector.items() if k not in unseen}
-    miss = selector_mismatch(sel, pool.labels)
+    miss = selector_mismatch(sel, labels)
     if miss is not None:
         k, v, have = miss
         return f"nodeSelector {k}={v} (pool has {k}={have})" if have is not None else f"nodeSelector {k}={v} (pool has no {k} label)"
@@ -138,7 +162,7 @@ def _relaxed_affinity(spec: dict, selector: dict, pool: NodePool, unseen: tuple[
             if exprs and not kept and not as_list(t.get("matchFields")):
                 answers.append(None)  # only unseen labels: it may match
                 continue
-            answers.append(term_matches({**t, "matchExpressions": kept}, pool.labels, pool.node_names))
+            answers.append(term_matches({**t, "matchExpressions": kept}, labels, node_names))
         if not any(a is not False for a in answers):
             return "required node affinity matches none of its labels"
     return None

@@ -86,3 +86,15 @@ def test_real_nodes_leave_no_label_unseen():
     f = only(_on_nodes({"team": "x"}), RULE)
     assert f.severity is Severity.ERROR and "nodeSelector team=x (pool has no team label)" in f.message
     assert not by_rule(_on_nodes({"agentpool": "win"}), RULE)
+
+
+def test_a_node_picked_by_its_hostname_label_is_found():
+    # every kubelet sets kubernetes.io/hostname; pools leave it out of the labels their nodes share,
+    # so a pod pinned to one node by it was "fits no node pool" (an error) on real Node objects
+    nodes = NODES.replace("agentpool: win,", "agentpool: win, kubernetes.io/hostname: win-1,")
+    obj = pod(windows_spec(nodeSelector={"kubernetes.io/os": "windows", "kubernetes.io/hostname": "win-1"},
+                           tolerations=[]))
+    assert not by_rule(findings(nodes + "---\n" + yaml.safe_dump(obj)), RULE)
+    obj["spec"]["nodeSelector"]["kubernetes.io/hostname"] = "win-9"
+    f = only(findings(nodes + "---\n" + yaml.safe_dump(obj)), RULE)
+    assert f.severity is Severity.ERROR and "kubernetes.io/hostname=win-9 (no node of the pool has it)" in f.message
