@@ -14,7 +14,7 @@ from . import compat
 from .imagetags import guess, guess_user  # tag conventions, knowledge/image_tags.yaml
 from .k8s.images import pod_images
 from .k8s.keys import freeze
-from .k8s.labels import LABEL_BUILD, LABEL_HOSTNAME, LABEL_OS, OS_LABELS
+from .k8s.labels import LABEL_BUILD, LABEL_HOSTNAME, LABEL_OS, OS_LABELS, PER_NODE_LABELS, POOL_NAME_LABELS
 from .k8s.quantity import quantity
 from .k8s.selectors import normalize_selector, required_terms, selector_mismatch, term_matches, terms_in_values, terms_mention
 from .k8s.taints import UNSCHEDULABLE_TAINT, Taint, daemon_tolerations, tolerated_in_other_spelling, tolerates, untolerated
@@ -23,7 +23,7 @@ from .model.profile import NodePool, Profile, RuntimeClassInfo
 from .record import Record
 
 # Names rules and front doors import from here; they live in k8s/ (one place for each semantics).
-__all__ = ["ImageUse", "OS_LABELS", "PoolFit", "Targeting", "daemon_tolerations", "host_process", "image_uses",
+__all__ = ["ImageUse", "OS_LABELS", "absent_labels", "PoolFit", "Targeting", "daemon_tolerations", "host_process", "image_uses",
            "pod_requests", "required_terms", "resolve", "tolerates", "units", "untolerated"]
 
 
@@ -119,6 +119,35 @@ def unseen_labels(selector: dict, terms: list[dict] | None, profile: Profile) ->
         if (k in profile.open_labels or k not in known) and k not in out:
             out.append(k)
     return tuple(out)
+
+
+def absent_labels(selector: dict, terms: list[dict] | None, profile: Profile) -> tuple[str, ...]:
+    """With pools read from Node objects: what the pod requires that no node has but the nodes of a
+    node pool scaled to zero could (the cluster autoscaler builds a group's template node from its
+    labels and scales it up for a pending pod that fits it): a label key no node has, or a node-pool
+    name (agentpool, eks.amazonaws.com/nodegroup, ...) none carries. The kubelet's own labels (os,
+    arch, windows-build) are on every node, so a value no node has there is the pod's mistake."""
+    if not (profile.pools and all(p.node_names for p in profile.pools)):
+        return ()
+    have: dict[str, set[str]] = {}
+    for p in profile.pools:
+        for k, v in p.labels.items():
+            have.setdefault(k, set()).add(v)
+
+    def absent(key: str, values: list[str] | None) -> bool:  # values None: Exists
+        if key in PER_NODE_LABELS:
+            return False
+        return key not in have or (key in POOL_NAME_LABELS and values is not None and not have[key] & set(values))
+
+    out = [f"{k}={v}" for k, v in selector.items() if absent(k, [v])]
+    for t in terms or ():
+        for e in as_list(t.get("matchExpressions")):
+            if not isinstance(e, dict) or e.get("operator") not in ("In", "Exists"):
+                continue
+            key, values = str(e.get("key")), [str(v) for v in as_list(e.get("values"))]
+            if absent(key, values if e.get("operator") == "In" else None):
+                out.append(f"{key} in ({', '.join(values)})" if e.get("operator") == "In" else key)
+    return tuple(dict.fromkeys(out))
 
 
 def _relaxed_affinity(spec: dict, selector: dict, pool: NodePool, unseen: tuple[str, ...]) -> str | None:
