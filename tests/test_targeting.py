@@ -248,6 +248,9 @@ def test_hostname_label_is_judged_per_node_on_real_nodes():
     # one node must satisfy the whole selector and term: hostname a with matchFields b is no node
     assert landing(mkpod(nodeSelector={"kubernetes.io/hostname": "a"},
                          affinity=with_terms({"matchFields": [expr("metadata.name", "In", ["b"])]})["spec"]["affinity"]), p) == []
+    # the pool is schedulable through one of its nodes: which one is said (plan prints it)
+    assert next(f for f in target(mkpod(nodeSelector={"kubernetes.io/hostname": "b"}), p).fits if f.pool is b).nodes == ["b"]
+    assert next(f for f in target(mkpod(), p).fits if f.pool is b).nodes is None
     renamed = node("n1")
     renamed["metadata"]["labels"]["kubernetes.io/hostname"] = "host-1"
     q = Profile("nodes", pools=pools_from_nodes([renamed]))

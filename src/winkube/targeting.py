@@ -44,10 +44,11 @@ class ImageUse(Record):
 
 
 class PoolFit(Record):
-    __slots__ = ("pool", "failures", "kubelet", "runtime", "relaxed_failures")
+    __slots__ = ("pool", "failures", "kubelet", "runtime", "relaxed_failures", "nodes")
 
     def __init__(self, pool: NodePool, failures: list[tuple[str, str]] | None = None, kubelet: list[tuple[str, str]] | None = None,
-                 runtime: list[tuple[ImageUse, str]] | None = None, relaxed_failures: list[tuple[str, str]] | None = None):
+                 runtime: list[tuple[ImageUse, str]] | None = None, relaxed_failures: list[tuple[str, str]] | None = None,
+                 nodes: list[str] | None = None):
         self.pool = pool
         self.failures = [] if failures is None else failures  # (scheduler plugin, why) — empty: schedulable
         self.kubelet = [] if kubelet is None else kubelet  # (kubelet reason, message)
@@ -56,6 +57,9 @@ class PoolFit(Record):
         # Targeting.unseen_labels) left out: what else keeps the pod off this pool (with the embedded
         # default, a platform's own label brings that platform's Windows taints: _platform_taints)
         self.relaxed_failures = [] if relaxed_failures is None else relaxed_failures
+        # the pool's nodes that pass NodeAffinity when the pod picks nodes by kubernetes.io/hostname
+        # (judged node by node); None: every node of the pool alike
+        self.nodes = nodes
 
     @property
     def unseen_only(self) -> bool:
@@ -157,23 +161,36 @@ def _relaxed_affinity(spec: dict, selector: dict, pool: NodePool, unseen: tuple[
     A pool read from Node objects leaves each node's kubernetes.io/hostname out of its shared labels;
     a pod that selects on it is judged node by node, as the scheduler does (one node must pass the
     whole nodeSelector and one term)."""
-    if pool.node_names and (LABEL_HOSTNAME in selector or terms_mention(required_terms(spec), (LABEL_HOSTNAME,))):
+    if _selects_hostname(spec, selector, pool):
         shared = _affinity_on(spec, {k: v for k, v in selector.items() if k != LABEL_HOSTNAME}, pool.labels, pool.node_names, unseen)
         if shared is not None and shared.startswith("nodeSelector"):
             return shared  # a label all its nodes share already keeps it off
-        whys = []
-        for name in pool.node_names:
-            labels = dict(pool.labels)
-            if name in pool.hostnames:
-                labels[LABEL_HOSTNAME] = pool.hostnames[name]
-            why = _affinity_on(spec, selector, labels, [name], unseen)
-            if why is None:
-                return None
-            whys.append(why)
+        passing, whys = _per_node(spec, selector, pool, unseen)
+        if passing:
+            return None
         if LABEL_HOSTNAME in selector and selector[LABEL_HOSTNAME] not in pool.hostnames.values():
             return f"nodeSelector {LABEL_HOSTNAME}={selector[LABEL_HOSTNAME]} (no node of the pool has it)"
         return whys[0]
     return _affinity_on(spec, selector, pool.labels, pool.node_names, unseen)
+
+
+def _selects_hostname(spec: dict, selector: dict, pool: NodePool) -> bool:
+    return bool(pool.node_names) and (LABEL_HOSTNAME in selector or terms_mention(required_terms(spec), (LABEL_HOSTNAME,)))
+
+
+def _per_node(spec: dict, selector: dict, pool: NodePool, unseen: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(nodes of the pool that pass NodeAffinity with their own hostname label, why each other fails)."""
+    passing, whys = [], []
+    for name in pool.node_names:
+        labels = dict(pool.labels)
+        if name in pool.hostnames:
+            labels[LABEL_HOSTNAME] = pool.hostnames[name]
+        why = _affinity_on(spec, selector, labels, [name], unseen)
+        if why is None:
+            passing.append(name)
+        else:
+            whys.append(why)
+    return passing, whys
 
 
 def _affinity_on(spec: dict, selector: dict, labels: dict, node_names: list[str], unseen: tuple[str, ...]) -> str | None:
@@ -408,6 +425,8 @@ def _resolve(view: PodView, profile: Profile, resolved_images: dict | None = Non
             why = _node_affinity(spec, selector, pool)
             if why:
                 fit.failures.append(("NodeAffinity", why))
+            elif _selects_hostname(spec, selector, pool):
+                fit.nodes = _per_node(spec, selector, pool, ())[0]
             missing = untolerated(tolerations, pool.taints)
             if profile.assumed:
                 # the embedded default's taints are a guess (the upstream guide's os=windows): a pod

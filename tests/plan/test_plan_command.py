@@ -429,3 +429,18 @@ spec:
     r = run(str(cluster_file(tmp_path)), "-", stdin=ds)
     assert r.returncode == 1
     assert "daemon: 1 pod(s) on win2025; fails on linux (1 node, ImageOS), win2022 (2 nodes, ImageBuild)" in r.stdout, r.stdout
+
+
+def test_a_pod_pinned_by_hostname_lands_on_that_node():
+    # kubernetes.io/hostname is each node's own (pools leave it out of their shared labels): the pool is
+    # judged node by node, also after a split by load, and plan names the node
+    prof = _profile(node("w22-1"), node("w22-2"), node("w22-3"))
+    pods = [{"spec": {"nodeName": "w22-1", "containers": [{"name": "c", "resources": {"requests": {"cpu": "4"}}}]}}]
+    pod = yaml.safe_load(UNTOLERATED.replace("  containers:", "  tolerations: [{operator: Exists}]\n  containers:"))
+    pod["spec"]["nodeSelector"] = {"kubernetes.io/os": "windows", "kubernetes.io/hostname": "w22-3"}
+    pod["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "1"}}
+    plan = Planner(prof, node_usage(pods)).plan(pod)
+    assert [p.name for p in plan.landing] == ["win2022"] and plan.verdict("win2022").nodes == ["w22-3"]
+    pod["spec"]["nodeSelector"]["kubernetes.io/hostname"] = "w22-1"  # its only node is full
+    plan = Planner(prof, node_usage(pods)).plan(pod)
+    assert plan.landing == [] and plan.verdict("win2022").failures == [("NodeResourcesFit", "Insufficient cpu")]

@@ -179,7 +179,7 @@ class Planner:
             if not fits:
                 continue
             best = max(fits, key=_rank)
-            nodes = [n for f in fits if f.schedulable for n in f.pool.node_names]
+            nodes = [n for f in fits if f.schedulable for n in (f.pool.node_names if f.nodes is None else f.nodes)]
             unseen = t.unseen_labels if t is not None and any(f.unseen_only for f in fits) else ()
             verdicts.append(PoolVerdict(pool, list(best.failures), list(best.kubelet), list(best.runtime), nodes, unseen))
         return WorkloadPlan(answer.ref, answer.kind, t, verdicts, list(answer.rejected), file, line, answer.by_stage())
