@@ -444,3 +444,12 @@ def test_a_pod_pinned_by_hostname_lands_on_that_node():
     pod["spec"]["nodeSelector"]["kubernetes.io/hostname"] = "w22-1"  # its only node is full
     plan = Planner(prof, node_usage(pods)).plan(pod)
     assert plan.landing == [] and plan.verdict("win2022").failures == [("NodeResourcesFit", "Insufficient cpu")]
+
+
+def test_may_land_names_the_value_the_pod_requires():
+    # "carry the label agentpool" would be true of a node with agentpool=sys, where it does not land
+    pod = UNTOLERATED.replace("{kubernetes.io/os: windows}", "{kubernetes.io/os: windows, agentpool: win1}")
+    r = run("--no-config", "-", stdin=pod)
+    assert r.returncode == 0, r.stderr
+    assert "may land: windows-2022, windows-2025 (if their nodes carry the label(s) agentpool=win1 the pod selects on" in r.stdout
+    assert "? schedulable if its nodes carry agentpool=win1 (the profile cannot see it)" in r.stdout

@@ -31,8 +31,15 @@ def cell(w: WorkloadPlan, pool: NodePool) -> str:
     return f"{NO} {first[0]}"
 
 
+def _wanted(w: WorkloadPlan, keys) -> str:
+    """The pod's requirement on each unseen label: `agentpool=win1` for a nodeSelector entry (a node
+    with agentpool=sys does not match), the key alone for one of required node affinity."""
+    sel = w.targeting.node_selector if w.targeting is not None else {}
+    return ", ".join(f"{k}={sel[k]}" if k in sel else k for k in keys)
+
+
 def _unseen_text(w: WorkloadPlan) -> str:
-    return (f"if their nodes carry the label(s) {', '.join(w.unseen_labels)} the pod selects on, "
+    return (f"if their nodes carry the label(s) {_wanted(w, w.unseen_labels)} the pod selects on, "
             "which the profile cannot see")
 
 
@@ -113,7 +120,7 @@ def render_text(plans: list[WorkloadPlan], profile: Profile, out, *, usage_known
             if w.admission:
                 out.write(head + f"{NO} stops at admission (the API server rejects the pod)\n")
             elif v.may_land:
-                out.write(head + f"? schedulable if its nodes carry {', '.join(v.unseen)} (the profile cannot see it), "
+                out.write(head + f"? schedulable if its nodes carry {_wanted(w, v.unseen)} (the profile cannot see it), "
                           "admitted by the kubelet, images run\n")
             else:
                 out.write(head + f"{NO} stops at {v.stage}\n")
