@@ -99,6 +99,9 @@ def test_numbers_that_are_not_the_messages_code_do_not_count_against_a_cause():
     assert written_values(state.format("c0370105")) >= {0x80370105, 0xC0370105}
     # a Go stack trace's "+0x1d" is an offset into a function, not Win32 code 0x1D
     assert written_values("main.main()\n\t/src/main.go:10 +0x1d\n") == frozenset()
+    # a size in bytes is not an HRESULT: 2 GiB reads as 0x80000000, which no code is (their code is never 0)
+    assert written_values("memory limit of 2147483648 bytes (3221225472 requested)") == frozenset()
+    assert written_values('{"Success":false,"ErrorCode":2151350300}') == {0x803B001C}
 
 
 def test_signature_rules():

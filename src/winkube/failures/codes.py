@@ -80,6 +80,8 @@ def _written(text: str):
             yield m.start(), int(m.group(1), 16), m.group(1), False
     for m in _DEC.finditer(text):
         v = int(m.group(1))
+        if v & 0xFFFF == 0:
+            continue  # 2147483648, 3221225472: bytes (2 GiB, 3 GiB), not a code (none has code 0)
         if v >= 0x80000000 or v <= -1000000 or v == 0x40010004:
             yield m.start(), v, m.group(1), False
     for m in _EXIT.finditer(text):
