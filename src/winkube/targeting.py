@@ -178,6 +178,10 @@ def _selects_hostname(spec: dict, selector: dict, pool: NodePool) -> bool:
     return bool(pool.node_names) and (LABEL_HOSTNAME in selector or terms_mention(required_terms(spec), (LABEL_HOSTNAME,)))
 
 
+def _match_fields(spec: dict) -> bool:
+    return any(as_list(t.get("matchFields")) for t in required_terms(spec) or ())
+
+
 def _per_node(spec: dict, selector: dict, pool: NodePool, unseen: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """(nodes of the pool that pass NodeAffinity with their own hostname label, why each other fails)."""
     passing, whys = [], []
@@ -425,7 +429,7 @@ def _resolve(view: PodView, profile: Profile, resolved_images: dict | None = Non
             why = _node_affinity(spec, selector, pool)
             if why:
                 fit.failures.append(("NodeAffinity", why))
-            elif _selects_hostname(spec, selector, pool):
+            elif _selects_hostname(spec, selector, pool) or (pool.node_names and _match_fields(spec)):
                 fit.nodes = _per_node(spec, selector, pool, ())[0]
             missing = untolerated(tolerations, pool.taints)
             if profile.assumed:

@@ -413,8 +413,7 @@ def test_daemonset_runs_one_pod_per_matching_node_and_exit_follows_fail_on():
     assert "daemon: 7 pod(s) on linux, windows-2022, windows-2025" in text
 
 
-def test_daemonset_pods_on_pools_where_they_cannot_start_are_named(tmp_path):
-    ds = """\
+AGENT = """\
 apiVersion: apps/v1
 kind: DaemonSet
 metadata: {name: agent}
@@ -426,6 +425,10 @@ spec:
       tolerations: [{operator: Exists}]
       containers: [{name: c, image: "mcr.microsoft.com/windows/nanoserver:ltsc2025"}]
 """
+
+
+def test_daemonset_pods_on_pools_where_they_cannot_start_are_named(tmp_path):
+    ds = AGENT
     r = run(str(cluster_file(tmp_path)), "-", stdin=ds)
     assert r.returncode == 1
     assert "daemon: 1 pod(s) on win2025; fails on linux (1 node, ImageOS), win2022 (2 nodes, ImageBuild)" in r.stdout, r.stdout
@@ -453,3 +456,19 @@ def test_may_land_names_the_value_the_pod_requires():
     assert r.returncode == 0, r.stderr
     assert "may land: windows-2022, windows-2025 (if their nodes carry the label(s) agentpool=win1 the pod selects on" in r.stdout
     assert "? schedulable if its nodes carry agentpool=win1 (the profile cannot see it)" in r.stdout
+
+
+def test_daemonset_pinned_to_nodes_runs_one_pod_per_picked_node(tmp_path):
+    # a DaemonSet pod per node that passes the filters: picked by hostname (or metadata.name), that is
+    # those nodes, not every node of their pool
+    ds = AGENT.replace("ltsc2025", "ltsc2022").replace("      containers:", """\
+      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [
+        {matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [w22-2, w25-1]}]}]}}}
+      containers:""")
+    r = run(str(cluster_file(tmp_path)), "-", stdin=ds)
+    assert "daemon: 2 pod(s) on win2022, win2025" in r.stdout, r.stdout  # not 3: one of win2022's 2 nodes
+    r = run(str(cluster_file(tmp_path)), "-", "-o", "json", stdin=ds)
+    assert json.loads(r.stdout)["workloads"][0]["pods"] == {"win2022": 1, "win2025": 1}
+    by_name = ds.replace("matchExpressions: [{key: kubernetes.io/hostname,", "matchFields: [{key: metadata.name,")
+    r = run(str(cluster_file(tmp_path)), "-", "-o", "json", stdin=by_name)
+    assert json.loads(r.stdout)["workloads"][0]["pods"] == {"win2022": 1, "win2025": 1}

@@ -62,7 +62,7 @@ def result_text(w: WorkloadPlan) -> str:
         if w.starts_on:
             parts.append(f"{w.daemon_pods(w.starts_on)} pod(s) on " + ", ".join(p.name for p in w.starts_on))
         if w.fails_on:
-            parts.append("fails on " + ", ".join(f"{v.pool.name} ({v.pool.count} node{'s' if v.pool.count != 1 else ''}, {v.first[0]})"
+            parts.append("fails on " + ", ".join(f"{v.pool.name} ({w.pods_on(v)} node{'s' if w.pods_on(v) != 1 else ''}, {v.first[0]})"
                                                  for v in w.fails_on))
         return "daemon: " + "; ".join(parts)
     if w.lands:
@@ -178,7 +178,7 @@ def plan_to_dict(plans: list[WorkloadPlan], profile: Profile, errors, *, usage_k
             "mayLandOn": [p.name for p in w.may_land_on],
             "admission": list(w.admission),
             "daemon": w.daemon,
-            "pods": ({v.pool.name: v.pool.count for v in w.pools if v.schedulable} if w.daemon and not w.admission else None),
+            "pods": ({v.pool.name: w.pods_on(v) for v in w.pools if v.schedulable} if w.daemon and not w.admission else None),
             "findings": [finding_dict(f) for f in w.findings],
             "osIntent": t.os_intent if t else None,
             "evidence": list(t.evidence) if t else [],
