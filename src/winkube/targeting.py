@@ -14,7 +14,7 @@ from . import compat
 from .imagetags import guess, guess_user  # tag conventions, knowledge/image_tags.yaml
 from .k8s.images import pod_images
 from .k8s.keys import freeze
-from .k8s.labels import LABEL_BUILD, LABEL_HOSTNAME, LABEL_OS, OS_LABELS, PER_NODE_LABELS, POOL_NAME_LABELS
+from .k8s.labels import LABEL_BUILD, LABEL_HOSTNAME, LABEL_OS, OS_LABELS, PER_NODE_LABELS, POOL_NAME_LABELS, standard_labels
 from .k8s.quantity import quantity
 from .k8s.selectors import normalize_selector, required_terms, selector_mismatch, term_matches, terms_in_values, terms_mention
 from .k8s.taints import UNSCHEDULABLE_TAINT, Taint, daemon_tolerations, tolerated_in_other_spelling, tolerates, untolerated
@@ -125,6 +125,11 @@ def unseen_labels(selector: dict, terms: list[dict] | None, profile: Profile) ->
     return tuple(out)
 
 
+# set by every kubelet on its own node (standard_labels): a pod's requirement on them is judged as
+# the scheduler does, whichever nodes exist (windows-build is absent only where no Windows node is)
+_KUBELET_LABELS = frozenset(standard_labels("windows", "amd64", 1))
+
+
 def absent_labels(selector: dict, terms: list[dict] | None, profile: Profile) -> tuple[str, ...]:
     """With pools read from Node objects: what the pod requires that no node has but the nodes of a
     node pool scaled to zero could (the cluster autoscaler builds a group's template node from its
@@ -139,7 +144,7 @@ def absent_labels(selector: dict, terms: list[dict] | None, profile: Profile) ->
             have.setdefault(k, set()).add(v)
 
     def absent(key: str, values: list[str] | None) -> bool:  # values None: Exists
-        if key in PER_NODE_LABELS:
+        if key in PER_NODE_LABELS or key in _KUBELET_LABELS:
             return False
         return key not in have or (key in POOL_NAME_LABELS and values is not None and not have[key] & set(values))
 

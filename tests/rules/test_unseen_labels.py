@@ -98,6 +98,10 @@ def test_real_nodes_a_wrong_value_of_a_label_every_node_has_stays_an_error():
     # mistake in the pod, not a pool at zero (its nodes would carry the kubelet's own labels)
     f = only(_on_nodes({"node.kubernetes.io/windows-build": "10.0.17763"}), RULE)
     assert f.severity is Severity.ERROR and "scaled to zero" not in f.message
+    linux_only = NODES.split("- apiVersion: v1\n  kind: Node\n  metadata: {name: win-1")[0]
+    obj = pod(windows_spec(nodeSelector={"kubernetes.io/os": "windows", "node.kubernetes.io/windows-build": "10.0.20348"}))
+    f = only(findings(linux_only + "---\n" + yaml.safe_dump(obj)), RULE)
+    assert f.severity is Severity.ERROR and "scaled to zero" not in f.message, f.message
     # something besides the missing label keeps it off: still an error (a pool at zero would not help)
     obj = pod(windows_spec(nodeSelector={"kubernetes.io/os": "windows", "team": "x"}, tolerations=[],
                            containers=[ctr(image=WIN_IMAGE, resources={"requests": {"cpu": "64"}})]))
