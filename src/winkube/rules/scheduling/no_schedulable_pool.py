@@ -32,7 +32,9 @@ def _taint_fix(fits) -> str | None:
     pool is reported.""",
     fix="Match the selector and tolerations to a real pool, or lower the requests.",
     source="kubernetes/kubernetes: pkg/scheduler/framework/plugins (nodeaffinity, tainttoleration, nodeunschedulable, noderesources); "
-           "pkg/controller/daemon (a DaemonSet pod per node that passes the same filters)",
+           "pkg/controller/daemon (a DaemonSet pod per node that passes the same filters); "
+           "kubernetes/autoscaler: cluster-autoscaler/proposals/min_at_zero_gcp.md (a node group at zero is "
+           "scaled up for a pending pod from a template node with the group's labels)",
     fails=r"""
     apiVersion: v1
     kind: Pod
