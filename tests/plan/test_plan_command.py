@@ -472,3 +472,17 @@ def test_daemonset_pinned_to_nodes_runs_one_pod_per_picked_node(tmp_path):
     by_name = ds.replace("matchExpressions: [{key: kubernetes.io/hostname,", "matchFields: [{key: metadata.name,")
     r = run(str(cluster_file(tmp_path)), "-", "-o", "json", stdin=by_name)
     assert json.loads(r.stdout)["workloads"][0]["pods"] == {"win2022": 1, "win2025": 1}
+
+
+def test_a_pool_the_kubelet_refuses_says_so_where_only_unseen_labels_object():
+    # spec.os.name: windows and only agentpool=win1 (which the default cannot see): on the Linux pool
+    # the scheduler's objection is unknowable, the kubelet's PodOSNotSupported is certain
+    pod = UNTOLERATED.replace("nodeSelector: {kubernetes.io/os: windows}", "os: {name: windows}\n  nodeSelector: {agentpool: win1}")
+    r = run("--no-config", "-", stdin=pod)
+    row = next(line for line in r.stdout.splitlines() if line.startswith("Pod shop/iis"))
+    assert row.split()[2:5] == ["✗", "kubelet", "PodOSNotSupported"], row
+    assert ("linux (linux/amd64, 3 nodes): ✗ stops at kubelet (the scheduler's only objection is agentpool=win1, "
+            "which the profile cannot see)") in r.stdout
+    r = run("--no-config", "-o", "json", "-", stdin=pod)
+    pools = {p["pool"]: p for p in json.loads(r.stdout)["workloads"][0]["pools"]}
+    assert pools["linux"]["result"] == "kubelet" and pools["linux"]["unseenLabelsOnly"] is True

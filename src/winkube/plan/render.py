@@ -8,7 +8,7 @@ from ..ansi import paint
 from ..model.profile import NodePool, Profile
 from ..report.jsonout import finding_dict
 from ..report.registry import Reporter
-from .planner import WorkloadPlan
+from .planner import PoolVerdict, WorkloadPlan
 
 OK, NO = "✓", "✗"
 
@@ -21,14 +21,23 @@ def cell(w: WorkloadPlan, pool: NodePool) -> str:
     if w.admission:
         return f"{NO} admission"
     v = w.verdict(pool.name)
+    if v.may_land:
+        return f"? {', '.join(v.unseen)}"
+    v = _certain(v)
     first = v.first
     if first is None:
         return OK
     if v.stage == "kubelet":
         return f"{NO} kubelet {first[0]}"
-    if v.may_land:
-        return f"? {', '.join(v.unseen)}"
     return f"{NO} {first[0]}"
+
+
+def _certain(v: PoolVerdict) -> PoolVerdict:
+    """The verdict without a scheduler objection the profile cannot judge (unseen labels), when the
+    kubelet or the runtime refuses the pod there anyway: that refusal is what is certain."""
+    if v.unseen and (v.kubelet or v.runtime):
+        return PoolVerdict(v.pool, [], v.kubelet, v.runtime, v.nodes)
+    return v
 
 
 def _wanted(w: WorkloadPlan, keys) -> str:
@@ -123,7 +132,9 @@ def render_text(plans: list[WorkloadPlan], profile: Profile, out, *, usage_known
                 out.write(head + f"? schedulable if its nodes carry {_wanted(w, v.unseen)} (the profile cannot see it), "
                           "admitted by the kubelet, images run\n")
             else:
-                out.write(head + f"{NO} stops at {v.stage}\n")
+                out.write(head + f"{NO} stops at {_certain(v).stage}" + (
+                    f" (the scheduler's only objection is {_wanted(w, v.unseen)}, which the profile cannot see)"
+                    if _certain(v) is not v else "") + "\n")
             # a pool kept off only by unseen labels: nothing else objects once they are left out (with
             # the embedded default, not even its guessed taint where the labels name a platform)
             for plugin, why in (f for f in v.failures if not v.may_land or f[0] == "NodeAffinity"):
@@ -160,7 +171,7 @@ def plan_to_dict(plans: list[WorkloadPlan], profile: Profile, errors, *, usage_k
         for v in w.pools:
             pools.append({
                 "pool": v.pool.name,
-                "result": "admission" if w.admission else v.stage,
+                "result": "admission" if w.admission else _certain(v).stage,
                 "schedulable": v.schedulable,
                 "unseenLabelsOnly": bool(v.unseen),
                 "scheduler": [{"plugin": p, "reason": r} for p, r in v.failures],
