@@ -93,6 +93,14 @@ def test_real_nodes_leave_no_label_unseen():
     assert not by_rule(_on_nodes({"agentpool": "win"}), RULE)
 
 
+def test_real_nodes_a_daemonset_for_a_pool_at_zero_runs_no_pod_and_is_not_pending():
+    ds = daemonset(os={"name": "windows"}, nodeSelector={"kubernetes.io/os": "windows", "agentpool": "win2"},
+                   containers=[ctr(image=WIN_IMAGE)])
+    f = only(findings(NODES + "---\n" + yaml.safe_dump(ds)), RULE)
+    assert f.severity is Severity.WARNING and "no node has agentpool=win2 (2 nodes read): it runs no pod until" in f.message
+    assert "Pending" not in f.message
+
+
 def test_real_nodes_a_wrong_value_of_a_label_every_node_has_stays_an_error():
     # kubernetes.io/os, arch, windows-build and other labels the nodes do carry: a value none has is a
     # mistake in the pod, not a pool at zero (its nodes would carry the kubelet's own labels)

@@ -94,5 +94,8 @@ def _at_zero(ctx, meant) -> str:
     if not absent or not all(all(p == "NodeAffinity" for p, _ in f.failures) for f in meant):
         return ""
     n = sum(p.count for p in ctx.profile.pools)
-    return (f"; no node has {', '.join(absent)} ({n} node{'s' if n != 1 else ''} read): it stays Pending until such "
-            "nodes join (the cluster autoscaler scales up a node pool scaled to zero whose labels fit)")
+    head = f"; no node has {', '.join(absent)} ({n} node{'s' if n != 1 else ''} read): "
+    if ctx.view.kind == "DaemonSet":  # its controller creates no pod for a node it does not fit: nothing is Pending
+        return head + "it runs no pod until such nodes join (a node pool scaled to zero that has them, once scaled up)"
+    return head + ("it stays Pending until such nodes join (the cluster autoscaler scales up a node pool scaled to "
+                   "zero whose labels fit)")
