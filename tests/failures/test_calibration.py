@@ -99,6 +99,12 @@ def test_numbers_that_are_not_the_messages_code_do_not_count_against_a_cause():
     assert written_values(state.format("c0370105")) >= {0x80370105, 0xC0370105}
     # a Go stack trace's "+0x1d" is an offset into a function, not Win32 code 0x1D
     assert written_values("main.main()\n\t/src/main.go:10 +0x1d\n") == frozenset()
+    # the Win32 code and its HRESULT_FROM_WIN32 are one code both ways round (E248 prints 0x80070002)
+    launch = ("Enter-PSSession : Failed to launch PowerShell process (powershell.exe) inside container with id "
+              "3a33177be3f1663be51bf9244c2a060bad18913585fe409058b71729d6eacc0c with error: {}")
+    for written in ("2147942402", "The system cannot find the file specified. (0x2)"):
+        d = diagnose(launch.format(written))
+        assert d.top.entry.id == "E248" and CODE_AGAINST not in d.top.because, written
     # a size in bytes is not an HRESULT: 2 GiB reads as 0x80000000, which no code is (their code is never 0)
     assert written_values("memory limit of 2147483648 bytes (3221225472 requested)") == frozenset()
     assert written_values('{"Success":false,"ErrorCode":2151350300}') == {0x803B001C}

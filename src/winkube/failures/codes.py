@@ -116,6 +116,8 @@ def written_values(text: str) -> frozenset[int]:
             out.add(v)
             if (v >> 16) == 0x8007:
                 out.add(v & 0xFFFF)
+            elif v < 0x10000:
+                out.add(0x80070000 | v)  # Win32 code 2 is HRESULT_FROM_WIN32's 0x80070002 (E248 prints that)
             if (v >> 16) in (0x8037, 0xC037):
                 # hcsshim's vmcompute errors are winerror.h's HCS_E_* with the NTSTATUS error bits
                 # (internal/hcs/errors.go: ErrVmcomputeOperationInvalidState = 0xc0370105, HCS_E_INVALID_STATE
