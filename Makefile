@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: helm kustomize shells dist platforms-oracle wine demo test install control-plane registry browser bench bench-compare bench-images bench-webhook bench-webhook-attack bench-audit fuzz attack check-sources clean
+.PHONY: helm kustomize shells dist platforms-oracle wine demo test install control-plane registry browser bench bench-compare bench-images bench-webhook bench-webhook-attack bench-audit fuzz attack check-sources schemas clean
 
 $(STAMP): pyproject.toml
 	@echo "==> [1/3] creating $(VENV) with $$($(PY) --version)"
@@ -108,6 +108,13 @@ fuzz: $(STAMP) control-plane wine platforms-oracle
 ## release's tag (k8s.io/kubernetes from the Go module proxy: ~6 s and 100 MB unpacked per tag cold; not part of make test)
 check-sources: $(STAMP)
 	$(BIN)/python tools/check-release-sources.py
+
+## schemas: knowledge/openapi/v<release>.json for every release but the harness's, compacted from the k8s.io/kubernetes
+## module at the tag knowledge/api_validation.yaml reads: api/openapi-spec/v3 cut to what a default kube-apiserver serves,
+## enums from zz_generated.openapi.go (Go module proxy: ~100 MB unpacked per tag cold; not part of make test).
+## The harness's release (1.37) is the real server's dump: `$(BIN)/python tools/openapi-knowledge.py` regenerates it
+schemas: $(STAMP)
+	$(BIN)/python tools/openapi-knowledge.py --releases
 
 ## attack: the long attack tests of issue 10 (tests/attack: hostile servers and clients at the default bounds)
 attack: $(STAMP) control-plane registry

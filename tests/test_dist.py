@@ -29,6 +29,9 @@ def test_wheel_from_the_sdist_installs_into_a_fresh_venv_and_lints_the_examples(
     assert len(list(out.glob("winkube-*.tar.gz"))) == 1
     names = zipfile.ZipFile(wheel).namelist()
     assert {"winkube/knowledge/failures.yaml", "winkube/profiles/default.yaml", "winkube/rules/index.py"} <= set(names)
+    # the structural schema of every release (knowledge/openapi/v<release>.json)
+    schemas = {f"winkube/knowledge/openapi/{p.name}" for p in (ROOT / "src/winkube/knowledge/openapi").glob("v*.json")}
+    assert len(schemas) == 13 and schemas <= set(names)
     assert not any(n.startswith(("tests/", "bench/")) for n in names)
 
     venv = tmp_path / "venv"
@@ -40,6 +43,14 @@ def test_wheel_from_the_sdist_installs_into_a_fresh_venv_and_lints_the_examples(
     r = sh(winkube, "lint", "--no-config", ROOT / "examples", cwd=tmp_path)
     assert r.returncode == 1, r.stdout + r.stderr  # the examples have findings, and no input error
     assert "image-build-incompatible" in r.stdout and "input error" not in r.stdout
+    # a release's own schema from the wheel: resizePolicy came in 1.27, so 1.26 does not know it
+    manifest = tmp_path / "pod.yaml"
+    manifest.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n"
+                        "    image: nginx\n    resizePolicy: [{resourceName: cpu, restartPolicy: NotRequired}]\n")
+    r = sh(winkube, "lint", "--no-config", "--kube-version", "1.26", manifest, cwd=tmp_path)
+    assert r.returncode == 1 and 'unknown field "spec.containers[0].resizePolicy"' in r.stdout, r.stdout + r.stderr
+    r = sh(winkube, "lint", "--no-config", "--kube-version", "1.27", manifest, cwd=tmp_path)
+    assert "unknown field" not in r.stdout, r.stdout + r.stderr
     r = sh(winkube, "explain", "The container operating system does not match the host operating system", cwd=tmp_path)
     assert r.returncode == 0 and r.stdout.startswith("E2 ")  # the failure catalogue (knowledge data) is in the wheel
     r = sh(venv / "bin" / "python", "-c", "import winkube, sys; print(winkube.__file__)", cwd=tmp_path)

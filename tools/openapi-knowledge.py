@@ -4,6 +4,9 @@ src/winkube/knowledge/openapi/<minor>.json (what the structural checks read).
 
     tools/openapi-knowledge.py                 # start the harness's real kube-apiserver, read /openapi/v3
     tools/openapi-knowledge.py --dir DIR       # or read saved /openapi/v3/<gv> documents from DIR
+    tools/openapi-knowledge.py --releases      # every release but the harness's (make schemas), from the
+    tools/openapi-knowledge.py --module TAG    # k8s.io/kubernetes Go module of its tag (tools/kube_source.py:
+                                               # what a default server serves, and the enums)
 
 Only what decoding and strict field validation need is kept: per schema the Go struct name (the
 last segment of the definition name, which the server's decode errors print), the properties that
@@ -162,13 +165,82 @@ def compact(docs: dict[str, dict], version: str, source: str, embedded: dict[str
 
 
 def from_dir(directory: Path) -> dict[str, dict]:
+    """The documents of /openapi/v3 saved as files: group-versions ("apps/v1", "v1") and groups ("apps")."""
     docs = {}
     for p in sorted(directory.glob("*.json")):
-        m = re.fullmatch(r"apis__(.+)__(v[^_]+)_openapi\.json|api__(v1)_openapi\.json", p.name)
+        m = re.fullmatch(r"apis__(.+)__(v[^_]+)_openapi\.json|api__(v1)_openapi\.json|apis__([^_]+)_openapi\.json", p.name)
         if m:
-            gv = f"{m.group(1)}/{m.group(2)}" if m.group(1) else m.group(3)
+            gv = f"{m.group(1)}/{m.group(2)}" if m.group(1) else m.group(3) or m.group(4)
             docs[gv] = json.loads(p.read_text())
     return docs
+
+
+def _path_resource(path: str) -> str:
+    """/apis/autoscaling/v2beta2/namespaces/{namespace}/horizontalpodautoscalers/{name} -> horizontalpodautoscalers"""
+    rest = re.sub(r"^/apis?/(?:[^/]+/)?v[^/]+/", "", path)
+    rest = re.sub(r"^(?:watch/)?(?:namespaces/\{namespace\}/)?", "", rest)
+    return rest.split("/", 1)[0]
+
+
+def from_module(tag: str, later: list[str]) -> tuple[dict[str, dict], dict]:
+    """The documents a default kube-apiserver of release `tag` serves, from the k8s.io/kubernetes
+    module: its api/openapi-spec/v3, cut to what is served by default, with the enums put back
+    (tools/kube_source.py). `later`: newer tags, to take a document the release's spec lacks from."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import kube_source as ks
+
+    kube = ks.module("k8s.io/kubernetes", tag)
+    kube_dir, api_dir = Path(kube["Dir"]), Path(ks.module("k8s.io/api", ks.staging_version(tag))["Dir"])
+    spec = from_dir(kube_dir / "api" / "openapi-spec" / "v3")
+    served = ks.served_by_default(tag, kube_dir, api_dir)
+    sources = {
+        "spec": f"k8s.io/kubernetes@{tag} ({kube['Sum']}): api/openapi-spec/v3",
+        "servedByDefault": f"k8s.io/kubernetes@{tag} pkg/controlplane/instance.go DefaultAPIResourceConfigSource, "
+                           f"pkg/registry/*/rest feature-gated storage, pkg/features/kube_features.go; "
+                           f"k8s.io/apiextensions-apiserver and k8s.io/kube-aggregator@{ks.staging_version(tag)} "
+                           "pkg/apiserver/apiserver.go DefaultAPIResourceConfigSource",
+    }
+    # 1.25 and 1.26's spec has no apiregistration.k8s.io (hack/update-openapi-spec.sh did not dump the
+    # aggregator's documents yet): take a later release's, when its Go types are byte-identical
+    for gv in sorted(g for g in served["versions"] if g.startswith("apiregistration.k8s.io/") and g not in spec):
+        types = lambda t: (Path(ks.module("k8s.io/kube-aggregator", ks.staging_version(t))["Dir"])  # noqa: E731
+                           / "pkg/apis/apiregistration" / gv.split("/")[1] / "types.go").read_bytes()
+        for other in later:
+            other_spec = from_dir(Path(ks.module("k8s.io/kubernetes", other)["Dir"]) / "api" / "openapi-spec" / "v3")
+            if gv in other_spec:
+                if types(other) != types(tag):
+                    raise SystemExit(f"{tag}: no {gv} document, and {other}'s Go types differ")
+                spec[gv], spec["apiregistration.k8s.io"] = other_spec[gv], other_spec["apiregistration.k8s.io"]
+                sources["spec"] += (f"; {gv} from k8s.io/kubernetes@{other} (not in {tag}'s spec; "
+                                    f"k8s.io/kube-aggregator pkg/apis/apiregistration types.go identical)")
+                break
+    docs: dict[str, dict] = {}
+    for gv, doc in spec.items():
+        if "/" not in gv and gv != "v1":
+            continue  # a group's document: below, when one of its versions is served
+        if gv in served["versions"]:
+            keep = lambda r: (gv, r) not in served["disabled"]  # noqa: E731
+        elif gv in served["resources"]:
+            keep = served["resources"][gv].__contains__
+        else:
+            continue
+        doc = dict(doc, paths={p: item for p, item in (doc.get("paths") or {}).items() if keep(_path_resource(p))})
+        docs[gv] = doc
+        group = gv.rsplit("/", 1)[0] if "/" in gv else None
+        if group and group in spec:
+            docs[group] = spec[group]
+    if ks.enums_served(tag):
+        enums = ks.openapi_enums(kube_dir)
+        for doc in docs.values():
+            for name, schema in (doc.get("components") or {}).get("schemas", {}).items():
+                for prop, values in enums.get(name, {}).items():
+                    if prop in (schema.get("properties") or {}):
+                        schema["properties"][prop] = dict(schema["properties"][prop], enum=values)
+        sources["enums"] = (f"k8s.io/kubernetes@{tag} pkg/generated/openapi/zz_generated.openapi.go (openapi-gen from "
+                            "k8s.io/api's // +enum types; OpenAPIEnums on by default, k8s.io/apiserver pkg/features)")
+    else:
+        sources["enums"] = "none: the OpenAPIEnums gate is off by default in this release (k8s.io/apiserver pkg/features)"
+    return docs, sources
 
 
 def from_harness() -> tuple[dict[str, dict], str]:
@@ -190,11 +262,58 @@ def from_harness() -> tuple[dict[str, dict], str]:
     return docs, served_version
 
 
+def release_tags() -> dict[str, dict]:
+    """{"1.25": {"tag": "v1.25.16", "h1": ...}}: the tag read per release (knowledge/api_validation.yaml)."""
+    import yaml
+
+    return yaml.safe_load((ROOT / "src" / "winkube" / "knowledge" / "api_validation.yaml").read_text())["sources"]
+
+
+def write(data: dict) -> None:
+    minor = ".".join(data["kubeVersion"].lstrip("v").split(".")[:2])
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    out = OUT_DIR / f"v{minor}.json"
+    out.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n")
+    print(f"{out.relative_to(ROOT)}: {len(data['types'])} schemas, "
+          f"{sum(len(k) for k in data['kinds'].values())} kinds in {len(data['kinds'])} group-versions, "
+          f"{sum(len(t.get('enums', ())) for t in data['types'].values())} enum fields, {out.stat().st_size // 1024} KiB")
+
+
+def module_schema(tag: str, later: list[str]) -> dict:
+    docs, sources = from_module(tag, later)
+    source = f"kubernetes/kubernetes {tag}: api/openapi-spec/v3, cut to what a default kube-apiserver serves"
+    return dict(compact(docs, tag, source, go_embedded(tag)), sources=sources)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dir", type=Path, help="read saved /openapi/v3 documents (api__v1_openapi.json, ...) from here")
     ap.add_argument("--version", help="the Kubernetes version those documents are from (with --dir)")
+    ap.add_argument("--module", metavar="TAG", help="compact release TAG (v1.36.3) from the k8s.io/kubernetes Go module")
+    ap.add_argument("--releases", nargs="*", metavar="MINOR",
+                    help="compact each release (1.25 ...; none named: all) at the tag knowledge/api_validation.yaml reads, "
+                         "from the Go module (its h1 checked); the release of the harness is kept as served")
     args = ap.parse_args()
+    if args.releases is not None:
+        rows = release_tags()
+        tags = [rows[m]["tag"] for m in sorted(rows, key=lambda m: tuple(map(int, m.split("."))))]
+        sys.path.insert(0, str(ROOT / "tools"))
+        import kube_source as ks
+
+        for minor in args.releases or list(rows):
+            row = rows[minor]
+            if ks.module("k8s.io/kubernetes", row["tag"])["Sum"] != row["h1"]:
+                raise SystemExit(f"k8s.io/kubernetes@{row['tag']}: the module's hash is not the recorded {row['h1']}")
+            shipped = OUT_DIR / f"v{minor}.json"
+            if shipped.exists() and json.loads(shipped.read_text())["source"].startswith("kube-apiserver "):
+                print(f"{shipped.relative_to(ROOT)}: kept, dumped from the harness's kube-apiserver "
+                      "(tools/openapi-knowledge.py without arguments regenerates it)")
+                continue
+            write(module_schema(row["tag"], tags[tags.index(row["tag"]) + 1:]))
+        return 0
+    if args.module:
+        write(module_schema(args.module, []))
+        return 0
     if args.dir:
         if not args.version:
             ap.error("--dir needs --version")
@@ -203,14 +322,7 @@ def main() -> int:
     else:
         docs, version = from_harness()
         source = f"kube-apiserver {version}: GET /openapi/v3/<group-version> (tests/harness control plane)"
-    data = compact(docs, version, source, go_embedded(version))
-    minor = ".".join(version.lstrip("v").split(".")[:2])
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    out = OUT_DIR / f"v{minor}.json"
-    out.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n")
-    print(f"{out.relative_to(ROOT)}: {len(data['types'])} schemas, "
-          f"{sum(len(k) for k in data['kinds'].values())} kinds in {len(data['kinds'])} group-versions, "
-          f"{out.stat().st_size // 1024} KiB")
+    write(compact(docs, version, source, go_embedded(version)))
     return 0
 
 

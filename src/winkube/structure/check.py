@@ -22,8 +22,8 @@ class Removal:
 
 @dataclass(slots=True)
 class Structure:
-    schema: Schema | None  # the schema used (the release's own, or the nearest newer one)
-    exact_schema: bool  # the schema is the release's own
+    schema: Schema | None  # the schema used: the release's own (every supported release ships one),
+    exact_schema: bool  # or, for a release without one, the nearest newer one (then False)
     served: bool | None  # None: not a built-in group (a custom resource), nothing to say
     removal: Removal | None  # why it is not served, and what to use instead
     decoded: DecodeResult | None  # None: not decoded (not served, or no schema for it)
@@ -48,7 +48,11 @@ def _group(api_version: str) -> str:
 
 @lru_cache(maxsize=8)
 def _builtin_groups(schema: Schema) -> frozenset[str]:
-    return frozenset({_group(gv) for gv in schema.kinds} | {_group(gv) for gv, _ in _removals()})
+    """The groups Kubernetes itself serves in some release: a kind of one that this release's schema
+    lacks is not served by it (resource.k8s.io in 1.33: beta only, off by default), not a custom
+    resource. Groups only come and go with the newest schema and the removals table."""
+    newest = schema_for(available()[-1])
+    return frozenset({_group(gv) for s in (schema, newest) for gv in s.kinds} | {_group(gv) for gv, _ in _removals()})
 
 
 @lru_cache(maxsize=16)

@@ -45,5 +45,15 @@ def check(ctx):
         group = obj["apiVersion"].rsplit("/", 1)[0] if "/" in obj["apiVersion"] else ""
         served = s.schema.versions_serving(obj["kind"], group)
         msg = f"{obj['apiVersion']} {obj['kind']} is not served by Kubernetes {version}"
-        msg += f": use {' or '.join(served)}" if served else " (no version of that group serves this kind)"
+        msg += f": use {' or '.join(served)}" if served else _later(obj["apiVersion"], obj["kind"], ctx.kube_version)
     yield Hit(("apiVersion",), msg)
+
+
+def _later(api_version: str, kind: str, kube_version: tuple[int, int]) -> str:
+    """A kind that a later release serves (by default) names that release: --kube-version is too old."""
+    from ...structure.schema import available, schema_for
+
+    for v in available():
+        if v > kube_version and schema_for(v).kind(api_version, kind) is not None:
+            return f" (served by default from Kubernetes {v[0]}.{v[1]} on)"
+    return " (no version of that group serves this kind)"
