@@ -229,6 +229,35 @@ def test_match_fields_without_node_names_cannot_exclude_a_pool():
     assert landing(both, prof(LIN)) == []
 
 
+def test_hostname_label_is_judged_per_node_on_real_nodes():
+    # pools group nodes without their kubernetes.io/hostname label (it differs on every node), and
+    # Node objects leave no label unseen: the label is still each node's own, so a selector on it
+    # picks that node's pool (the kubelet sets it from the host name, which may differ from the name)
+    p = Profile("nodes", pools=pools_from_nodes([node("a"), node("b"), node("c", labels={"agentpool": "other"})]))
+    b = next(n for n in p.pools if "b" in n.node_names)
+    assert b.node_names == ["a", "b"]
+    assert landing(mkpod(nodeSelector={"kubernetes.io/hostname": "b"}), p) == [b.name]
+    assert landing(mkpod(nodeSelector={"kubernetes.io/hostname": "c"}), p) == ["other"]
+    assert landing(mkpod(nodeSelector={"kubernetes.io/hostname": "zz"}), p) == []
+    assert failures(mkpod(nodeSelector={"kubernetes.io/hostname": "zz"}), p, "other") == [
+        ("NodeAffinity", "nodeSelector kubernetes.io/hostname=zz (no node of the pool has it)")]
+    assert failures(mkpod(nodeSelector={"kubernetes.io/hostname": "c", "agentpool": "x"}), p, "other") == [
+        ("NodeAffinity", "nodeSelector agentpool=x (pool has agentpool=other)")]
+    assert landing(with_terms({"matchExpressions": [expr("kubernetes.io/hostname", "In", ["c", "b"])]}), p) == [b.name, "other"]
+    assert landing(with_terms({"matchExpressions": [expr("kubernetes.io/hostname", "NotIn", ["a", "b"])]}), p) == ["other"]
+    # one node must satisfy the whole selector and term: hostname a with matchFields b is no node
+    assert landing(mkpod(nodeSelector={"kubernetes.io/hostname": "a"},
+                         affinity=with_terms({"matchFields": [expr("metadata.name", "In", ["b"])]})["spec"]["affinity"]), p) == []
+    # the pool is schedulable through one of its nodes: which one is said (plan prints it)
+    assert next(f for f in target(mkpod(nodeSelector={"kubernetes.io/hostname": "b"}), p).fits if f.pool is b).nodes == ["b"]
+    assert next(f for f in target(mkpod(), p).fits if f.pool is b).nodes is None
+    renamed = node("n1")
+    renamed["metadata"]["labels"]["kubernetes.io/hostname"] = "host-1"
+    q = Profile("nodes", pools=pools_from_nodes([renamed]))
+    assert landing(mkpod(nodeSelector={"kubernetes.io/hostname": "host-1"}), q) == ["n1"]
+    assert landing(mkpod(nodeSelector={"kubernetes.io/hostname": "n1"}), q) == []
+
+
 # --- NodeName and NodeUnschedulable -------------------------------------------------------
 
 def test_node_name_bypasses_taints_and_cordon_but_not_the_kubelets_checks():

@@ -14,16 +14,16 @@ from . import compat
 from .imagetags import guess, guess_user  # tag conventions, knowledge/image_tags.yaml
 from .k8s.images import pod_images
 from .k8s.keys import freeze
-from .k8s.labels import LABEL_BUILD, LABEL_OS, OS_LABELS
+from .k8s.labels import LABEL_BUILD, LABEL_HOSTNAME, LABEL_OS, OS_LABELS, PER_NODE_LABELS, POOL_NAME_LABELS, standard_labels
 from .k8s.quantity import quantity
-from .k8s.selectors import normalize_selector, required_terms, selector_mismatch, term_matches, terms_in_values
+from .k8s.selectors import normalize_selector, required_terms, selector_mismatch, term_matches, terms_in_values, terms_mention
 from .k8s.taints import UNSCHEDULABLE_TAINT, Taint, daemon_tolerations, tolerated_in_other_spelling, tolerates, untolerated
 from .model.podview import PodView, as_dict, as_list
 from .model.profile import NodePool, Profile, RuntimeClassInfo
 from .record import Record
 
 # Names rules and front doors import from here; they live in k8s/ (one place for each semantics).
-__all__ = ["ImageUse", "OS_LABELS", "PoolFit", "Targeting", "daemon_tolerations", "host_process", "image_uses",
+__all__ = ["ImageUse", "OS_LABELS", "absent_labels", "PoolFit", "Targeting", "daemon_tolerations", "host_process", "image_uses",
            "pod_requests", "required_terms", "resolve", "tolerates", "units", "untolerated"]
 
 
@@ -44,10 +44,11 @@ class ImageUse(Record):
 
 
 class PoolFit(Record):
-    __slots__ = ("pool", "failures", "kubelet", "runtime", "relaxed_failures")
+    __slots__ = ("pool", "failures", "kubelet", "runtime", "relaxed_failures", "nodes")
 
     def __init__(self, pool: NodePool, failures: list[tuple[str, str]] | None = None, kubelet: list[tuple[str, str]] | None = None,
-                 runtime: list[tuple[ImageUse, str]] | None = None, relaxed_failures: list[tuple[str, str]] | None = None):
+                 runtime: list[tuple[ImageUse, str]] | None = None, relaxed_failures: list[tuple[str, str]] | None = None,
+                 nodes: list[str] | None = None):
         self.pool = pool
         self.failures = [] if failures is None else failures  # (scheduler plugin, why) — empty: schedulable
         self.kubelet = [] if kubelet is None else kubelet  # (kubelet reason, message)
@@ -56,6 +57,9 @@ class PoolFit(Record):
         # Targeting.unseen_labels) left out: what else keeps the pod off this pool (with the embedded
         # default, a platform's own label brings that platform's Windows taints: _platform_taints)
         self.relaxed_failures = [] if relaxed_failures is None else relaxed_failures
+        # the pool's nodes that pass NodeAffinity when the pod picks nodes by kubernetes.io/hostname
+        # (judged node by node); None: every node of the pool alike
+        self.nodes = nodes
 
     @property
     def unseen_only(self) -> bool:
@@ -121,11 +125,86 @@ def unseen_labels(selector: dict, terms: list[dict] | None, profile: Profile) ->
     return tuple(out)
 
 
+# set by every kubelet on its own node (standard_labels): a pod's requirement on them is judged as
+# the scheduler does, whichever nodes exist (windows-build is absent only where no Windows node is)
+_KUBELET_LABELS = frozenset(standard_labels("windows", "amd64", 1))
+
+
+def absent_labels(selector: dict, terms: list[dict] | None, profile: Profile) -> tuple[str, ...]:
+    """With pools read from Node objects: what the pod requires that no node has but the nodes of a
+    node pool scaled to zero could (the cluster autoscaler builds a group's template node from its
+    labels and scales it up for a pending pod that fits it): a label key no node has, or a node-pool
+    name (agentpool, eks.amazonaws.com/nodegroup, ...) none carries. The kubelet's own labels (os,
+    arch, windows-build) are on every node, so a value no node has there is the pod's mistake."""
+    if not (profile.pools and all(p.node_names for p in profile.pools)):
+        return ()
+    have: dict[str, set[str]] = {}
+    for p in profile.pools:
+        for k, v in p.labels.items():
+            have.setdefault(k, set()).add(v)
+
+    def absent(key: str, values: list[str] | None) -> bool:  # values None: Exists
+        if key in PER_NODE_LABELS or key in _KUBELET_LABELS:
+            return False
+        return key not in have or (key in POOL_NAME_LABELS and values is not None and not have[key] & set(values))
+
+    out = [f"{k}={v}" for k, v in selector.items() if absent(k, [v])]
+    for t in terms or ():
+        for e in as_list(t.get("matchExpressions")):
+            if not isinstance(e, dict) or e.get("operator") not in ("In", "Exists"):
+                continue
+            key, values = str(e.get("key")), [str(v) for v in as_list(e.get("values"))]
+            if absent(key, values if e.get("operator") == "In" else None):
+                out.append(f"{key} in ({', '.join(values)})" if e.get("operator") == "In" else key)
+    return tuple(dict.fromkeys(out))
+
+
 def _relaxed_affinity(spec: dict, selector: dict, pool: NodePool, unseen: tuple[str, ...]) -> str | None:
     """NodeAffinity (nodeSelector, then required terms: why the pool fails it, or None), with the
-    requirements on unseen labels left out (a term left with none may match)."""
+    requirements on unseen labels left out (a term left with none may match).
+
+    A pool read from Node objects leaves each node's kubernetes.io/hostname out of its shared labels;
+    a pod that selects on it is judged node by node, as the scheduler does (one node must pass the
+    whole nodeSelector and one term)."""
+    if _selects_hostname(spec, selector, pool):
+        shared = _affinity_on(spec, {k: v for k, v in selector.items() if k != LABEL_HOSTNAME}, pool.labels, pool.node_names, unseen)
+        if shared is not None and shared.startswith("nodeSelector"):
+            return shared  # a label all its nodes share already keeps it off
+        passing, whys = _per_node(spec, selector, pool, unseen)
+        if passing:
+            return None
+        if LABEL_HOSTNAME in selector and selector[LABEL_HOSTNAME] not in pool.hostnames.values():
+            return f"nodeSelector {LABEL_HOSTNAME}={selector[LABEL_HOSTNAME]} (no node of the pool has it)"
+        return whys[0]
+    return _affinity_on(spec, selector, pool.labels, pool.node_names, unseen)
+
+
+def _selects_hostname(spec: dict, selector: dict, pool: NodePool) -> bool:
+    return bool(pool.node_names) and (LABEL_HOSTNAME in selector or terms_mention(required_terms(spec), (LABEL_HOSTNAME,)))
+
+
+def _match_fields(spec: dict) -> bool:
+    return any(as_list(t.get("matchFields")) for t in required_terms(spec) or ())
+
+
+def _per_node(spec: dict, selector: dict, pool: NodePool, unseen: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(nodes of the pool that pass NodeAffinity with their own hostname label, why each other fails)."""
+    passing, whys = [], []
+    for name in pool.node_names:
+        labels = dict(pool.labels)
+        if name in pool.hostnames:
+            labels[LABEL_HOSTNAME] = pool.hostnames[name]
+        why = _affinity_on(spec, selector, labels, [name], unseen)
+        if why is None:
+            passing.append(name)
+        else:
+            whys.append(why)
+    return passing, whys
+
+
+def _affinity_on(spec: dict, selector: dict, labels: dict, node_names: list[str], unseen: tuple[str, ...]) -> str | None:
     sel = {k: v for k, v in selector.items() if k not in unseen}
-    miss = selector_mismatch(sel, pool.labels)
+    miss = selector_mismatch(sel, labels)
     if miss is not None:
         k, v, have = miss
         return f"nodeSelector {k}={v} (pool has {k}={have})" if have is not None else f"nodeSelector {k}={v} (pool has no {k} label)"
@@ -138,7 +217,7 @@ def _relaxed_affinity(spec: dict, selector: dict, pool: NodePool, unseen: tuple[
             if exprs and not kept and not as_list(t.get("matchFields")):
                 answers.append(None)  # only unseen labels: it may match
                 continue
-            answers.append(term_matches({**t, "matchExpressions": kept}, pool.labels, pool.node_names))
+            answers.append(term_matches({**t, "matchExpressions": kept}, labels, node_names))
         if not any(a is not False for a in answers):
             return "required node affinity matches none of its labels"
     return None
@@ -355,6 +434,8 @@ def _resolve(view: PodView, profile: Profile, resolved_images: dict | None = Non
             why = _node_affinity(spec, selector, pool)
             if why:
                 fit.failures.append(("NodeAffinity", why))
+            elif _selects_hostname(spec, selector, pool) or (pool.node_names and _match_fields(spec)):
+                fit.nodes = _per_node(spec, selector, pool, ())[0]
             missing = untolerated(tolerations, pool.taints)
             if profile.assumed:
                 # the embedded default's taints are a guess (the upstream guide's os=windows): a pod

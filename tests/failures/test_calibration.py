@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from winkube.failures import catalogue, diagnose
-from winkube.failures.calibrate import is_signature, residual
+from winkube.failures.calibrate import CODE_AGAINST, is_signature, residual
+from winkube.failures.codes import written_values
 from winkube.failures.context import facts_from_dict
 
 from .realworld import all_messages
@@ -78,6 +79,35 @@ def test_a_code_the_cause_does_not_print_counts_against_it():
     assert "not one this cause prints" in d.confidence_reason
     same = diagnose(msg.replace("0x803b001c", "0xe").replace("2151350300", "14"))
     assert same.top.entry.id == "E132" and "not one this cause prints" not in same.confidence_reason
+
+
+def test_numbers_that_are_not_the_messages_code_do_not_count_against_a_cause():
+    # failure_messages.yaml M010 (Azure/acs-engine#2965) as pasted: cut inside its code, "(0xc" is not code 0xC
+    cut = ('Failed create pod sandbox: rpc error: code = Unknown desc = failed to start sandbox container for pod "x": '
+           'Error response from daemon: container 7929bfd27250d5465496de2bb6a37c5e41d492488ca7c8362a07637b464b5e52 '
+           'encountered an error during CreateContainer: failure in a Windows system call: The operating system of '
+           'the container does not match the operating system of the host. (0xc')
+    d = diagnose(cut)
+    assert d.top.entry.id == "E10" and CODE_AGAINST not in d.top.because and d.confidence == "high"
+    # hcsshim's vmcompute errors are the 0xC037xxxx form of winerror.h's HCS_E_* 0x8037xxxx (N034's
+    # 0xc0370105 is HCS_E_INVALID_STATE, which E88 prints as 0x80370105)
+    state = ('container 46527a779618ed4197babc79889886b540f352d72503656eda3c37c2f247c4a0 encountered an error during '
+             'Start: failure in a Windows system call: The requested virtual machine or container operation is not '
+             'valid in the current state. (0x{})')
+    assert [diagnose(state.format(c)).top.because[-1] for c in ("c0370105", "80370105")] == \
+        [diagnose(state.format("80370105")).top.because[-1]] * 2
+    assert written_values(state.format("c0370105")) >= {0x80370105, 0xC0370105}
+    # a Go stack trace's "+0x1d" is an offset into a function, not Win32 code 0x1D
+    assert written_values("main.main()\n\t/src/main.go:10 +0x1d\n") == frozenset()
+    # the Win32 code and its HRESULT_FROM_WIN32 are one code both ways round (E248 prints 0x80070002)
+    launch = ("Enter-PSSession : Failed to launch PowerShell process (powershell.exe) inside container with id "
+              "3a33177be3f1663be51bf9244c2a060bad18913585fe409058b71729d6eacc0c with error: {}")
+    for written in ("2147942402", "The system cannot find the file specified. (0x2)"):
+        d = diagnose(launch.format(written))
+        assert d.top.entry.id == "E248" and CODE_AGAINST not in d.top.because, written
+    # a size in bytes is not an HRESULT: 2 GiB reads as 0x80000000, which no code is (their code is never 0)
+    assert written_values("memory limit of 2147483648 bytes (3221225472 requested)") == frozenset()
+    assert written_values('{"Success":false,"ErrorCode":2151350300}') == {0x803B001C}
 
 
 def test_signature_rules():

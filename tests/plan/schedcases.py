@@ -219,6 +219,20 @@ def generate_case(seed: int | str, index: int) -> dict:
             "requiredDuringSchedulingIgnoredDuringExecution", {"nodeSelectorTerms": [{}]})
         for term in req["nodeSelectorTerms"]:
             term.setdefault("matchFields", []).append(dict(pin, values=list(pin["values"])))
+    # kubernetes.io/hostname: each node's own label, left out of the pools winkube groups nodes into
+    # and judged node by node. Its own stream, so the cases drawn before it stay as they were.
+    h = random.Random(f"{seed}:{index}:hostname")
+    if h.random() < 0.12:
+        host = h.choice(NODE_NAMES + ["plan-ghost"])
+        if h.random() < 0.5:
+            selector["kubernetes.io/hostname"] = host
+        else:
+            op = h.choice(["In", "NotIn"])
+            req = spec.setdefault("affinity", {}).setdefault("nodeAffinity", {}).setdefault(
+                "requiredDuringSchedulingIgnoredDuringExecution", {"nodeSelectorTerms": [{}]})
+            for term in req["nodeSelectorTerms"]:
+                term.setdefault("matchExpressions", []).append(
+                    {"key": "kubernetes.io/hostname", "operator": op, "values": [host, h.choice(NODE_NAMES)]})
     if selector:
         spec["nodeSelector"] = selector
     if tolerations:

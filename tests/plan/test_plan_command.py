@@ -413,8 +413,7 @@ def test_daemonset_runs_one_pod_per_matching_node_and_exit_follows_fail_on():
     assert "daemon: 7 pod(s) on linux, windows-2022, windows-2025" in text
 
 
-def test_daemonset_pods_on_pools_where_they_cannot_start_are_named(tmp_path):
-    ds = """\
+AGENT = """\
 apiVersion: apps/v1
 kind: DaemonSet
 metadata: {name: agent}
@@ -426,6 +425,64 @@ spec:
       tolerations: [{operator: Exists}]
       containers: [{name: c, image: "mcr.microsoft.com/windows/nanoserver:ltsc2025"}]
 """
+
+
+def test_daemonset_pods_on_pools_where_they_cannot_start_are_named(tmp_path):
+    ds = AGENT
     r = run(str(cluster_file(tmp_path)), "-", stdin=ds)
     assert r.returncode == 1
     assert "daemon: 1 pod(s) on win2025; fails on linux (1 node, ImageOS), win2022 (2 nodes, ImageBuild)" in r.stdout, r.stdout
+
+
+def test_a_pod_pinned_by_hostname_lands_on_that_node():
+    # kubernetes.io/hostname is each node's own (pools leave it out of their shared labels): the pool is
+    # judged node by node, also after a split by load, and plan names the node
+    prof = _profile(node("w22-1"), node("w22-2"), node("w22-3"))
+    pods = [{"spec": {"nodeName": "w22-1", "containers": [{"name": "c", "resources": {"requests": {"cpu": "4"}}}]}}]
+    pod = yaml.safe_load(UNTOLERATED.replace("  containers:", "  tolerations: [{operator: Exists}]\n  containers:"))
+    pod["spec"]["nodeSelector"] = {"kubernetes.io/os": "windows", "kubernetes.io/hostname": "w22-3"}
+    pod["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "1"}}
+    plan = Planner(prof, node_usage(pods)).plan(pod)
+    assert [p.name for p in plan.landing] == ["win2022"] and plan.verdict("win2022").nodes == ["w22-3"]
+    pod["spec"]["nodeSelector"]["kubernetes.io/hostname"] = "w22-1"  # its only node is full
+    plan = Planner(prof, node_usage(pods)).plan(pod)
+    assert plan.landing == [] and plan.verdict("win2022").failures == [("NodeResourcesFit", "Insufficient cpu")]
+
+
+def test_may_land_names_the_value_the_pod_requires():
+    # "carry the label agentpool" would be true of a node with agentpool=sys, where it does not land
+    pod = UNTOLERATED.replace("{kubernetes.io/os: windows}", "{kubernetes.io/os: windows, agentpool: win1}")
+    r = run("--no-config", "-", stdin=pod)
+    assert r.returncode == 0, r.stderr
+    assert "may land: windows-2022, windows-2025 (if their nodes carry the label(s) agentpool=win1 the pod selects on" in r.stdout
+    assert "? schedulable if its nodes carry agentpool=win1 (the profile cannot see it)" in r.stdout
+
+
+def test_daemonset_pinned_to_nodes_runs_one_pod_per_picked_node(tmp_path):
+    # a DaemonSet pod per node that passes the filters: picked by hostname (or metadata.name), that is
+    # those nodes, not every node of their pool
+    ds = AGENT.replace("ltsc2025", "ltsc2022").replace("      containers:", """\
+      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [
+        {matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [w22-2, w25-1]}]}]}}}
+      containers:""")
+    r = run(str(cluster_file(tmp_path)), "-", stdin=ds)
+    assert "daemon: 2 pod(s) on win2022, win2025" in r.stdout, r.stdout  # not 3: one of win2022's 2 nodes
+    r = run(str(cluster_file(tmp_path)), "-", "-o", "json", stdin=ds)
+    assert json.loads(r.stdout)["workloads"][0]["pods"] == {"win2022": 1, "win2025": 1}
+    by_name = ds.replace("matchExpressions: [{key: kubernetes.io/hostname,", "matchFields: [{key: metadata.name,")
+    r = run(str(cluster_file(tmp_path)), "-", "-o", "json", stdin=by_name)
+    assert json.loads(r.stdout)["workloads"][0]["pods"] == {"win2022": 1, "win2025": 1}
+
+
+def test_a_pool_the_kubelet_refuses_says_so_where_only_unseen_labels_object():
+    # spec.os.name: windows and only agentpool=win1 (which the default cannot see): on the Linux pool
+    # the scheduler's objection is unknowable, the kubelet's PodOSNotSupported is certain
+    pod = UNTOLERATED.replace("nodeSelector: {kubernetes.io/os: windows}", "os: {name: windows}\n  nodeSelector: {agentpool: win1}")
+    r = run("--no-config", "-", stdin=pod)
+    row = next(line for line in r.stdout.splitlines() if line.startswith("Pod shop/iis"))
+    assert row.split()[2:5] == ["✗", "kubelet", "PodOSNotSupported"], row
+    assert ("linux (linux/amd64, 3 nodes): ✗ stops at kubelet (the scheduler's only objection is agentpool=win1, "
+            "which the profile cannot see)") in r.stdout
+    r = run("--no-config", "-o", "json", "-", stdin=pod)
+    pools = {p["pool"]: p for p in json.loads(r.stdout)["workloads"][0]["pools"]}
+    assert pools["linux"]["result"] == "kubelet" and pools["linux"]["unseenLabelsOnly"] is True

@@ -201,3 +201,23 @@ def test_the_reviewed_findings_with_the_default_profile_are_exactly_these(helm):
         (job, "set-os-name", "info", "spec.template.spec.os"),
         (job, "windows-container-without-requests", "info", "spec.template.spec.containers[0]"),
     ])
+
+
+def test_sources_are_recorded():
+    # every committed manifest has its row (repository, path, commit, licence and where the licence
+    # was read), and a block cut out of a document names the same line range in its file name
+    import csv
+
+    rows = {r["file"]: r for r in csv.DictReader((REAL / "SOURCES.tsv").open(), delimiter="\t")}
+    files = {p.name for p in REAL.iterdir() if p.is_file() and p.name not in ("SOURCES.tsv", "REVIEW.md")}
+    assert files == {f for f in rows if "/" not in f}, files ^ {f for f in rows if "/" not in f}
+    for name in files:
+        row = rows[name]
+        assert row["repo"] and row["path"] and len(row["commit"]) == 40 and row["licence"] and row["licence source"], row
+        assert row["lines"].split(" ")[0] == name.rsplit("__L", 1)[1].rsplit(".", 1)[0], row
+    # the chart: every directory below charts/newrelic-windows/charts is a recorded upstream chart
+    charts = {str(p.relative_to(REAL)) + "/" for p in (NEWRELIC / "charts").rglob("Chart.yaml")
+              for p in [p.parent]}
+    assert charts == {f for f in rows if f.startswith("charts/") and f.endswith("/")}, charts
+    for f in charts:
+        assert len(rows[f]["commit"]) == 40 and rows[f]["licence"] == "Apache-2.0", rows[f]

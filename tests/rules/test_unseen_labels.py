@@ -79,10 +79,51 @@ def _on_nodes(selector: dict) -> list:
 
 def test_real_nodes_leave_no_label_unseen():
     # Node objects are the cluster itself: a pool name none of them has, or a key none carries, matches
-    # no node (the scheduler's "didn't match Pod's node affinity/selector"), so it is not softened
+    # no node now (the scheduler's "didn't match Pod's node affinity/selector"), so the profile does not
+    # call it unseen. But that is what a node pool scaled to zero looks like: the cluster autoscaler
+    # scales a node group up for a pending pod its template node (the group's labels) fits, so the
+    # pod is Pending until then, not for ever: a warning that says so, not an error
     f = only(_on_nodes({"agentpool": "win1"}), RULE)
-    assert f.severity is Severity.ERROR and "cannot see" not in f.message
+    assert f.severity is Severity.WARNING and "cannot see" not in f.message
     assert "nodeSelector agentpool=win1 (pool has agentpool=win)" in f.message
+    assert "no node has agentpool=win1 (2 nodes read)" in f.message and "scaled to zero" in f.message
     f = only(_on_nodes({"team": "x"}), RULE)
-    assert f.severity is Severity.ERROR and "nodeSelector team=x (pool has no team label)" in f.message
+    assert f.severity is Severity.WARNING and "nodeSelector team=x (pool has no team label)" in f.message
+    assert "no node has team=x" in f.message
     assert not by_rule(_on_nodes({"agentpool": "win"}), RULE)
+
+
+def test_real_nodes_a_daemonset_for_a_pool_at_zero_runs_no_pod_and_is_not_pending():
+    ds = daemonset(os={"name": "windows"}, nodeSelector={"kubernetes.io/os": "windows", "agentpool": "win2"},
+                   containers=[ctr(image=WIN_IMAGE)])
+    f = only(findings(NODES + "---\n" + yaml.safe_dump(ds)), RULE)
+    assert f.severity is Severity.WARNING and "no node has agentpool=win2 (2 nodes read): it runs no pod until" in f.message
+    assert "Pending" not in f.message
+
+
+def test_real_nodes_a_wrong_value_of_a_label_every_node_has_stays_an_error():
+    # kubernetes.io/os, arch, windows-build and other labels the nodes do carry: a value none has is a
+    # mistake in the pod, not a pool at zero (its nodes would carry the kubelet's own labels)
+    f = only(_on_nodes({"node.kubernetes.io/windows-build": "10.0.17763"}), RULE)
+    assert f.severity is Severity.ERROR and "scaled to zero" not in f.message
+    linux_only = NODES.split("- apiVersion: v1\n  kind: Node\n  metadata: {name: win-1")[0]
+    obj = pod(windows_spec(nodeSelector={"kubernetes.io/os": "windows", "node.kubernetes.io/windows-build": "10.0.20348"}))
+    f = only(findings(linux_only + "---\n" + yaml.safe_dump(obj)), RULE)
+    assert f.severity is Severity.ERROR and "scaled to zero" not in f.message, f.message
+    # something besides the missing label keeps it off: still an error (a pool at zero would not help)
+    obj = pod(windows_spec(nodeSelector={"kubernetes.io/os": "windows", "team": "x"}, tolerations=[],
+                           containers=[ctr(image=WIN_IMAGE, resources={"requests": {"cpu": "64"}})]))
+    f = only(findings(NODES + "---\n" + yaml.safe_dump(obj)), RULE)
+    assert f.severity is Severity.ERROR
+
+
+def test_a_node_picked_by_its_hostname_label_is_found():
+    # every kubelet sets kubernetes.io/hostname; pools leave it out of the labels their nodes share,
+    # so a pod pinned to one node by it was "fits no node pool" (an error) on real Node objects
+    nodes = NODES.replace("agentpool: win,", "agentpool: win, kubernetes.io/hostname: win-1,")
+    obj = pod(windows_spec(nodeSelector={"kubernetes.io/os": "windows", "kubernetes.io/hostname": "win-1"},
+                           tolerations=[]))
+    assert not by_rule(findings(nodes + "---\n" + yaml.safe_dump(obj)), RULE)
+    obj["spec"]["nodeSelector"]["kubernetes.io/hostname"] = "win-9"
+    f = only(findings(nodes + "---\n" + yaml.safe_dump(obj)), RULE)
+    assert f.severity is Severity.ERROR and "kubernetes.io/hostname=win-9 (no node of the pool has it)" in f.message

@@ -64,7 +64,8 @@ def load_sources() -> dict[str, str]:
 
 # 0x-prefixed hex; a bare 8-digit HRESULT/NTSTATUS ("Error 80070002", "800705AA"), not part of a
 # GUID or a longer id; decimals of 7-10 digits (exit codes, "ErrorCode":2147942487, int32 negatives)
-_HEX = re.compile(r"(?<![\w-])0x([0-9a-f]{1,8})(?![\w-])", re.I)
+# (not after "+": "main.go:10 +0x1d" in a Go stack trace is an offset into a function)
+_HEX = re.compile(r"(?<![\w+-])0x([0-9a-f]{1,8})(?![\w-])", re.I)
 _BARE = re.compile(r"(?<![\w-])([8c][0-9a-f]{7})(?![\w-])", re.I)
 _DEC = re.compile(r"(?<![\w./-])(-?\d{7,10})(?![\w./-])")
 _EXIT = re.compile(r"(?:exit ?code|exitcode|exit status|errorlevel)[^\w-]{0,8}(-?\d{1,10})\b", re.I)
@@ -79,6 +80,8 @@ def _written(text: str):
             yield m.start(), int(m.group(1), 16), m.group(1), False
     for m in _DEC.finditer(text):
         v = int(m.group(1))
+        if v & 0xFFFF == 0:
+            continue  # 2147483648, 3221225472: bytes (2 GiB, 3 GiB), not a code (none has code 0)
         if v >= 0x80000000 or v <= -1000000 or v == 0x40010004:
             yield m.start(), v, m.group(1), False
     for m in _EXIT.finditer(text):
@@ -104,10 +107,24 @@ def written_values(text: str) -> frozenset[int]:
     """Every code value written in text, known to the table or not, with the Win32 code inside an
     HRESULT_FROM_WIN32: what tells that a message's code is not the one a cause prints."""
     out: set[int] = set()
-    for _, v, _, small_ok in _written(text):
+    cut = _CUT.search(text)  # a message pasted short: "(0xc" is the start of a code, not code 0xC
+    for pos, v, _, small_ok in _written(text):
+        if cut is not None and pos == cut.start(1):
+            continue
         v &= 0xFFFFFFFF
         if v >= 0x10000 or small_ok:
             out.add(v)
             if (v >> 16) == 0x8007:
                 out.add(v & 0xFFFF)
+            elif v < 0x10000:
+                out.add(0x80070000 | v)  # Win32 code 2 is HRESULT_FROM_WIN32's 0x80070002 (E248 prints that)
+            if (v >> 16) in (0x8037, 0xC037):
+                # hcsshim's vmcompute errors are winerror.h's HCS_E_* with the NTSTATUS error bits
+                # (internal/hcs/errors.go: ErrVmcomputeOperationInvalidState = 0xc0370105, HCS_E_INVALID_STATE
+                # = 0x80370105): the same error either way, as the catalogue's E10 lists both
+                out.add(v ^ 0x40000000)
     return frozenset(out)
+
+
+# Go prints a code as "(0x%x)": one that runs to the end of the text without its ")" was cut off
+_CUT = re.compile(r"\((0x[0-9a-f]{0,7})\s*$", re.I)

@@ -13,7 +13,7 @@ import yaml
 from ..errors import ConfigError
 from ..k8s import releases, versions
 from ..k8s.keys import node_pool_signature
-from ..k8s.labels import (LABEL_ARCH, LABEL_BUILD, LABEL_OS, PER_NODE_LABELS, POOL_NAME_LABELS, is_control_plane,
+from ..k8s.labels import (LABEL_ARCH, LABEL_BUILD, LABEL_HOSTNAME, LABEL_OS, PER_NODE_LABELS, POOL_NAME_LABELS, is_control_plane,
                           standard_labels)
 from ..k8s.taints import TAINT_EFFECTS, Taint, taints_of
 from ..k8s.workloads import as_dict, as_list
@@ -31,13 +31,13 @@ class ProfileError(ConfigError):
 
 class NodePool(Record):
     __slots__ = ("name", "os", "arch", "windows_build", "count", "labels", "taints", "allocatable", "container_runtime",
-                 "kubelet_version", "kernel_version", "os_image", "unschedulable", "node_names", "control_plane")
+                 "kubelet_version", "kernel_version", "os_image", "unschedulable", "node_names", "control_plane", "hostnames")
 
     def __init__(self, name: str, os: str, arch: str = "amd64", windows_build: int | None = None, count: int = 1,
                  labels: dict | None = None, taints: list[Taint] | None = None, allocatable: dict | None = None,
                  container_runtime: str | None = None, kubelet_version: str | None = None, kernel_version: str | None = None,
                  os_image: str | None = None, unschedulable: bool = False, node_names: list[str] | None = None,
-                 control_plane: bool = False):
+                 control_plane: bool = False, hostnames: dict | None = None):
         self.name = name
         self.os = os  # "windows" / "linux"
         self.arch = arch
@@ -51,6 +51,9 @@ class NodePool(Record):
         self.unschedulable = unschedulable
         self.node_names = [] if node_names is None else node_names
         self.control_plane = control_plane
+        # node name -> its kubernetes.io/hostname label (PER_NODE_LABELS are left out of `labels`, which
+        # the pool's nodes share; a selector on them is judged per node). Empty: not read from Nodes.
+        self.hostnames = {} if hostnames is None else hostnames
 
     @property
     def build_label(self) -> str | None:
@@ -279,6 +282,7 @@ def pools_from_nodes(nodes: list[dict]) -> list[NodePool]:
             kubelet_version=info.get("kubeletVersion"), kernel_version=info.get("kernelVersion"),
             os_image=info.get("osImage"), unschedulable=bool(spec.get("unschedulable")), node_names=names,
             control_plane=is_control_plane(labels),
+            hostnames=_hostnames(names, members),
         ))
     names_seen: dict[str, int] = {}
     for p in pools:  # pool names must be unique for reports
@@ -287,6 +291,15 @@ def pools_from_nodes(nodes: list[dict]) -> list[NodePool]:
         if n:
             p.name = f"{p.name}-{n + 1}"
     return pools
+
+
+def _hostnames(names: list[str], members: list[dict]) -> dict[str, str]:
+    out = {}
+    for name, node in zip(names, members):
+        h = as_dict(as_dict(node.get("metadata")).get("labels")).get(LABEL_HOSTNAME)
+        if h is not None:
+            out[name] = str(h)
+    return out
 
 
 def with_cluster_objects(base: Profile, nodes: list[dict], runtime_classes: list[dict]) -> Profile:

@@ -118,7 +118,13 @@ class WorkloadPlan:
         return bool(self.starts_on)
 
     def daemon_pods(self, pools: list[NodePool]) -> int:
-        return sum(p.count for p in pools)
+        return sum(self.pods_on(self.verdict(p.name)) for p in pools)
+
+    @staticmethod
+    def pods_on(v: PoolVerdict) -> int:
+        """A DaemonSet's pods on a pool: one per node that passes (a pod picking nodes by hostname or
+        name runs on those only), one per node of the pool when node names are not known."""
+        return len(v.nodes) if v.pool.node_names else v.pool.count
 
     def verdict(self, pool_name: str) -> PoolVerdict:
         return next(v for v in self.pools if v.pool.name == pool_name)
@@ -179,7 +185,7 @@ class Planner:
             if not fits:
                 continue
             best = max(fits, key=_rank)
-            nodes = [n for f in fits if f.schedulable for n in f.pool.node_names]
+            nodes = [n for f in fits if f.schedulable for n in (f.pool.node_names if f.nodes is None else f.nodes)]
             unseen = t.unseen_labels if t is not None and any(f.unseen_only for f in fits) else ()
             verdicts.append(PoolVerdict(pool, list(best.failures), list(best.kubelet), list(best.runtime), nodes, unseen))
         return WorkloadPlan(answer.ref, answer.kind, t, verdicts, list(answer.rejected), file, line, answer.by_stage())

@@ -8,7 +8,7 @@ from ..ansi import paint
 from ..model.profile import NodePool, Profile
 from ..report.jsonout import finding_dict
 from ..report.registry import Reporter
-from .planner import WorkloadPlan
+from .planner import PoolVerdict, WorkloadPlan
 
 OK, NO = "✓", "✗"
 
@@ -21,18 +21,34 @@ def cell(w: WorkloadPlan, pool: NodePool) -> str:
     if w.admission:
         return f"{NO} admission"
     v = w.verdict(pool.name)
+    if v.may_land:
+        return f"? {', '.join(v.unseen)}"
+    v = _certain(v)
     first = v.first
     if first is None:
         return OK
     if v.stage == "kubelet":
         return f"{NO} kubelet {first[0]}"
-    if v.may_land:
-        return f"? {', '.join(v.unseen)}"
     return f"{NO} {first[0]}"
 
 
+def _certain(v: PoolVerdict) -> PoolVerdict:
+    """The verdict without a scheduler objection the profile cannot judge (unseen labels), when the
+    kubelet or the runtime refuses the pod there anyway: that refusal is what is certain."""
+    if v.unseen and (v.kubelet or v.runtime):
+        return PoolVerdict(v.pool, [], v.kubelet, v.runtime, v.nodes)
+    return v
+
+
+def _wanted(w: WorkloadPlan, keys) -> str:
+    """The pod's requirement on each unseen label: `agentpool=win1` for a nodeSelector entry (a node
+    with agentpool=sys does not match), the key alone for one of required node affinity."""
+    sel = w.targeting.node_selector if w.targeting is not None else {}
+    return ", ".join(f"{k}={sel[k]}" if k in sel else k for k in keys)
+
+
 def _unseen_text(w: WorkloadPlan) -> str:
-    return (f"if their nodes carry the label(s) {', '.join(w.unseen_labels)} the pod selects on, "
+    return (f"if their nodes carry the label(s) {_wanted(w, w.unseen_labels)} the pod selects on, "
             "which the profile cannot see")
 
 
@@ -55,7 +71,7 @@ def result_text(w: WorkloadPlan) -> str:
         if w.starts_on:
             parts.append(f"{w.daemon_pods(w.starts_on)} pod(s) on " + ", ".join(p.name for p in w.starts_on))
         if w.fails_on:
-            parts.append("fails on " + ", ".join(f"{v.pool.name} ({v.pool.count} node{'s' if v.pool.count != 1 else ''}, {v.first[0]})"
+            parts.append("fails on " + ", ".join(f"{v.pool.name} ({w.pods_on(v)} node{'s' if w.pods_on(v) != 1 else ''}, {v.first[0]})"
                                                  for v in w.fails_on))
         return "daemon: " + "; ".join(parts)
     if w.lands:
@@ -113,10 +129,12 @@ def render_text(plans: list[WorkloadPlan], profile: Profile, out, *, usage_known
             if w.admission:
                 out.write(head + f"{NO} stops at admission (the API server rejects the pod)\n")
             elif v.may_land:
-                out.write(head + f"? schedulable if its nodes carry {', '.join(v.unseen)} (the profile cannot see it), "
+                out.write(head + f"? schedulable if its nodes carry {_wanted(w, v.unseen)} (the profile cannot see it), "
                           "admitted by the kubelet, images run\n")
             else:
-                out.write(head + f"{NO} stops at {v.stage}\n")
+                out.write(head + f"{NO} stops at {_certain(v).stage}" + (
+                    f" (the scheduler's only objection is {_wanted(w, v.unseen)}, which the profile cannot see)"
+                    if _certain(v) is not v else "") + "\n")
             # a pool kept off only by unseen labels: nothing else objects once they are left out (with
             # the embedded default, not even its guessed taint where the labels name a platform)
             for plugin, why in (f for f in v.failures if not v.may_land or f[0] == "NodeAffinity"):
@@ -153,7 +171,7 @@ def plan_to_dict(plans: list[WorkloadPlan], profile: Profile, errors, *, usage_k
         for v in w.pools:
             pools.append({
                 "pool": v.pool.name,
-                "result": "admission" if w.admission else v.stage,
+                "result": "admission" if w.admission else _certain(v).stage,
                 "schedulable": v.schedulable,
                 "unseenLabelsOnly": bool(v.unseen),
                 "scheduler": [{"plugin": p, "reason": r} for p, r in v.failures],
@@ -171,7 +189,7 @@ def plan_to_dict(plans: list[WorkloadPlan], profile: Profile, errors, *, usage_k
             "mayLandOn": [p.name for p in w.may_land_on],
             "admission": list(w.admission),
             "daemon": w.daemon,
-            "pods": ({v.pool.name: v.pool.count for v in w.pools if v.schedulable} if w.daemon and not w.admission else None),
+            "pods": ({v.pool.name: w.pods_on(v) for v in w.pools if v.schedulable} if w.daemon and not w.admission else None),
             "findings": [finding_dict(f) for f in w.findings],
             "osIntent": t.os_intent if t else None,
             "evidence": list(t.evidence) if t else [],

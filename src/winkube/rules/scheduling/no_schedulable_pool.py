@@ -26,11 +26,16 @@ def _taint_fix(fits) -> str | None:
     with "0/N nodes are available". A selector on a label the profile cannot see (a pool name such as
     agentpool or cloud.google.com/gke-nodepool, or any label no pool of the profile has) is left out,
     and the pools of the pod's OS are judged on everything else: what still excludes them is reported
-    as a warning naming that label. DaemonSets are judged like any pod: one meant for Windows that runs
-    on no Windows pool is reported.""",
+    as a warning naming that label. Node objects are the real nodes and leave no label unseen, but
+    a label key no node has, or a node-pool name (agentpool, ...) none carries, is what a pool scaled
+    to zero looks like: the pod is Pending until the cluster autoscaler adds such a node, so that is a
+    warning too. DaemonSets are judged like any pod: one meant for Windows that runs on no Windows
+    pool is reported.""",
     fix="Match the selector and tolerations to a real pool, or lower the requests.",
     source="kubernetes/kubernetes: pkg/scheduler/framework/plugins (nodeaffinity, tainttoleration, nodeunschedulable, noderesources); "
-           "pkg/controller/daemon (a DaemonSet pod per node that passes the same filters)",
+           "pkg/controller/daemon (a DaemonSet pod per node that passes the same filters); "
+           "kubernetes/autoscaler: cluster-autoscaler/proposals/min_at_zero_gcp.md (a node group at zero is "
+           "scaled up for a pending pod from a template node with the group's labels)",
     fails=r"""
     apiVersion: v1
     kind: Pod
@@ -77,5 +82,21 @@ def check(ctx):
         return
     reasons = "; ".join(f"{f.pool.name}: {f.failures[0][0]} ({f.failures[0][1]})" for f in meant)
     what = f"runs on no {intent} pool although it is meant for {intent}" if daemonset and t.landing else "fits no node pool"
-    yield Hit(hit_path, f"{what} of the profile ({ctx.profile.source}): {reasons}", fix=_taint_fix(meant),
-              severity=Severity.WARNING if default_profile(ctx) else None)
+    yield Hit(hit_path, f"{what} of the profile ({ctx.profile.source}): {reasons}{_at_zero(ctx, meant)}", fix=_taint_fix(meant),
+              severity=Severity.WARNING if default_profile(ctx) or _at_zero(ctx, meant) else None)
+
+
+def _at_zero(ctx, meant) -> str:
+    """Kept off real nodes only by labels a node pool scaled to zero could have: the scheduler leaves
+    the pod Pending, and the cluster autoscaler scales such a pool up for it (a warning, not an error)."""
+    from ...targeting import absent_labels, required_terms
+
+    absent = absent_labels(ctx.targeting.node_selector, required_terms(ctx.view.spec), ctx.profile)
+    if not absent or not all(all(p == "NodeAffinity" for p, _ in f.failures) for f in meant):
+        return ""
+    n = sum(p.count for p in ctx.profile.pools)
+    head = f"; no node has {', '.join(absent)} ({n} node{'s' if n != 1 else ''} read): "
+    if ctx.view.kind == "DaemonSet":  # its controller creates no pod for a node it does not fit: nothing is Pending
+        return head + "it runs no pod until such nodes join (a node pool scaled to zero that has them, once scaled up)"
+    return head + ("it stays Pending until such nodes join (the cluster autoscaler scales up a node pool scaled to "
+                   "zero whose labels fit)")
