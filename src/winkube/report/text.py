@@ -128,7 +128,10 @@ def _render_finding(f: Finding, out: TextIO, paint: _Painter) -> None:
             # Pad with the same whitespace the line has before the column (keeping tabs), so the
             # caret lands under the column whatever the tab width; escapes count as printed.
             before = clean(f.source_line[: f.column - 1], keep_tab=True)
-            pad = "".join("\t" if c == "\t" else " " * _width(c) for c in before)
+            if before.isascii() and "\t" not in before:
+                pad = " " * len(before)  # the common case, each character one cell: no step per character
+            else:
+                pad = "".join("\t" if c == "\t" else " " * _width(c) for c in before)
             out.write(f"{gutter}{paint('dim', '|')} {pad}{paint('caret', '^')}\n")
     if f.fix:
         out.write(f"  {paint('fix', 'fix:')} {clean(f.fix)}\n")
