@@ -156,6 +156,8 @@ class Engine:
         self._rules = rules  # None: every rule, each scope's modules imported when an object first needs them
         self._by_scope: dict[str, list[Rule]] = {}
         self._by_targeting: dict[tuple, tuple] = {}  # (id(Targeting), release) -> (it, {check: hits}): Engine._run
+        self._gates: dict[int, tuple] = {}  # id(a scope's rule list) -> (it, its distinct preconditions): Engine._plan
+        self._plans: dict[tuple, tuple] = {}  # (id(rule list), their answers) -> the rules to run
         self.known_ids = KNOWN_RULE_IDS | set(rules or ())  # what winkube.io/ignore may name
         if rules is not None:
             for r in rules.values():
@@ -326,20 +328,10 @@ class Engine:
         answer.findings = out
         return answer
 
-    def _run(self, rules: Iterable[Rule], ctx, doc, errors) -> list:
+    def _run(self, rules: list[Rule], ctx, doc, errors) -> list:
         raw = []
-        preconditions: dict = {}
         shared = None  # the hits of per-targeting rules, kept for every pod that shares ctx's Targeting
-        for rule in rules:
-            if rule.applies is not None:
-                ok = preconditions.get(rule.applies)
-                if ok is None:
-                    try:
-                        ok = preconditions[rule.applies] = bool(rule.applies(ctx))
-                    except Exception:  # the rule runs, and reports its own error if it has one
-                        ok = preconditions[rule.applies] = True
-                if not ok:
-                    continue
+        for rule in self._plan(rules, ctx):
             if not rule.per_targeting:
                 try:
                     for hit in rule.check(ctx):
@@ -361,6 +353,27 @@ class Engine:
             if hits:
                 raw += [(rule, hit) for hit in hits]
         return raw
+
+    def _plan(self, rules: list[Rule], ctx) -> tuple:
+        """The rules (in their order) whose precondition (Rule.applies) holds for ctx. The few distinct
+        preconditions are asked once each; the rules each set of answers selects is worked out once
+        per engine, so an object does not step through the rules that cannot apply to it (most rules
+        are for Windows-bound pods, most pods are not)."""
+        gates = self._gates.get(id(rules))
+        if gates is None or gates[0] is not rules:
+            gates = self._gates[id(rules)] = (rules, tuple(dict.fromkeys(r.applies for r in rules if r.applies is not None)))
+        answers = []
+        for applies in gates[1]:
+            try:
+                answers.append(bool(applies(ctx)))
+            except Exception:  # the rule runs, and reports its own error if it has one
+                answers.append(True)
+        key = (id(rules), tuple(answers))
+        plan = self._plans.get(key)
+        if plan is None:
+            held = {a for a, ok in zip(gates[1], answers) if ok}
+            plan = self._plans[key] = tuple(r for r in rules if r.applies is None or r.applies in held)
+        return plan
 
     def _rule_error(self, rule: Rule, e: Exception, doc, errors) -> None:
         if errors is not None:
