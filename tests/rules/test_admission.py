@@ -507,13 +507,27 @@ def test_stop_signal_is_dropped_while_the_gate_is_off(version):
     assert run(pod({"os": WIN, **spec}), "stop-signal-os", version=version) == set()
 
 
-def test_stop_signal_when_the_gate_defaults_on(monkeypatch):
+@pytest.fixture
+def stop_signals_default_on(tmp_path, monkeypatch):
+    """No release turns ContainerStopSignals on by default yet: newer knowledge data that does, shipped
+    the way a user ships it ($WINKUBE_KNOWLEDGE_DIR), to test the rule for then."""
+    import yaml
+
+    from winkube.knowledge import load
     from winkube.rules.admission import _common
 
     data = copy.deepcopy(_common.facts())
     data["gates"]["ContainerStopSignals"].append({"since": "1.37", "default": True, "source": "test"})
-    # no release turns ContainerStopSignals on by default yet: a data row that does, to test the rule for then
-    monkeypatch.setattr(_common, "facts", lambda: data)
+    (tmp_path / f"{_common.DATA_FILE}").write_text(yaml.safe_dump(data))
+    monkeypatch.setenv("WINKUBE_KNOWLEDGE_DIR", str(tmp_path))
+    load.cache_clear()
+    assert _common.gate_enabled("ContainerStopSignals", (1, 37))
+    yield
+    monkeypatch.delenv("WINKUBE_KNOWLEDGE_DIR")
+    load.cache_clear()
+
+
+def test_stop_signal_when_the_gate_defaults_on(stop_signals_default_on):
     spec = {"initContainers": [ctr(name="i", restartPolicy="Always", lifecycle={"stopSignal": "SIGUSR1"}),
                                ctr(name="j", lifecycle={"stopSignal": "SIGUSR1"})],
             "containers": [ctr(lifecycle={"stopSignal": "SIGTERM"})]}
