@@ -173,3 +173,25 @@ def test_lines_gives_each_line_in_any_order():
         get = Lines(text)
         for q in [rng.randint(-1, len(lines) + 3) for _ in range(40)] + sorted(rng.randint(1, len(lines) + 2) for _ in range(40)):
             assert get(q) == (lines[q - 1].rstrip("\r") if 1 <= q <= len(lines) else ""), q
+
+
+def test_source_line_of_every_finding_is_that_line_of_the_file():
+    """The locator tells Lines where a located line starts (libyaml's mark index): the reported
+    source line must be the file's own line, in ASCII, CRLF, lone-CR and non-ASCII files alike."""
+    from pathlib import Path
+
+    from winkube.engine import Engine, Options
+    from winkube.load.inputs import Source
+
+    texts = [p.read_text() for p in sorted(Path(__file__).parent.parent.joinpath("examples").glob("*.yaml"))]
+    texts.append("\n---\n".join(texts))
+    texts += [texts[-1].replace("\n", "\r\n"), texts[-1].replace("image:", "# é\n        image:"),
+              "# \r\n" + texts[-1], texts[-1].replace("metadata:", "metadata:  # 日本\u2028")]
+    seen = 0
+    for i, text in enumerate(texts):
+        result = Engine(Options()).lint_sources([Source(f"t{i}.yaml", text, False)], [])
+        own = text.split("\n")
+        for f in result.findings:
+            assert f.source_line == own[f.line - 1].rstrip("\r"), (i, f.rule, f.line)
+            seen += 1
+    assert seen > 50

@@ -19,7 +19,7 @@ from ..model.document import Document
 from ..model.finding import InputError
 from ..model.paths import Path
 from .k8snodes import MAX_CHARS as MAX_FAST_CHARS
-from .k8snodes import locate_plain, may_alias, positions, read_documents, read_span
+from .k8snodes import mark_plain, may_alias, positions, read_documents, read_span
 from .k8syaml import YAMLInputError, iter_documents, unpack
 
 # A document starts at a `---` line (with the directives just before it): libyaml ends the previous
@@ -71,6 +71,10 @@ class Lines:
         end = text.find("\n", pos)
         return text[pos:] if end < 0 else text[pos:end].rstrip("\r")
 
+    def known(self, line: int, offset: int) -> None:
+        """line starts at offset (a locator found it): the next call for it costs no scan."""
+        self._last = (line, offset)
+
 
 
 def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool = False) -> Iterator[Document]:
@@ -108,7 +112,7 @@ def read_text(name: str, text: str, errors: list[InputError], *, json_file: bool
                 cap.dropped += raw.duplicate_keys.dropped
                 cap.trim()
                 yield Document(name, index, raw.obj, _locator(text, start, end, line_offset, k, raw.start_line,
-                                                              keep, aliases),
+                                                              keep, aliases, lines),
                                lines, raw.start_line + line_offset, raw.aliased)
                 keep[0] = None
                 cap.trim()  # what the caller found in it
@@ -167,10 +171,14 @@ def _document_spans(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def _locator(text: str, start: int, end: int, line_offset: int, k: int, first_line: int, keep: list, aliases: bool):
+def _locator(text: str, start: int, end: int, line_offset: int, k: int, first_line: int, keep: list, aliases: bool,
+             lines: Lines | None = None):
     """(line, column) of a path in the k-th document of text[start:end]: the first call walks the
     document's node tree again with positions while read_text keeps it (keep[0]), else re-reads
-    that document's text with positions (only documents with findings pay for positions)."""
+    that document's text with positions (only documents with findings pay for positions). Where
+    the node tree gives the position, `lines` is told where that line starts (libyaml's mark index
+    counts characters of the span; used only for ASCII text without \\r, where libyaml's and
+    Lines' line breaks are the same), so the reporter's source line costs no line count."""
     cache: list = []
 
     def locate(path: Path) -> tuple[int, int]:
@@ -179,8 +187,13 @@ def _locator(text: str, start: int, end: int, line_offset: int, k: int, first_li
         if not cache and keep[0] is not None:
             root, plain = keep
             if plain:  # no need to walk it all: the path is followed in the node tree
-                line, column = locate_plain(root, path)
-                return line + line_offset, column
+                mark = mark_plain(root, path)
+                if mark is None:  # as the table locator: the document's first line, column 1
+                    return root.start_mark.line + 1 + line_offset, 1
+                line = mark.line + 1 + line_offset
+                if lines is not None and text.isascii() and text.find("\r", start, end) < 0:
+                    lines.known(line, start + mark.index - mark.column)
+                return line, mark.column + 1
             raw = positions(root, aliases)
             if raw is not None:
                 cache.append(_table_locator(raw.obj, raw.positions, raw.start_line))

@@ -101,12 +101,23 @@ def locate_plain(root, path) -> tuple[int, int]:
     """(line, column) of path in a document _plain_tree read (RawDocument.plain), found in its node
     tree: what the position table of a re-read gives (a key where it was last written, an item where
     it starts; the nearest existing parent), without reading the document again."""
-    node, mark = root, None
+    mark = mark_plain(root, path)
+    if mark is None:  # as the table locator: the document's first line, column 1
+        return root.start_mark.line + 1, 1
+    return mark.line + 1, mark.column + 1
+
+
+def mark_plain(root, path):
+    """The libyaml mark locate_plain reads the position from (its index is the character offset in the
+    span: the reported line's text is then found without counting lines), or None for the root."""
+    node, mark, known = root, None, _KNOWN_KEYS
     for seg in path:
         if node.__class__ is MappingNode and not isinstance(seg, int):
             found = None
             for knode, vnode in node.value:  # the last of duplicate keys is the one kept
-                if _plain_key(knode) == seg:
+                key = knode.value
+                # a plain key seen to read as its own text needs no resolution step (_KNOWN_KEYS)
+                if (key if knode.tag is not _PLAIN or key in known else _plain_key(knode)) == seg:
                     found = knode, vnode
             if found is None:
                 break
@@ -116,9 +127,7 @@ def locate_plain(root, path) -> tuple[int, int]:
             mark = node.start_mark
         else:
             break
-    if mark is None:  # as the table locator: the document's first line, column 1
-        return root.start_mark.line + 1, 1
-    return mark.line + 1, mark.column + 1
+    return mark
 
 
 def _plain_key(knode) -> str:
