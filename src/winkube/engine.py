@@ -89,7 +89,7 @@ def shapes_clean(octx: ObjectContext, view) -> bool:
     """shape_errors(view) is empty, known without walking: the structural replay decoded the object
     cleanly against the release's schema, which types every field shape_errors looks at, and only
     what decoding lets through is left to look at (a null spec, a null container entry)."""
-    s = octx._structure
+    s = octx.replayed()
     if s is None or s.decoded is None or not s.decoded.ok:
         return False
     if view.kind != "PodTemplate" and not isinstance(view.obj.get("spec", {}), dict):
@@ -100,7 +100,7 @@ def shapes_clean(octx: ObjectContext, view) -> bool:
 
 def _undecodable(octx: ObjectContext) -> bool:
     """The structure rules found the value(s) the API server cannot decode."""
-    s = octx._structure
+    s = octx.replayed()
     return s is not None and s.decoded is not None and (s.decoded.fatal is not None or s.decoded.type_error is not None)
 
 

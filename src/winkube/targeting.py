@@ -72,14 +72,18 @@ class PoolFit(Record):
         return not self.failures
 
 
+_WINDOWS_ONLY = frozenset({"windows"})
+
+
 class Targeting(Record):
     __slots__ = ("fits", "node_selector", "tolerations", "runtime_class", "runtime_class_name", "runtime_class_missing",
-                 "conflicts", "os_intent", "evidence", "images", "host_process", "landing", "landing_os", "unseen_labels")
+                 "conflicts", "os_intent", "evidence", "images", "host_process", "landing", "landing_os", "unseen_labels",
+                 "windows_bound")
 
     def __init__(self, fits: list[PoolFit], node_selector: dict, tolerations: list, runtime_class: RuntimeClassInfo | None,
                  runtime_class_name: str | None, runtime_class_missing: bool, conflicts: list[str], os_intent: str | None,
                  evidence: list[str], images: list[ImageUse], host_process: bool, landing: list[NodePool] | None = None,
-                 landing_os: set[str] | None = None, unseen_labels: tuple[str, ...] = ()):
+                 landing_os: set[str] | None = None, unseen_labels: tuple[str, ...] = (), windows_bound: bool | None = None):
         self.fits = fits
         self.node_selector = node_selector  # pod's nodeSelector merged with the RuntimeClass's
         self.tolerations = tolerations
@@ -94,6 +98,9 @@ class Targeting(Record):
         # computed from fits, whatever is passed (as the dataclass's __post_init__ did)
         self.landing = [f.pool for f in self.fits if f.schedulable]  # pools that pass every scheduler filter
         self.landing_os = {p.os for p in self.landing}
+        # the pod asks for Windows (spec.os, selectors, RuntimeClass, HostProcess, images) or can only land
+        # there: the semantics family's precondition, answered once per Targeting (pods share it)
+        self.windows_bound = os_intent == "windows" or (bool(self.landing) and self.landing_os == _WINDOWS_ONLY)
 
     def fit(self, pool: NodePool) -> PoolFit:
         return next(f for f in self.fits if f.pool is pool)

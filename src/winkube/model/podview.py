@@ -11,16 +11,18 @@ __all__ = ["CONTAINER_LISTS", "POD_SPEC_PATHS", "WORKLOAD_KINDS", "ContainerRef"
 
 
 class ContainerRef(Record):
-    __slots__ = ("list_name", "index", "container", "path")
+    __slots__ = ("list_name", "index", "container", "path", "security_context")
 
-    def __init__(self, list_name: str, index: int, container: dict, path: Path):
+    def __init__(self, list_name: str, index: int, container: dict, path: Path, security_context: dict | None = None):
         self.list_name = list_name  # initContainers / containers / ephemeralContainers
         self.index, self.container = index, container
         self.path = path  # prefix + (list_name, index)
-
-    @property
-    def security_context(self) -> dict:
-        return as_dict(self.container.get("securityContext"))
+        # the container's securityContext ({} when absent or not a mapping): read once, most rules ask for it
+        if security_context is None:
+            security_context = container.get("securityContext")
+            if security_context.__class__ is not dict:
+                security_context = as_dict(security_context)
+        self.security_context = security_context
 
     @property
     def name(self) -> str:
@@ -29,20 +31,19 @@ class ContainerRef(Record):
 
 
 class PodView(Record):
-    __slots__ = ("kind", "obj", "spec", "prefix", "pod_meta", "_containers")
+    __slots__ = ("kind", "obj", "spec", "prefix", "pod_meta", "_containers", "security_context")
 
-    def __init__(self, kind: str, obj: dict, spec: dict, prefix: Path, pod_meta: dict, _containers: list | None = None):
+    def __init__(self, kind: str, obj: dict, spec: dict, prefix: Path, pod_meta: dict, _containers: list | None = None,
+                 security_context: dict | None = None):
         self.kind, self.obj, self.spec, self.prefix = kind, obj, spec, prefix
         self.pod_meta = pod_meta  # the pod's own metadata: the template's for workloads, the object's for Pods
         self._containers = _containers
+        # the pod's securityContext ({} when absent or not a mapping): read once, most rules ask for it
+        self.security_context = as_dict(spec.get("securityContext")) if security_context is None else security_context
 
     @property
     def is_template(self) -> bool:
         return self.kind != "Pod"
-
-    @property
-    def security_context(self) -> dict:
-        return as_dict(self.spec.get("securityContext"))
 
     def path(self, *segments) -> Path:
         return self.prefix + segments
@@ -57,10 +58,12 @@ class PodView(Record):
                 ContainerRef(list_name, i, c, self.prefix + (list_name, i))
                 for list_name in CONTAINER_LISTS
                 for i, c in enumerate(as_list(self.spec.get(list_name))) if isinstance(c, dict)]
-        if lists is CONTAINER_LISTS or lists == CONTAINER_LISTS:
+        if lists is CONTAINER_LISTS:
             return iter(every)
-        return (c for c in every if c.list_name in lists) if len(lists) == 1 or \
-            list(lists) == [n for n in CONTAINER_LISTS if n in lists] else _ordered(every, lists)
+        in_order = _IN_ORDER.get(lists)
+        if in_order is None:
+            in_order = _IN_ORDER[lists] = len(lists) == 1 or list(lists) == [n for n in CONTAINER_LISTS if n in lists]
+        return iter([c for c in every if c.list_name in lists]) if in_order else _ordered(every, lists)
 
     @property
     def os_name(self):
@@ -75,6 +78,9 @@ class PodView(Record):
     @property
     def labels(self) -> dict:
         return as_dict(self.pod_meta.get("labels"))
+
+
+_IN_ORDER: dict[tuple, bool] = {}  # lists -> are they in the API server's order (the rules' few tuples)
 
 
 def _ordered(every: list, lists: tuple[str, ...]) -> Iterator[ContainerRef]:

@@ -75,3 +75,7 @@ class ObjectContext(Record):
         if self._structure is None:
             self._structure = _structure_check()(self.obj, self.kube_version)
         return self._structure
+
+    def replayed(self):
+        """The Structure when the replay has run for this object already, else None (nothing is run)."""
+        return self._structure

@@ -60,8 +60,18 @@ def field_active(row: dict, version: tuple[int, int]) -> bool:
 
 
 def check_active(name: str, version: tuple[int, int]) -> bool:
-    c = facts()["checks"][name]
-    return parse_version(c["since"]) <= tuple(version) and gate_enabled(c.get("gate"), version)
+    f = facts()
+    key = (name, tuple(version))
+    got = _ACTIVE.get(key)
+    if got is not None and got[0] is f:  # answered for these very facts (a reload makes new ones)
+        return got[1]
+    c = f["checks"][name]
+    active = parse_version(c["since"]) <= tuple(version) and gate_enabled(c.get("gate"), version)
+    _ACTIVE[key] = (f, active)
+    return active
+
+
+_ACTIVE: dict[tuple, tuple] = {}  # (check, release) -> (the facts read, active?): asked once per pod
 
 
 def os_name_required_detail(version: tuple[int, int]) -> str:
@@ -96,7 +106,11 @@ def get_in(obj: Any, path) -> Any:
 
 def is_set(obj: dict, path, when: str, json_type: str) -> bool:
     """The Go test of validateWindows for one field: != nil / == true / len > 0."""
-    value = get_in(obj, path)
+    return value_set(get_in(obj, path), when, json_type)
+
+
+def value_set(value: Any, when: str, json_type: str) -> bool:
+    """is_set's test on the field's value (None: absent)."""
     if not typed(value, json_type):
         return False
     if when == "true":

@@ -13,8 +13,11 @@ from ._common import SRC_UTIL, SRC_VALIDATION, as_dict, check_active, facts, os_
 
 def stop_signal_set(ctx) -> bool:
     """Some init or regular container has a lifecycle.stopSignal (the rule has nothing to check otherwise)."""
-    return any(isinstance(as_dict(c.container.get("lifecycle")).get("stopSignal"), str)
-               for c in ctx.view.containers(("initContainers", "containers")))
+    for c in ctx.view.containers():  # one loop, no generator: every pod asks this
+        lifecycle = c.container.get("lifecycle")
+        if isinstance(lifecycle, dict) and isinstance(lifecycle.get("stopSignal"), str) and c.list_name != "ephemeralContainers":
+            return True
+    return False
 
 
 @rule(

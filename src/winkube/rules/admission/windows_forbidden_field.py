@@ -5,9 +5,10 @@ from functools import lru_cache
 
 from ...model.finding import Severity, Stage
 from ..base import Hit, rule
-from ._common import SRC_UTIL, SRC_VALIDATION, facts, field_active, has_os, is_set, os_name_of, parse_version
+from ._common import SRC_UTIL, SRC_VALIDATION, facts, field_active, has_os, is_set, os_name_of, parse_version, value_set
 
 DETAIL = "cannot be set for a windows pod"
+_EMPTY: dict = {}
 
 
 @lru_cache(maxsize=16)
@@ -17,6 +18,24 @@ def _rows(kube_version: tuple[int, int]) -> tuple[tuple, tuple]:
     rows = [(r["path"][0], tuple(r["path"]), r["when"], r["type"], r["level"])
             for r in facts()["windows_forbidden"] if field_active(r, kube_version)]
     return tuple(r[:4] for r in rows if r[4] == "pod"), tuple(r[:4] for r in rows if r[4] == "container")
+
+
+@lru_cache(maxsize=16)
+def _groups(kube_version: tuple[int, int]) -> tuple[tuple, tuple] | None:
+    """_rows with consecutive rows of one first segment grouped (order kept), for paths of at most two
+    segments: (first, ((second or None, path, when, type), ...)). The first segment (securityContext)
+    is then looked up once per group, not once per row. None when a row's path is longer."""
+    out = []
+    for rows in _rows(kube_version):
+        groups: list[tuple[str, list]] = []
+        for first, path, when, typ in rows:
+            if len(path) > 2:
+                return None
+            if not groups or groups[-1][0] != first:
+                groups.append((first, []))
+            groups[-1][1].append((path[1] if len(path) == 2 else None, path, when, typ))
+        out.append(tuple((first, tuple(group)) for first, group in groups))
+    return out[0], out[1]
 
 
 @rule(
@@ -65,8 +84,22 @@ def check(ctx):
     view = ctx.view
     if os_name_of(view) != "windows":
         return
-    pod_rows, container_rows = _rows(ctx.kube_version)
     synced = _seccomp_synced(view, ctx.kube_version)
+    groups = None if synced else _groups(ctx.kube_version)
+    if groups is not None:  # the common case, no seccomp annotation to sync: the same test, row by row in order
+        for obj, prefix, groups_ in ((view.spec, view.prefix, groups[0]),
+                                     *((c.container, c.path, groups[1]) for c in view.containers())):
+            for first, group in groups_:
+                top = obj.get(first)
+                if top is None:
+                    continue  # absent or null: no row of the group is set
+                sub = top if isinstance(top, dict) else _EMPTY
+                for second, path, when, typ in group:
+                    value = top if second is None else sub.get(second)
+                    if value is not None and value_set(value, when, typ):
+                        yield Hit(prefix + path, DETAIL, error_type="Forbidden")
+        return
+    pod_rows, container_rows = _rows(ctx.kube_version)
     spec = view.spec
     for first, path, when, typ in pod_rows:
         if first in spec and is_set(spec, path, when, typ) or synced and (None, path) in synced:

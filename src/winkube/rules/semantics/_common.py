@@ -8,13 +8,10 @@ STORAGE = "kubernetes/website: content/en/docs/concepts/storage/windows-storage.
 NETWORKING = "kubernetes/website: content/en/docs/concepts/services-networking/windows-networking.md"
 
 
-_WINDOWS_ONLY = frozenset({"windows"})
-
-
 def windows_bound(ctx) -> bool:
-    """The pod asks for Windows (spec.os, selectors, RuntimeClass, HostProcess, images) or can only land there."""
-    t = ctx.targeting
-    return t.os_intent == "windows" or (bool(t.landing) and t.landing_os == _WINDOWS_ONLY)
+    """The pod asks for Windows (spec.os, selectors, RuntimeClass, HostProcess, images) or can only land
+    there (Targeting.windows_bound, decided once per Targeting)."""
+    return ctx.targeting.windows_bound
 
 
 def windows_unannounced(ctx) -> bool:

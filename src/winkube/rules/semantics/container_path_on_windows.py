@@ -80,10 +80,11 @@ def check(ctx):
             if len(mp) == 2 and mp.lower() == "c:":
                 yield Hit(c.path + ("volumeMounts", j, "mountPath"), f"container {c.name}: mountPath {mp} is the C: drive itself; "
                           "containerd refuses it (\"destination path can not be C drive\") and the container is not created")
-            mounts.append(_norm(mp))
+            mounts.append(mp)
         wd = c.container.get("workingDir")
         if not isinstance(wd, str) or not wd.strip() or "$" in wd or "%" in wd or wd.startswith(("\\\\", "//")):
             continue
+        mounts = [_norm(mp) for mp in mounts]  # only a working directory is compared with them
         path = c.path + ("workingDir",)
         drive = DRIVE.match(wd)
         if drive and drive.group(1).lower() != "c":

@@ -71,18 +71,27 @@ EXECS = (
 def check(ctx):
     if not windows_bound(ctx) or host_process(ctx):
         return  # HostProcess containers run on the host, where a shell may exist in any form
-    refs = {u.container: u.ref for u in ctx.targeting.images}
+    refs = None
     for c in ctx.view.containers():
-        ref = refs.get(f"{c.list_name}[{c.index}]")
-        busybox = known_contents(ref, "linux_shells") if ref else None
-        for where, verb, effect, severity in EXECS:
-            cmd = _get(c.container, where)
+        container = c.container
+        busybox = _UNKNOWN  # the image's busybox row, looked up only for a Linux-looking command
+        for first, rest, where, verb, effect, severity in _EXECS:
+            cmd = container.get(first)
+            if cmd is None:
+                continue
+            for key in rest:
+                cmd = cmd.get(key) if isinstance(cmd, dict) else None
             if not (isinstance(cmd, list) and cmd and isinstance(cmd[0], str)):
                 continue
             exe = cmd[0].strip()
             shell = exe in LINUX_SHELLS
             if not shell and not exe.startswith(LINUX_BIN_DIRS):
                 continue
+            if busybox is _UNKNOWN:
+                if refs is None:
+                    refs = {u.container: u.ref for u in ctx.targeting.images}
+                ref = refs.get(f"{c.list_name}[{c.index}]")
+                busybox = known_contents(ref, "linux_shells") if ref else None
             if busybox and (exe in ("sh", "bash") or exe.startswith(busybox["bin_dir"])):
                 continue  # C:\bin\sh.exe and the other applets are there
             what = "a Linux shell" if shell else "a program in a Linux system directory"
@@ -92,8 +101,6 @@ def check(ctx):
                       severity=severity)
 
 
-def _get(container: dict, where: tuple):
-    cur = container
-    for key in where:
-        cur = cur.get(key) if isinstance(cur, dict) else None
-    return cur
+_UNKNOWN = object()
+# EXECS with each path split into its first key and the rest (the first is absent in most containers)
+_EXECS = tuple((where[0], where[1:], where, verb, effect, severity) for where, verb, effect, severity in EXECS)

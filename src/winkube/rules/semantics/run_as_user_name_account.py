@@ -73,16 +73,18 @@ def check(ctx):
     if not windows_bound(ctx):
         return
     view = ctx.view
-    hp = host_process(ctx)
-    known = load("image_contents")["every_container"]
-    everywhere = {a.lower() for a in known["accounts"]}
-    local = {a.lower() for a in known["local_authorities"]}
-    refs = {u.container: u.ref for u in ctx.targeting.images}
+    hp = None
     found: dict[tuple, tuple[str, str, list[str]]] = {}  # path -> (user, why, containers): a pod-level name once
     for c in view.containers():
         user = effective_windows_option(view, c, "runAsUserName")
         if not isinstance(user, str) or validate_run_as_user_name(user):
             continue  # not a name the API server accepts: run-as-user-name-invalid reports it
+        if hp is None:  # what the check compares with, read only for a pod that names a user (few do)
+            hp = host_process(ctx)
+            known = load("image_contents")["every_container"]
+            everywhere = {a.lower() for a in known["accounts"]}
+            local = {a.lower() for a in known["local_authorities"]}
+            refs = {u.container: u.ref for u in ctx.targeting.images}
         why = _host_process(user) if hp else _container(view, c, user, everywhere, local, refs)
         if why is None:
             continue

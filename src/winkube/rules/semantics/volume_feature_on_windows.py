@@ -50,11 +50,11 @@ def check(ctx):
     for i, vol in enumerate(as_list(view.spec.get("volumes"))):
         if not isinstance(vol, dict):
             continue
-        name = vol.get("name", f"volumes[{i}]")
         if as_dict(vol.get("emptyDir")).get("medium") == "Memory":
-            yield Hit(view.path("volumes", i, "emptyDir", "medium"), f"volume {name}: emptyDir medium Memory is not supported on Windows")
+            yield Hit(view.path("volumes", i, "emptyDir", "medium"),
+                      f"volume {vol.get('name', f'volumes[{i}]')}: emptyDir medium Memory is not supported on Windows")
         if "nfs" in vol:
-            yield Hit(view.path("volumes", i, "nfs"), f"volume {name}: NFS volumes are not supported on Windows nodes")
+            yield Hit(view.path("volumes", i, "nfs"), f"volume {vol.get('name', f'volumes[{i}]')}: NFS volumes are not supported on Windows nodes")
     for c in view.containers():
         if as_list(c.container.get("volumeDevices")):
             yield Hit(c.path + ("volumeDevices",), f"container {c.name}: raw block volumeDevices are not supported on Windows")

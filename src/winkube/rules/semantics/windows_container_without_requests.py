@@ -53,8 +53,8 @@ def check(ctx):
         return
     for c in ctx.view.containers(LISTS):
         res = as_dict(c.container.get("resources"))
-        given = set(as_dict(res.get("requests"))) | set(as_dict(res.get("limits")))
-        missing = [r for r in ("cpu", "memory") if r not in given]
+        requests, limits = as_dict(res.get("requests")), as_dict(res.get("limits"))
+        missing = [r for r in ("cpu", "memory") if r not in requests and r not in limits]
         if missing:
             path = c.path + ("resources",) if res else c.path
             yield Hit(path, f"container {c.name} requests no {' and no '.join(missing)}: on Windows nothing "
