@@ -79,7 +79,7 @@ def counts_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
     """Every severity, most severe first, with 0 for those absent (a stable shape for JSON)."""
     counts = {s.value: 0 for s in Severity}
     for f in findings:
-        counts[Severity(f.severity).value] += 1
+        counts[_SEVERITY.get(f.severity) or Severity(f.severity).value] += 1
     return counts
 
 
@@ -87,8 +87,14 @@ def counts_by_stage(findings: Iterable[Finding]) -> dict[str, int]:
     """Every stage in the order it bites, with 0 for those absent."""
     counts = {s.value: 0 for s in Stage}
     for f in findings:
-        counts[Stage(f.stage).value] += 1
+        counts[_STAGE.get(f.stage) or Stage(f.stage).value] += 1
     return counts
+
+
+# value of a Severity / Stage or of its text, without an Enum call per finding (a str Enum member
+# hashes and compares as its value)
+_SEVERITY = {s: s.value for s in Severity}
+_STAGE = {s: s.value for s in Stage}
 
 
 def object_dict(obj) -> dict:

@@ -24,7 +24,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
 from ..ansi import paint
-from ..model.finding import Finding, InputError, Result, Severity
+from ..model.finding import Finding, InputError, Result, Severity, Stage
 from . import counts_by_severity, counts_by_stage, sorted_errors, sorted_findings
 
 if TYPE_CHECKING:
@@ -106,35 +106,51 @@ def _location(f: Finding) -> str:
     return loc
 
 
+# a finding's severity and stage columns, by value (a Severity or Stage is its own str value): no
+# Enum call per finding
+_SEV_TEXT = {s: s.value for s in Severity}
+_STAGE_COLUMN = {s: str(s).ljust(_STAGE_WIDTH) for s in Stage}
+
+
 def _render_finding(f: Finding, out: TextIO, paint: _Painter) -> None:
-    sev = Severity(f.severity).value
-    head = "  ".join(
-        [
-            paint("bold", clean(_location(f))),
-            paint(sev, sev.ljust(_SEV_WIDTH)),
-            str(f.stage).ljust(_STAGE_WIDTH),
-            paint("bold", clean(f.rule)),
-            clean(f.path_str),
-        ]
-    )
-    out.write(head.rstrip() + "\n")
-    out.write(f"  {clean(f.message)}\n")
-    if f.source_line is not None and f.line is not None:
-        src = clean(f.source_line.rstrip("\r\n"), keep_tab=True)
+    sev = _SEV_TEXT.get(f.severity) or Severity(f.severity).value
+    stage = _STAGE_COLUMN.get(f.stage) or str(f.stage).ljust(_STAGE_WIDTH)
+    loc, rule, path = _location(f), f.rule, f.path_str
+    loc = loc if loc.isascii() and loc.isprintable() else clean(loc)
+    rule = rule if rule.isascii() and rule.isprintable() else clean(rule)
+    path = path if path.isascii() and path.isprintable() else clean(path)
+    color = paint.color
+    if color:
+        head = "  ".join([paint("bold", loc), paint(sev, sev.ljust(_SEV_WIDTH)), stage, paint("bold", rule), path])
+    else:
+        head = f"{loc}  {sev.ljust(_SEV_WIDTH)}  {stage}  {rule}  {path}"  # what paint() leaves without colour
+    message = f.message
+    lines = [head.rstrip(), "\n  ", message if message.isascii() and message.isprintable() else clean(message), "\n"]
+    source = f.source_line
+    if source is not None and f.line is not None:
+        src = source.rstrip("\r\n")
+        src = src if src.isascii() and src.isprintable() else clean(src, keep_tab=True)
         number = str(f.line)
-        gutter = " " * (4 + len(number) + 1)
-        out.write(f"    {paint('dim', number + ' |')} {src}\n")
-        if f.column is not None and f.column >= 1:
+        lines += ["    ", paint("dim", number + " |") if color else number + " |", " ", src, "\n"]
+        column = f.column
+        if column is not None and column >= 1:
             # Pad with the same whitespace the line has before the column (keeping tabs), so the
             # caret lands under the column whatever the tab width; escapes count as printed.
-            before = clean(f.source_line[: f.column - 1], keep_tab=True)
-            if before.isascii() and "\t" not in before:
-                pad = " " * len(before)  # the common case, each character one cell: no step per character
+            before = source[: column - 1]
+            if before.isascii() and before.isprintable():  # each character one cell, no tab: no step per character
+                pad = " " * len(before)
             else:
-                pad = "".join("\t" if c == "\t" else " " * _width(c) for c in before)
-            out.write(f"{gutter}{paint('dim', '|')} {pad}{paint('caret', '^')}\n")
+                before = clean(before, keep_tab=True)
+                if before.isascii() and "\t" not in before:
+                    pad = " " * len(before)
+                else:
+                    pad = "".join("\t" if c == "\t" else " " * _width(c) for c in before)
+            gutter = " " * (4 + len(number) + 1)
+            lines += [gutter, paint("dim", "|") if color else "|", " ", pad, paint("caret", "^") if color else "^", "\n"]
     if f.fix:
-        out.write(f"  {paint('fix', 'fix:')} {clean(f.fix)}\n")
+        fix = f.fix
+        lines += ["  ", paint("fix", "fix:") if color else "fix:", " ", fix if fix.isascii() and fix.isprintable() else clean(fix), "\n"]
+    out.write("".join(lines))
 
 
 def _render_error(e: InputError, out: TextIO, paint: _Painter) -> None:
@@ -187,7 +203,7 @@ def render(result: Result, rules: dict[str, Rule], out: TextIO, *, color: bool =
     if not first:
         out.write("\n")
     line = summary_line(result)
-    if result.errors or any(Severity(f.severity) is Severity.ERROR for f in result.findings):
+    if result.errors or any((_SEV_TEXT.get(f.severity) or Severity(f.severity).value) == "error" for f in result.findings):
         style = "error"
     elif result.findings:
         style = "warning"
