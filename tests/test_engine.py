@@ -139,3 +139,16 @@ def test_a_null_container_entry_is_still_an_input_error_after_a_clean_decode():
     errors = []
     Engine(Options(locate=False)).check_object(obj, None, errors)
     assert [e.message for e in errors] == ["spec.template.spec.containers[0]: expected a container object, got NoneType"]
+
+
+def test_reading_the_rule_list_first_does_not_leave_the_engine_without_rules():
+    """SARIF reads `engine.rules` (every rule); an engine asked for them before it lints must still run
+    each scope's rules, in the same order."""
+    obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+           "spec": {"nodeSelector": {"kubernetes.io/os": "windows"},
+                    "containers": [{"name": "c", "image": "mcr.microsoft.com/windows/servercore:ltsc2022",
+                                    "securityContext": {"privileged": True}}]}}
+    read_first = Engine(Options(locate=False))
+    assert len(read_first.rules) > 50
+    found = [(f.rule, f.path) for f in read_first.check_object(obj)]
+    assert found and found == [(f.rule, f.path) for f in Engine(Options(locate=False)).check_object(obj)]

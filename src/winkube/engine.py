@@ -133,14 +133,17 @@ def unknown_ignored_rules(obj: dict, view, known) -> Iterator[tuple[Path, str]]:
                 yield path, f"{IGNORE_ANNOTATION}: {unknown_rule_message(rule_id, known)}"
 
 
-def annotation_keys(obj: dict, view) -> tuple:
-    """The annotation keys of the object and its pod template (a cheap membership test first)."""
+def has_ignore_annotation(obj: dict, view) -> bool:
+    """The object or its pod template carries winkube.io/ignore (a membership test: asked of every object)."""
     meta = obj.get("metadata")
-    own = tuple(meta.get("annotations") or ()) if isinstance(meta, dict) and isinstance(meta.get("annotations"), dict) else ()
+    if isinstance(meta, dict):
+        own = meta.get("annotations")
+        if isinstance(own, dict) and IGNORE_ANNOTATION in own:
+            return True
     if view is None or view.kind == "Pod":
-        return own
+        return False
     tmpl = view.pod_meta.get("annotations")
-    return own + (tuple(tmpl) if isinstance(tmpl, dict) else ())
+    return isinstance(tmpl, dict) and IGNORE_ANNOTATION in tmpl
 
 
 _GENERATIONS = itertools.count(1)
@@ -156,8 +159,8 @@ class Engine:
         self._rules = rules  # None: every rule, each scope's modules imported when an object first needs them
         self._by_scope: dict[str, list[Rule]] = {}
         self._by_targeting: dict[tuple, tuple] = {}  # (id(Targeting), release) -> (it, {check: hits}): Engine._run
-        self._gates: dict[int, tuple] = {}  # id(a scope's rule list) -> (it, its distinct preconditions): Engine._plan
-        self._plans: dict[tuple, tuple] = {}  # (id(rule list), their answers) -> the rules to run
+        # id(a scope's rule list) -> (it, its distinct preconditions with a bit each, {answers: the rules to run}): Engine._plan
+        self._gates: dict[int, tuple] = {}
         self.known_ids = KNOWN_RULE_IDS | set(rules or ())  # what winkube.io/ignore may name
         if rules is not None:
             for r in rules.values():
@@ -174,7 +177,8 @@ class Engine:
         """The rules this engine runs on objects of one scope ("object", "pod", "node", ...)."""
         got = self._by_scope.get(scope)
         if got is None:
-            got = self._by_scope[scope] = scope_rules(scope) if self._rules is None else []
+            got = self._by_scope[scope] = scope_rules(scope) if self._rules is None else \
+                [r for r in self._rules.values() if r.scope == scope]  # (all of them, once `rules` was read)
         return got
 
     @property
@@ -274,14 +278,18 @@ class Engine:
         image platforms for this call (default: the options')."""
         kind = obj["kind"]
         answer = Answer(obj)
-        raw: list[tuple[Rule, object]] = []
+        options = self.options
+        kube_version = options.kube_version or options.profile.kube_version
         view = pod_view(obj) if kind in WORKLOAD_KINDS else None
-        if errors is not None and IGNORE_ANNOTATION in annotation_keys(obj, view):
+        ignored = has_ignore_annotation(obj, view)
+        if errors is not None and ignored:
             for path, message in unknown_ignored_rules(obj, view, self.known_ids):
-                line = doc.locate(path)[0] if doc and self.options.locate else None
+                line = doc.locate(path)[0] if doc and options.locate else None
                 errors.append(InputError(doc.file if doc else "<object>", message, line))
-        octx = ObjectContext(obj, self.kube_version)
-        raw = self._run(self.scope_rules("object"), octx, doc, errors)
+        octx = ObjectContext(obj, kube_version)
+        by_scope = self._by_scope
+        rules = by_scope.get("object")
+        raw = self._run(self.scope_rules("object") if rules is None else rules, octx, doc, errors)
         # (an apiVersion the release no longer serves still gets the pod rules: the spec moves
         # unchanged to the served version)
         if view is not None:
@@ -291,15 +299,18 @@ class Engine:
             elif problems:
                 answer.shape_errors = problems
                 for path, message in problems:
-                    line = doc.locate(path)[0] if doc and self.options.locate else None
+                    line = doc.locate(path)[0] if doc and options.locate else None
                     if errors is not None:
                         errors.append(InputError(doc.file if doc else "<object>", message, line))
             else:
-                ctx = PodContext(view, self.options.profile, self.kube_version, self.options.images if images is None else images)
-                raw += self._run(self.scope_rules("pod"), ctx, doc, errors)
+                ctx = PodContext(view, options.profile, kube_version, options.images if images is None else images)
+                rules = by_scope.get("pod")
+                found = self._run(self.scope_rules("pod") if rules is None else rules, ctx, doc, errors)
+                if found:
+                    raw += found
                 answer.context = ctx
         elif kind in _SCOPE_BY_KIND:
-            ctx = DocContext(obj, self.options.profile, self.kube_version)
+            ctx = DocContext(obj, options.profile, kube_version)
             raw += self._run(self.scope_rules(_SCOPE_BY_KIND[kind]), ctx, doc, errors)
         if not raw:
             return answer
@@ -307,21 +318,22 @@ class Engine:
         # to the finding: such a pod lands nowhere.
         answer.rejected = [f"{rule.id} {render(hit.path)}: {hit.message}" for rule, hit in raw
                            if rule.stage is Stage.ADMISSION and (hit.severity or rule.severity) is Severity.ERROR]
-        skip = _suppressed(obj, view)
+        skip = _suppressed(obj, view) if ignored else ()
         ref = doc.ref if doc else answer.ref  # only objects with findings need it
+        rule_filter, locate = options.rule_filter, doc is not None and options.locate
         out = []
         for rule, hit in raw:
             if rule.id in skip:
                 continue
             f = Finding(rule.id, rule.stage, hit.severity or rule.severity, tuple(hit.path), hit.message,
                         hit.fix or rule.fix, hit.error_type, ref)
-            if self.options.rule_filter is not None:
-                f = self.options.rule_filter(f)
+            if rule_filter is not None:
+                f = rule_filter(f)
                 if f is None:
                     continue
             if doc is not None:
                 f.file = doc.file
-                if self.options.locate:
+                if locate:
                     f.line, f.column = doc.locate(f.path)
                     f.source_line = doc.line_text(f.line)
             out.append(f)
@@ -330,12 +342,16 @@ class Engine:
 
     def _run(self, rules: list[Rule], ctx, doc, errors) -> list:
         raw = []
+        plan = self._plan(rules, ctx)
+        if not plan:
+            return raw
         shared = None  # the hits of per-targeting rules, kept for every pod that shares ctx's Targeting
-        for rule in self._plan(rules, ctx):
+        append = raw.append
+        for rule in plan:
             if not rule.per_targeting:
                 try:
                     for hit in rule.check(ctx):
-                        raw.append((rule, hit))
+                        append((rule, hit))
                 except Exception as e:  # errors are values: a broken rule must not lose the run
                     self._rule_error(rule, e, doc, errors)
                 continue
@@ -361,18 +377,20 @@ class Engine:
         are for Windows-bound pods, most pods are not)."""
         gates = self._gates.get(id(rules))
         if gates is None or gates[0] is not rules:
-            gates = self._gates[id(rules)] = (rules, tuple(dict.fromkeys(r.applies for r in rules if r.applies is not None)))
-        answers = []
-        for applies in gates[1]:
+            distinct = tuple(dict.fromkeys(r.applies for r in rules if r.applies is not None))
+            gates = self._gates[id(rules)] = (rules, tuple((applies, 1 << i) for i, applies in enumerate(distinct)), {})
+        answers = 0  # a bit per precondition that holds
+        for applies, bit in gates[1]:
             try:
-                answers.append(bool(applies(ctx)))
+                if applies(ctx):
+                    answers |= bit
             except Exception:  # the rule runs, and reports its own error if it has one
-                answers.append(True)
-        key = (id(rules), tuple(answers))
-        plan = self._plans.get(key)
+                answers |= bit
+        plans = gates[2]
+        plan = plans.get(answers)
         if plan is None:
-            held = {a for a, ok in zip(gates[1], answers) if ok}
-            plan = self._plans[key] = tuple(r for r in rules if r.applies is None or r.applies in held)
+            held = {a for a, bit in gates[1] if answers & bit}
+            plan = plans[answers] = tuple(r for r in rules if r.applies is None or r.applies in held)
         return plan
 
     def _rule_error(self, rule: Rule, e: Exception, doc, errors) -> None:

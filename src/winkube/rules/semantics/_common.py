@@ -20,6 +20,12 @@ def windows_unannounced(ctx) -> bool:
     return ctx.view.os_name not in ("windows", "linux") and windows_bound(ctx)
 
 
+def windows_host_process(ctx) -> bool:
+    """Bound for Windows and a HostProcess pod: the precondition of the HostProcess rules."""
+    t = ctx.targeting
+    return t.host_process and t.windows_bound
+
+
 def container_security_field(ctx, field: str):
     """(path, value) of a container-level securityContext field in every container that sets it."""
     for c in ctx.view.containers():

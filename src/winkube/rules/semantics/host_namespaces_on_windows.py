@@ -11,7 +11,7 @@ from ._common import INTRO, windows_bound, windows_unannounced
     stage=Stage.IGNORED,
     severity=Severity.WARNING,
     scope="pod",
-    applies=windows_bound,  # the whole family is about pods bound for Windows
+    applies=windows_unannounced,  # bound for Windows without spec.os.name (the family: bound for Windows)
     summary="hostPID, hostIPC or shareProcessNamespace on a pod bound for Windows nodes",
     explanation="""Windows has no PID or IPC namespaces to share with the host or between containers;
     the settings have no effect on a Windows node (with spec.os.name: windows the API server rejects them).""",

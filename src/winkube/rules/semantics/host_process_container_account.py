@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...model.finding import Severity, Stage
 from ...model.podview import as_dict
 from ..base import Hit, rule
-from ._common import effective_windows_option, host_process, windows_bound
+from ._common import effective_windows_option, host_process, windows_bound, windows_host_process
 
 HOSTPROCESS = "kubernetes/website: content/en/docs/tasks/configure-pod-container/create-hostprocess-pod.md (Choosing a user account; Pod Security Standards table)"
 IMAGE_ACCOUNTS = {"containeruser": "ContainerUser", "containeradministrator": "ContainerAdministrator"}
@@ -16,7 +16,7 @@ IMAGE_ACCOUNTS = {"containeruser": "ContainerUser", "containeradministrator": "C
     stage=Stage.RUNTIME,
     severity=Severity.WARNING,
     scope="pod",
-    applies=windows_bound,  # the whole family is about pods bound for Windows
+    applies=windows_host_process,  # bound for Windows and HostProcess (the family: bound for Windows)
     summary="a HostProcess container runs as ContainerUser or ContainerAdministrator",
     explanation="""A HostProcess container is a process on the host, so it runs as a user that is available
     on the host or in its domain. The HostProcess page lists the Windows service accounts it supports

@@ -9,7 +9,7 @@ from ...knowledge import load
 from ...model.finding import Severity, Stage
 from ...model.podview import as_dict
 from ..base import Hit, rule
-from ._common import effective_windows_option, host_process, windows_bound
+from ._common import effective_windows_option, host_process, windows_bound, windows_host_process
 from .host_process_container_account import IMAGE_ACCOUNTS
 
 HOSTPROCESS = "kubernetes/website: content/en/docs/tasks/configure-pod-container/create-hostprocess-pod.md (Limitations; Volume mounts; Choosing a user account)"
@@ -48,7 +48,7 @@ def _example(runtime: str) -> str:
     stage=Stage.RUNTIME,
     severity=Severity.ERROR,
     scope="pod",
-    applies=windows_bound,
+    applies=windows_host_process,  # bound for Windows and HostProcess (the family: bound for Windows)
     summary="a HostProcess pod can land on Windows nodes whose runtime is older than containerd 1.6 (1.7 recommended)",
     explanation="""HostProcess containers need containerd 1.6 or newer, and the HostProcess page recommends
     1.7: the kubelet passes the HostProcess flag to the runtime over CRI, which older containerd and Docker

@@ -34,7 +34,7 @@ CONTAINER_FIELDS = {
     stage=Stage.IGNORED,
     severity=Severity.INFO,
     scope="pod",
-    applies=windows_bound,  # the whole family is about pods bound for Windows
+    applies=windows_unannounced,  # bound for Windows without spec.os.name (the family: bound for Windows)
     summary="a Linux-only securityContext field on a pod bound for Windows nodes",
     explanation="""Without spec.os the API server accepts Linux security settings on any pod; on a Windows
     node they do nothing, so the pod runs without the protection the manifest seems to ask for. With

@@ -11,7 +11,7 @@ from ._common import INTRO, container_security_field, effective_windows_option, 
     stage=Stage.IGNORED,
     severity=Severity.WARNING,
     scope="pod",
-    applies=windows_bound,  # the whole family is about pods bound for Windows
+    applies=windows_unannounced,  # bound for Windows without spec.os.name (the family: bound for Windows)
     summary="securityContext.privileged on a pod bound for Windows nodes",
     explanation="""Windows containers cannot be privileged: the field is accepted when spec.os is not set
     and silently has no effect on a Windows node (with spec.os.name: windows the API server rejects it).

@@ -11,7 +11,7 @@ from ._common import INTRO, STORAGE, container_security_field, windows_bound, wi
     stage=Stage.IGNORED,
     severity=Severity.WARNING,
     scope="pod",
-    applies=windows_bound,  # the whole family is about pods bound for Windows
+    applies=windows_unannounced,  # bound for Windows without spec.os.name (the family: bound for Windows)
     summary="readOnlyRootFilesystem on a pod bound for Windows nodes",
     explanation="""A Windows container's root filesystem cannot be read-only: the registry and system
     processes inside the container need write access. The setting does not make a Windows container

@@ -11,7 +11,7 @@ from ._common import INTRO, container_security_field, pod_security_field, window
     stage=Stage.IGNORED,
     severity=Severity.WARNING,
     scope="pod",
-    applies=windows_bound,  # the whole family is about pods bound for Windows
+    applies=windows_unannounced,  # bound for Windows without spec.os.name (the family: bound for Windows)
     summary="runAsUser (a Linux uid) on a pod bound for Windows nodes",
     explanation="""Windows containers run as a named user, not a uid. The kubelet only logs "Windows container
     does not support SecurityContext.RunAsUser, please use SecurityContext.WindowsOptions" and the

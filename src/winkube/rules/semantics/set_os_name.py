@@ -11,7 +11,7 @@ from ._common import windows_bound, windows_unannounced
     stage=Stage.PRACTICE,
     severity=Severity.INFO,
     scope="pod",
-    applies=windows_bound,  # the whole family is about pods bound for Windows
+    applies=windows_unannounced,  # bound for Windows without spec.os.name (the family: bound for Windows)
     summary="a pod bound for Windows nodes does not set spec.os.name: windows",
     explanation="""spec.os.name (GA since 1.25) tells the API server, the kubelet and Pod Security Admission
     that the pod is a Windows pod: the API server then rejects Linux-only fields instead of silently
