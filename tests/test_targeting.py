@@ -636,3 +636,29 @@ def test_default_profile_does_not_guess_extended_resources():
     real = profile_from_dict({"nodePools": [{"name": "l", "os": "linux", "allocatable": {"cpu": "4"}}]}, "test")
     fit = resolve(pod_view(obj), real).fits[0]
     assert fit.failures == [("NodeResourcesFit", "Insufficient nvidia.com/gpu")]
+
+
+def test_the_memo_hands_out_what_resolving_again_gives():
+    """resolve() keeps one Targeting per memo key (what it reads of the pod): a twin that differs only
+    outside the key (container securityContext fields other than windowsOptions, names, commands)
+    gets the Targeting the pod itself resolves to, over test_one_answer's inputs and a cluster's pools."""
+    from test_one_answer import CLUSTER, workloads
+
+    from winkube.targeting import _resolve
+
+    cluster = with_cluster_objects(default_profile(), [o for o in CLUSTER if o["kind"] == "Node"],
+                                   [o for o in CLUSTER if o["kind"] == "RuntimeClass"])
+    checked = 0
+    for obj in workloads():
+        if pod_view(obj) is None:
+            continue
+        twin = copy.deepcopy(obj)
+        for c in pod_view(twin).containers():
+            sc = c.container.get("securityContext")
+            c.container["securityContext"] = {**(sc if isinstance(sc, dict) else {}), "runAsUser": 7, "readOnlyRootFilesystem": True}
+            c.container["name"], c.container["command"] = f"x{c.index}", ["/bin/sh"]
+        for profile in (default_profile(), cluster):
+            resolve(pod_view(twin), profile)  # fills the memo when the keys are equal
+            assert resolve(pod_view(obj), profile) == _resolve(pod_view(obj), profile)
+            checked += 1
+    assert checked > 500

@@ -375,9 +375,10 @@ def _memo_key(view: PodView, profile: Profile, resolved_images) -> tuple | None:
     """Everything resolve() reads, as a hashable value: workloads of one chart or one team share
     their scheduling, so their targeting is computed once (the result is read-only for rules)."""
     spec = view.spec
+    # of a container's securityContext resolve() reads only windowsOptions (HostProcess, Windows intent)
     key = freeze((view.kind, view.prefix, view.labels.get(LABEL_OS), tuple(map(spec.get, _SCHEDULING_FIELDS)),
                   [(c.list_name, c.index, c.container.get("image"), c.container.get("resources"),
-                    c.container.get("restartPolicy"), c.container.get("securityContext")) for c in view.containers()]))
+                    c.container.get("restartPolicy"), c.security_context.get("windowsOptions")) for c in view.containers()]))
     return None if key is None else (id(profile), id(resolved_images) if resolved_images else 0, key)
 
 
