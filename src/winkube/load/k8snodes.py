@@ -114,11 +114,12 @@ def mark_plain(root, path):
     for seg in path:
         if node.__class__ is MappingNode and not isinstance(seg, int):
             found = None
-            for knode, vnode in node.value:  # the last of duplicate keys is the one kept
+            for knode, vnode in reversed(node.value):  # the last of duplicate keys is the one kept
                 key = knode.value
                 # a plain key seen to read as its own text needs no resolution step (_KNOWN_KEYS)
                 if (key if knode.tag is not _PLAIN or key in known else _plain_key(knode)) == seg:
                     found = knode, vnode
+                    break
             if found is None:
                 break
             mark, node = found[0].start_mark, found[1]

@@ -19,7 +19,9 @@ Path = tuple
 def render(path: Path) -> str:
     out: list[str] = []
     for seg in path:
-        if isinstance(seg, int):
+        if seg.__class__ is str:  # the common segment first (a Key is a str subclass: not this branch)
+            out.append("." + seg if out else seg)
+        elif isinstance(seg, int):
             out.append(f"[{seg}]")
         elif isinstance(seg, Key):
             out.append(f"[{seg}]")
