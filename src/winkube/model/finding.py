@@ -36,10 +36,11 @@ class ObjectRef(Record):
         """The reference of any object (values that are not strings are shown as text)."""
         obj = obj if isinstance(obj, dict) else {}
         meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        return cls(_text(obj.get("apiVersion")), _text(obj.get("kind")), _text(meta.get("namespace")), _text(meta.get("name")))
 
-        def s(v):
-            return v if isinstance(v, str) else (None if v is None else str(v))
-        return cls(s(obj.get("apiVersion")), s(obj.get("kind")), s(meta.get("namespace")), s(meta.get("name")))
+
+def _text(v) -> str | None:
+    return v if isinstance(v, str) else (None if v is None else str(v))
 
 
 class Finding(Record):

@@ -117,8 +117,10 @@ SECCOMP = ("securityContext", "seccompProfile")
 def _seccomp_synced(view, kube_version) -> set:
     """(container name or None for the pod, SECCOMP) for each seccompProfile the Pod strategy fills
     from an annotation before validation (applySeccompVersionSkew, 1.25–1.26, Pods only)."""
+    if view.is_template:  # the Pod strategy's step: nothing for a workload's template
+        return set()
     rule_ = facts()["checks"]["seccomp_annotation_to_field"]
-    if view.is_template or not parse_version(rule_["since"]) <= tuple(kube_version) <= parse_version(rule_["until"]):
+    if not parse_version(rule_["since"]) <= tuple(kube_version) <= parse_version(rule_["until"]):
         return set()
     annotations = view.pod_meta.get("annotations") if isinstance(view.pod_meta, dict) else None
     if not isinstance(annotations, dict) or not annotations:
