@@ -95,7 +95,11 @@ def shapes_clean(octx: ObjectContext, view) -> bool:
     if view.kind != "PodTemplate" and not isinstance(view.obj.get("spec", {}), dict):
         return False
     spec = view.spec
-    return all(c is not None for name in CONTAINER_LISTS for c in spec.get(name) or ())
+    for name in CONTAINER_LISTS:
+        for c in spec.get(name) or ():
+            if c is None:
+                return False
+    return True
 
 
 def _undecodable(octx: ObjectContext) -> bool:

@@ -93,14 +93,22 @@ def _ordered(every: list, lists: tuple[str, ...]) -> Iterator[ContainerRef]:
 def pod_view(obj: dict) -> PodView | None:
     """The PodView of a workload object, or None for other kinds."""
     kind = obj.get("kind")
-    prefix = POD_SPEC_PATHS.get(kind) if isinstance(kind, str) else None
-    if prefix is None:
+    paths = _PATHS.get(kind) if isinstance(kind, str) else None
+    if paths is None:
         return None
+    prefix, meta_path = paths
     cur = obj
     for seg in prefix:
-        cur = as_dict(cur.get(seg)) if isinstance(cur, dict) else {}
-    meta_path = prefix[:-1] + ("metadata",) if kind != "Pod" else ("metadata",)
+        cur = cur.get(seg)
+        if not isinstance(cur, dict):
+            cur = {}
     meta = obj
     for seg in meta_path:
-        meta = as_dict(meta.get(seg))
+        meta = meta.get(seg)
+        if not isinstance(meta, dict):
+            meta = {}
     return PodView(kind, obj, cur, prefix, meta)
+
+
+# kind -> (path of its pod spec, path of the pod's metadata: the template's for workloads)
+_PATHS = {kind: (prefix, prefix[:-1] + ("metadata",) if kind != "Pod" else ("metadata",)) for kind, prefix in POD_SPEC_PATHS.items()}
