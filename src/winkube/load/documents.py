@@ -50,6 +50,11 @@ class Lines:
         self._last = (1, 0)  # (line, offset) of the last line asked for
 
     def __call__(self, line: int) -> str:
+        last_line, pos = self._last
+        if line == last_line:  # the line just located (known()) or asked for again
+            text = self.text
+            end = text.find("\n", pos)
+            return text[pos:] if end < 0 else text[pos:end].rstrip("\r")
         if line < 1:
             return ""
         text, every, marks = self.text, self._EVERY, self._marks

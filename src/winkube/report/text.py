@@ -21,11 +21,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, TextIO
 
 from ..ansi import paint
 from ..model.finding import Finding, InputError, Result, Severity, Stage
-from . import counts_by_severity, counts_by_stage, sorted_errors, sorted_findings
+from . import counts_by_severity, counts_by_stage, finding_key, sorted_errors
 
 if TYPE_CHECKING:
     from ..rules.base import Rule
@@ -110,12 +111,16 @@ def _location(f: Finding) -> str:
 # Enum call per finding
 _SEV_TEXT = {s: s.value for s in Severity}
 _STAGE_COLUMN = {s: str(s).ljust(_STAGE_WIDTH) for s in Stage}
+_PATH_IN_KEY = 5  # report.finding_key: (no file, file, line, column, rule, path_str, object, message)
 
 
-def _render_finding(f: Finding, out: TextIO, paint: _Painter) -> None:
+def _render_finding(f: Finding, out: TextIO, paint: _Painter, path: str | None = None) -> None:
+    """path: f.path_str when the caller rendered it already (to sort)."""
     sev = _SEV_TEXT.get(f.severity) or Severity(f.severity).value
     stage = _STAGE_COLUMN.get(f.stage) or str(f.stage).ljust(_STAGE_WIDTH)
-    loc, rule, path = _location(f), f.rule, f.path_str
+    loc, rule = _location(f), f.rule
+    if path is None:
+        path = f.path_str
     loc = loc if loc.isascii() and loc.isprintable() else clean(loc)
     rule = rule if rule.isascii() and rule.isprintable() else clean(rule)
     path = path if path.isascii() and path.isprintable() else clean(path)
@@ -183,8 +188,10 @@ def render(result: Result, rules: dict[str, Rule], out: TextIO, *, color: bool =
     errors_by_file: dict[str, list[InputError]] = {}
     for e in sorted_errors(result.errors):
         errors_by_file.setdefault(e.file, []).append(e)
-    findings_by_file: dict[str | None, list[Finding]] = {
-        file: list(group) for file, group in groupby(sorted_findings(result.findings), key=lambda f: f.file)
+    # sorted as sorted_findings sorts, keeping each finding's key: its rendered path is written below
+    keyed = sorted([(finding_key(f), f) for f in result.findings], key=itemgetter(0))
+    findings_by_file: dict[str | None, list[tuple]] = {
+        file: list(group) for file, group in groupby(keyed, key=lambda kf: kf[1].file)
     }
     files: list[str | None] = sorted(set(errors_by_file) | {f for f in findings_by_file if f is not None})
     if None in findings_by_file:
@@ -197,8 +204,8 @@ def render(result: Result, rules: dict[str, Rule], out: TextIO, *, color: bool =
         first = False
         for e in errors_by_file.get(file, ()) if file is not None else ():
             _render_error(e, out, paint)
-        for f in findings_by_file.get(file, ()):
-            _render_finding(f, out, paint)
+        for key, f in findings_by_file.get(file, ()):
+            _render_finding(f, out, paint, key[_PATH_IN_KEY])
 
     if not first:
         out.write("\n")
