@@ -53,7 +53,7 @@ def check(ctx):
     view = ctx.view
     if not windows_bound(ctx) or ctx.targeting.host_process:
         return
-    uses = {u.container: u for u in ctx.targeting.images}
+    uses = None  # the images by container, read only for a container that asks for runAsNonRoot
     pod_nonroot = view.security_context.get("runAsNonRoot")
     for c in view.containers():
         own = c.security_context.get("runAsNonRoot")
@@ -61,6 +61,8 @@ def check(ctx):
             continue
         if effective_windows_option(view, c, "runAsUserName") is not None:
             continue  # run-as-non-root-container-administrator judges an explicit user
+        if uses is None:
+            uses = {u.container: u for u in ctx.targeting.images}
         use = uses.get(f"{c.list_name}[{c.index}]")
         if use is None or use.user is None:
             continue
