@@ -17,7 +17,7 @@ def windows_bound(ctx) -> bool:
 def windows_unannounced(ctx) -> bool:
     """Bound for Windows without a valid spec.os, so the API server checks nothing OS-specific.
     (With os.name linux on a Windows-bound pod, the kubelet rule reports the contradiction.)"""
-    return ctx.view.os_name not in ("windows", "linux") and windows_bound(ctx)
+    return ctx.targeting.windows_bound and ctx.view.os_name not in ("windows", "linux")  # most pods: not bound
 
 
 def windows_host_process(ctx) -> bool:
