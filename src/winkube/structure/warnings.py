@@ -60,9 +60,15 @@ def node_label_warnings(view) -> list[tuple[Path, str]]:
     Order: nodeSelector, required terms, preferred terms, topology spread constraints (as the server
     builds them; it iterates nodeSelector in Go map order, so compare as sets)."""
     spec = view.spec
-    out: list[tuple[Path, str]] = []
     if "nodeSelector" not in spec and "affinity" not in spec and "topologySpreadConstraints" not in spec:
-        return out  # nothing selects on node labels (most pods with no nodeSelector)
+        return []  # nothing selects on node labels (most pods with no nodeSelector)
+    return node_label_warnings_exact(view)
+
+
+def node_label_warnings_exact(view) -> list[tuple[Path, str]]:
+    """node_label_warnings without its shortcuts (tests/test_structure_fast.py compares the two)."""
+    spec = view.spec
+    out: list[tuple[Path, str]] = []
     prefix = view.path()[:-1]  # the template's path (spec.template, template, ...); () for a Pod
     for key in as_dict(spec.get("nodeSelector")):
         if key in DEPRECATED_NODE_LABELS:
@@ -128,6 +134,11 @@ def _fractional(resources, path: Path, out: list) -> None:
 def fractional_byte_warnings(view) -> list[tuple[Path, str]]:
     """pkg/api/pod/warnings.go: memory and ephemeral-storage limits/requests (and pod overhead)
     that are not a whole number of bytes ("800m" of memory is 0.8 bytes)."""
+    return fractional_byte_warnings_exact(view)
+
+
+def fractional_byte_warnings_exact(view) -> list[tuple[Path, str]]:
+    """fractional_byte_warnings without its shortcuts (tests/test_structure_fast.py compares the two)."""
     out: list = []
     overhead = as_dict(view.spec.get("overhead"))
     if overhead:
