@@ -144,9 +144,11 @@ def cases():
 def test_check_answers_as_the_exact_replay(cases):
     fast, differ = 0, []
     for obj, version in cases:
-        got = answer(structure.check(obj, version))
+        s = structure.check(obj, version)
+        got = answer(s)
         want = exact_answer(obj, version)
-        if got != want:
+        # `clean` (what the structure rules' precondition reads) only where there is nothing to report
+        if got != want or s.clean and (s.served is False or s.decoded is not None and not s.decoded.ok or s.causes):
             differ.append((obj, version, got, want))
         fast += got[4] is not None and got[4][2] and not got[5]
     assert not differ, differ[:3]

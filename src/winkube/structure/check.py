@@ -9,7 +9,7 @@ from ..knowledge import load
 from . import fast
 from .decode import DecodeResult, decode
 from .schema import Schema, available, schema_for
-from .validate import Cause, _workload, _zero_paths, plan, validate, workload
+from .validate import Cause, _workload, _zero_paths, plan, validate, workload, workload_clean
 
 
 @dataclass(slots=True)
@@ -31,6 +31,7 @@ class Structure:
     # the validation causes (422) of a cleanly decoded object (structure/validate.py); the server
     # validates only what it could decode, so None whenever decoding found something
     causes: list[Cause] | None = None
+    clean: bool = False  # True: nothing to report (the shared answer of a clean or undecoded object)
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +72,7 @@ def check(obj: dict, kube_version: tuple[int, int]) -> Structure:
     api_version, kind = obj.get("apiVersion"), obj.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str):
         schema, exact = nearest_schema(kube_version)
-        return Structure(schema, exact, None, None, None)
+        return Structure(schema, exact, None, None, None, None, True)
     root, shared, zero, wl = _ROUTES.get((api_version, kind, kube_version)) or route(api_version, kind, kube_version)
     if root is None:
         return shared
@@ -83,7 +84,7 @@ def check(obj: dict, kube_version: tuple[int, int]) -> Structure:
             v = v.get(seg)
             if v.__class__ is not dict:
                 return replay(obj, root, shared)
-    if wl is None:
+    if wl is None or workload_clean(obj, wl):
         return shared
     causes: list[Cause] = []
     _workload(obj, wl, causes)  # the selector against the template's labels, the restartPolicy
@@ -124,9 +125,10 @@ def _route(api_version: str, kind: str, kube_version: tuple[int, int]) -> tuple:
     is), the workload row or None)."""
     schema, exact, served, removal, root = _served(api_version, kind, kube_version)
     if root is None:
-        return None, Structure(schema, exact, served, removal, None), (), None
-    zero = tuple(sorted(_zero_paths(kind), key=len)) if plan(schema, root) is not None else ()
-    return root, Structure(schema, exact, True, None, CLEAN, []), zero, workload(kind)
+        return None, Structure(schema, exact, served, removal, None, None, served is not False), (), None
+    zero = _zero_paths(kind) if plan(schema, root) is not None else ()
+    zero = tuple(p for p in zero if not any(q[:len(p)] == p and q != p for q in zero))  # a path's prefixes are on it
+    return root, Structure(schema, exact, True, None, CLEAN, [], True), zero, workload(kind)
 
 
 def _served(api_version: str, kind: str, kube_version: tuple[int, int]) -> tuple:

@@ -94,24 +94,40 @@ def _validated(st: StructType) -> tuple:
                  for c in _field_checks(st._schema).get(st.name, ()))
 
 
+_STR_MAP, _STR_LIST = object(), object()  # a map or a list of strings: walked inline (no call)
+
+
 def _struct_checker(st: StructType):
-    table: dict = {}  # prop -> str (a string field) or the field's checker; filled after `clean` is
-    get = table.get   # kept on the type, so a type that contains itself finds it
-    checks = _validated(st)
+    table: dict = {}  # prop -> str (a string field), _STR_MAP, _STR_LIST or the field's checker;
+    checks = _validated(st)  # filled after `clean` is kept on the type, so a type that contains itself finds it
 
     def clean(value) -> bool:
         if value.__class__ is not dict:
             return False
-        for k, v in value.items():
-            c = get(k)
-            if c is str and v.__class__ is str:  # the commonest case first
-                continue
-            if c is None:
-                return False  # an unknown field (also when null)
-            if v is None:
-                continue
-            if c is str or not c(v):
-                return False
+        try:
+            for k, v in value.items():
+                c = table[k]  # KeyError: an unknown field (also when null)
+                if c is str:
+                    if v.__class__ is not str and v is not None:
+                        return False
+                elif v is None:
+                    continue
+                elif c is _STR_MAP:
+                    if v.__class__ is not dict:
+                        return False
+                    for x in v.values():
+                        if x.__class__ is not str and x is not None:
+                            return False
+                elif c is _STR_LIST:
+                    if v.__class__ is not list:
+                        return False
+                    for x in v:
+                        if x.__class__ is not str and x is not None:
+                            return False
+                elif not c(v):
+                    return False
+        except KeyError:
+            return False
         for prop, required, accepted, skip_none in checks:
             v = value.get(prop)
             if v:
@@ -123,7 +139,11 @@ def _struct_checker(st: StructType):
         return True
 
     st._clean = clean
-    table.update({k: _checker(n) for k, n in st.props.items()})
+    for k, n in st.props.items():
+        c = _checker(n)
+        if n[0] != "scalar" and n[1] == ("scalar", "string"):
+            c = _STR_MAP if n[0] == "map" else _STR_LIST
+        table[k] = c
     return clean
 
 

@@ -60,9 +60,15 @@ def node_label_warnings(view) -> list[tuple[Path, str]]:
     Order: nodeSelector, required terms, preferred terms, topology spread constraints (as the server
     builds them; it iterates nodeSelector in Go map order, so compare as sets)."""
     spec = view.spec
-    if "nodeSelector" not in spec and "affinity" not in spec and "topologySpreadConstraints" not in spec:
-        return []  # nothing selects on node labels (most pods with no nodeSelector)
+    selector, affinity = spec.get("nodeSelector"), spec.get("affinity")
+    if (selector is None or selector.__class__ is dict and _DEPRECATED.isdisjoint(selector)) and \
+            (affinity is None or affinity.__class__ is dict and affinity.get("nodeAffinity") is None) and \
+            "topologySpreadConstraints" not in spec:
+        return []  # no deprecated label in the nodeSelector, no node affinity, no spread constraint (most pods)
     return node_label_warnings_exact(view)
+
+
+_DEPRECATED = frozenset(DEPRECATED_NODE_LABELS)
 
 
 def node_label_warnings_exact(view) -> list[tuple[Path, str]]:
@@ -134,7 +140,25 @@ def _fractional(resources, path: Path, out: list) -> None:
 def fractional_byte_warnings(view) -> list[tuple[Path, str]]:
     """pkg/api/pod/warnings.go: memory and ephemeral-storage limits/requests (and pod overhead)
     that are not a whole number of bytes ("800m" of memory is 0.8 bytes)."""
-    return fractional_byte_warnings_exact(view)
+    if view.spec.get("overhead"):
+        return fractional_byte_warnings_exact(view)
+    for c in view.containers():  # nothing to say when every byte quantity is a plain whole number (most pods)
+        res = c.container.get("resources")
+        if not res:
+            continue
+        if res.__class__ is not dict:
+            return fractional_byte_warnings_exact(view)
+        for part in (res.get("limits"), res.get("requests")):
+            if not part:
+                continue
+            if part.__class__ is not dict:
+                return fractional_byte_warnings_exact(view)
+            for resource in _BYTE_RESOURCES:
+                raw = part.get(resource)
+                if raw is None or raw.__class__ is int or (raw.__class__ is str and _whole_bytes(raw)):
+                    continue
+                return fractional_byte_warnings_exact(view)
+    return []
 
 
 def fractional_byte_warnings_exact(view) -> list[tuple[Path, str]]:

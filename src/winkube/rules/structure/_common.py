@@ -13,6 +13,8 @@ def flagged(ctx) -> bool:
     the common case, skips every object-scope structure rule on this one test (each rule still
     looks for its own part)."""
     s = ctx.structure
+    if s.clean:
+        return False
     d = s.decoded
     return s.served is False or (d is not None and not d.ok) or bool(s.causes)
 
