@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: helm kustomize shells dist platforms-oracle wine demo test install control-plane registry browser bench bench-compare bench-images bench-webhook bench-webhook-attack bench-audit fuzz attack check-sources schemas clean
+.PHONY: helm kustomize shells dist platforms-oracle wine demo test install control-plane registry browser bench bench-instructions valgrind bench-compare bench-images bench-webhook bench-webhook-attack bench-audit fuzz attack check-sources schemas clean
 
 $(STAMP): pyproject.toml
 	@echo "==> [1/3] creating $(VENV) with $$($(PY) --version)"
@@ -77,6 +77,16 @@ test: $(STAMP) control-plane registry browser shells helm kustomize wine platfor
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/startup.py
+
+## bench-instructions: lint and parse-only counted under valgrind's cachegrind (instructions, simulated mispredictions and cache misses): deterministic on a shared machine
+bench-instructions: $(STAMP) valgrind
+	$(BIN)/python bench/instructions.py
+
+## valgrind: Debian's valgrind, for bench-instructions only
+valgrind:
+	@command -v valgrind >/dev/null 2>&1 || { \
+	  echo "installing Debian's valgrind"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends valgrind; }
 
 ## bench-compare: lint and parse-only throughput of this tree against another checkout (OTHER=path, after its own make install), interleaved on the same documents
 bench-compare: $(STAMP)
