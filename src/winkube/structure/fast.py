@@ -86,20 +86,29 @@ def _checker(node):
     return fn
 
 
-def _validated(st: StructType) -> tuple:
-    """validate._walk's test per checked field of this type: (prop, required?, accepted values,
-    absent says nothing?). A field passes when it holds a value that is not zero and, for an enum,
-    one of its values; or when it is absent and absence says nothing. Anything else goes the exact way."""
-    return tuple((c.prop, c.check == "required", c.accepted, c.skip_none)
-                 for c in _field_checks(st._schema).get(st.name, ()))
+def _validated(st: StructType) -> tuple[dict, tuple]:
+    """validate._walk's tests of this type's checked fields, as the walk below applies them: an enum
+    whose absence says nothing is tested where the loop meets its value (prop -> the accepted
+    values' membership test); the others after the loop, as (prop, required?, accepted values).
+    A field passes when it holds a value that is not zero and, for an enum, one of its values (or
+    is an absent enum that says nothing). Anything else goes the exact way."""
+    enums, after = {}, []
+    for c in _field_checks(st._schema).get(st.name, ()):
+        if c.check != "required" and c.skip_none:
+            enums[c.prop] = c.accepted.__contains__  # ("" is not accepted: not sure)
+        else:
+            after.append((c.prop, c.check == "required", c.accepted))
+    return enums, tuple(after)
 
 
 _STR_MAP, _STR_LIST = object(), object()  # a map or a list of strings: walked inline (no call)
 
 
 def _struct_checker(st: StructType):
-    table: dict = {}  # prop -> str (a string field), _STR_MAP, _STR_LIST or the field's checker;
-    checks = _validated(st)  # filled after `clean` is kept on the type, so a type that contains itself finds it
+    # prop -> str (a string field), _STR_MAP, _STR_LIST, an enum's membership test or the field's
+    # checker; filled after `clean` is kept on the type, so a type that contains itself finds it
+    table: dict = {}
+    enums, checks = _validated(st)
 
     # (locals as defaults: cheaper to read than closure cells and globals, per value)
     def clean(value, table=table, checks=checks, str=str, dict=dict, _STR_MAP=_STR_MAP, _STR_LIST=_STR_LIST) -> bool:
@@ -127,16 +136,12 @@ def _struct_checker(st: StructType):
                             return False
                 elif not c(v):
                     return False
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: a list or a map where an enum's string goes
             return False
-        for prop, required, accepted, skip_none in checks:
+        for prop, required, accepted in checks:
             v = value.get(prop)
-            if v:
-                if required or v in accepted:
-                    continue
-            elif v is None and skip_none:
-                continue
-            return False
+            if not v or not required and v not in accepted:
+                return False
         return True
 
     st._clean = clean
@@ -144,7 +149,7 @@ def _struct_checker(st: StructType):
         c = _checker(n)
         if n[0] != "scalar" and n[1] == ("scalar", "string"):
             c = _STR_MAP if n[0] == "map" else _STR_LIST
-        table[k] = c
+        table[k] = enums.get(k, c)  # an enum field is a string field: its membership test says both
     return clean
 
 
