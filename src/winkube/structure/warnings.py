@@ -59,13 +59,16 @@ def node_label_warnings(view) -> list[tuple[Path, str]]:
     """(path, the server's warning text) for every deprecated node label the pod spec selects on.
     Order: nodeSelector, required terms, preferred terms, topology spread constraints (as the server
     builds them; it iterates nodeSelector in Go map order, so compare as sets)."""
-    spec = view.spec
+    return [] if node_labels_quiet(view.spec) else node_label_warnings_exact(view)
+
+
+def node_labels_quiet(spec: dict) -> bool:
+    """True: node_label_warnings has nothing to say, known without its walk: no deprecated label in
+    the nodeSelector, no node affinity, no spread constraint (most pods). False: not sure."""
     selector, affinity = spec.get("nodeSelector"), spec.get("affinity")
-    if (selector is None or selector.__class__ is dict and _DEPRECATED.isdisjoint(selector)) and \
-            (affinity is None or affinity.__class__ is dict and affinity.get("nodeAffinity") is None) and \
-            "topologySpreadConstraints" not in spec:
-        return []  # no deprecated label in the nodeSelector, no node affinity, no spread constraint (most pods)
-    return node_label_warnings_exact(view)
+    return (selector is None or selector.__class__ is dict and _DEPRECATED.isdisjoint(selector)) and \
+        (affinity is None or affinity.__class__ is dict and affinity.get("nodeAffinity") is None) and \
+        "topologySpreadConstraints" not in spec
 
 
 _DEPRECATED = frozenset(DEPRECATED_NODE_LABELS)
@@ -140,25 +143,37 @@ def _fractional(resources, path: Path, out: list) -> None:
 def fractional_byte_warnings(view) -> list[tuple[Path, str]]:
     """pkg/api/pod/warnings.go: memory and ephemeral-storage limits/requests (and pod overhead)
     that are not a whole number of bytes ("800m" of memory is 0.8 bytes)."""
+    return [] if bytes_quiet(view) else fractional_byte_warnings_exact(view)
+
+
+def bytes_quiet(view) -> bool:
+    """True: fractional_byte_warnings has nothing to say, known without its walk: no pod overhead,
+    every memory and ephemeral-storage quantity a plain whole number (most pods). False: not sure."""
     if view.spec.get("overhead"):
-        return fractional_byte_warnings_exact(view)
-    for c in view.containers():  # nothing to say when every byte quantity is a plain whole number (most pods)
+        return False
+    for c in view.containers():
         res = c.container.get("resources")
         if not res:
             continue
         if res.__class__ is not dict:
-            return fractional_byte_warnings_exact(view)
+            return False
         for part in (res.get("limits"), res.get("requests")):
             if not part:
                 continue
             if part.__class__ is not dict:
-                return fractional_byte_warnings_exact(view)
+                return False
             for resource in _BYTE_RESOURCES:
                 raw = part.get(resource)
-                if raw is None or raw.__class__ is int or (raw.__class__ is str and _whole_bytes(raw)):
+                if raw is None or raw.__class__ is str and raw in _WHOLE or raw.__class__ is int:
                     continue
-                return fractional_byte_warnings_exact(view)
-    return []
+                if raw.__class__ is not str or not _whole_bytes(raw):
+                    return False
+                if len(_WHOLE) < 4096:
+                    _WHOLE.add(raw)
+    return True
+
+
+_WHOLE: set[str] = set()  # byte quantities seen to be whole ("256Mi", "1Gi": a few values recur)
 
 
 def fractional_byte_warnings_exact(view) -> list[tuple[Path, str]]:
