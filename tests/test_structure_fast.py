@@ -123,7 +123,7 @@ def exact_answer(obj, kube_version):
     api_version, kind = obj.get("apiVersion"), obj.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return answer(structure.check(obj, kube_version))
-    root, shared, _, _ = structure.route(api_version, kind, kube_version)
+    _, root, shared, _, _ = structure.route(api_version, kind, kube_version)
     return answer(shared if root is None else structure.replay(obj, root, shared))
 
 

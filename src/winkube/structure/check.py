@@ -73,10 +73,10 @@ def check(obj: dict, kube_version: tuple[int, int]) -> Structure:
     if not isinstance(api_version, str) or not isinstance(kind, str):
         schema, exact = nearest_schema(kube_version)
         return Structure(schema, exact, None, None, None, None, True)
-    root, shared, zero, wl = _ROUTES.get((api_version, kind, kube_version)) or route(api_version, kind, kube_version)
+    clean, root, shared, zero, wl = _ROUTES.get((api_version, kind, kube_version)) or route(api_version, kind, kube_version)
     if root is None:
         return shared
-    if not fast.clean(obj, root):
+    if not clean(obj):  # structure/fast.py's walk
         return replay(obj, root, shared)
     for path in zero:
         v = obj
@@ -120,15 +120,15 @@ _ROUTES: dict[tuple, tuple] = {}
 
 
 def _route(api_version: str, kind: str, kube_version: tuple[int, int]) -> tuple:
-    """(root to decode into or None, the shared answer: for no root the whole answer, else a clean
-    object's, the structs validation checks even when absent (check() takes the exact way when one
-    is), the workload row or None)."""
+    """(structure/fast.py's walk for the root, the root to decode into or None, the shared answer:
+    for no root the whole answer, else a clean object's, the structs validation checks even when
+    absent (check() takes the exact way when one is), the workload row or None)."""
     schema, exact, served, removal, root = _served(api_version, kind, kube_version)
     if root is None:
-        return None, Structure(schema, exact, served, removal, None, None, served is not False), (), None
+        return None, None, Structure(schema, exact, served, removal, None, None, served is not False), (), None
     zero = _zero_paths(kind) if plan(schema, root) is not None else ()
     zero = tuple(p for p in zero if not any(q[:len(p)] == p and q != p for q in zero))  # a path's prefixes are on it
-    return root, Structure(schema, exact, True, None, CLEAN, [], True), zero, workload(kind)
+    return fast.walk(root), root, Structure(schema, exact, True, None, CLEAN, [], True), zero, workload(kind)
 
 
 def _served(api_version: str, kind: str, kube_version: tuple[int, int]) -> tuple:

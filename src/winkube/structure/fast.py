@@ -185,7 +185,8 @@ def _items_checker(cls: type, item, structs: bool):
     return clean
 
 
-def clean(obj: dict, root: StructType) -> bool:
-    """True: decoding `obj` into `root` finds nothing, nor does the field validation of any struct
-    the walk visits (see the module docstring for what that leaves to the caller)."""
-    return (root._clean or _struct_checker(root))(obj)
+def walk(root: StructType):
+    """The walk for objects of type `root`: walk(root)(obj) is True when decoding `obj` finds
+    nothing, nor does the field validation of any struct the walk visits (see the module docstring
+    for what that leaves to the caller)."""
+    return root._clean or _struct_checker(root)
