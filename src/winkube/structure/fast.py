@@ -156,11 +156,20 @@ def _struct_checker(st: StructType):
 def _items_checker(cls: type, item, structs: bool):
     """A list (cls list) or a map (cls dict) of `item` values. A null item decodes as a zero value,
     which validation checks like any other for a struct type: null struct items answer "not sure"."""
+    if structs and cls is list:  # containers, ports, env, volumes, volumeMounts, tolerations
+        def clean(value, item=item, list=list) -> bool:
+            if value.__class__ is not list:
+                return False
+            for x in value:
+                if not item(x):
+                    return False
+            return True
+        return clean
     if structs:
         def clean(value) -> bool:
-            if value.__class__ is not cls:
+            if value.__class__ is not dict:
                 return False
-            for x in (value if cls is list else value.values()):
+            for x in value.values():
                 if not item(x):
                     return False
             return True
