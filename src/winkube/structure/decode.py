@@ -67,17 +67,19 @@ class FatalError(Record):
 
 
 class DecodeResult(Record):
-    __slots__ = ("fatal", "type_error", "unknown")
+    __slots__ = ("fatal", "type_error", "unknown", "ok")
 
     def __init__(self, fatal: FatalError | None = None, type_error: TypeError_ | None = None,
                  unknown: list[tuple[tuple, str, StructType]] | None = None):
         self.fatal, self.type_error = fatal, type_error
         # (path, the server's strict path, the Go struct that has no such field)
         self.unknown = [] if unknown is None else unknown
+        self.settle()
 
-    @property
-    def ok(self) -> bool:
-        return self.fatal is None and self.type_error is None and not self.unknown
+    def settle(self) -> None:
+        """`ok` (nothing found) is kept, not computed per read (the engine asks it of every pod):
+        whoever fills a result in after creating it settles it again."""
+        self.ok = self.fatal is None and self.type_error is None and not self.unknown
 
 
 _WORDS = {"string": "a string", "int32": "an integer (int32)", "int64": "an integer", "bool": "true or false",
@@ -275,4 +277,5 @@ def decode(obj: dict, root: StructType) -> DecodeResult:
     body = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind")}
     d = _Decoder(root)
     d.struct(body, root)
+    d.result.settle()
     return d.result
