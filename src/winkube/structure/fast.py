@@ -46,7 +46,16 @@ def _number_clean(value) -> bool:
 
 def _quantity_clean(value) -> bool:
     cls = value.__class__
-    return (cls is str and _quantity_ok(value)) or cls is int or (cls is float and _quantity_ok(number_text(value)))
+    if cls is str:
+        if not _quantity_ok(value):
+            return False
+        if len(_QUANTITIES) < 4096:
+            _QUANTITIES.add(value)
+        return True
+    return cls is int or (cls is float and _quantity_ok(number_text(value)))
+
+
+_QUANTITIES: set[str] = set()  # quantity texts seen to parse ("250m", "1Gi": a few values recur)
 
 
 def _intstr_clean(value) -> bool:
@@ -171,6 +180,17 @@ def _items_checker(cls: type, item, structs: bool):
                 return False
             for x in value.values():
                 if not item(x):
+                    return False
+            return True
+        return clean
+    if item is _quantity_clean and cls is dict:  # resources' limits and requests
+        def clean(value, known=_QUANTITIES) -> bool:
+            if value.__class__ is not dict:
+                return False
+            for x in value.values():
+                if x.__class__ is str and x in known:
+                    continue
+                if x is not None and not _quantity_clean(x):
                     return False
             return True
         return clean
