@@ -109,10 +109,12 @@ bench-webhook: $(STAMP)
 bench-webhook-attack: $(STAMP)
 	$(BIN)/python bench/webhook_attack_bench.py
 
-## fuzz: long randomized differential passes against the real kube-apiserver and containerd/platforms (50,000 cases per release)
+## fuzz: long randomized differential passes against the real kube-apiserver and containerd/platforms (50,000 cases per release),
+## and the structural replay's fast paths against its exact walks (30,000 generated and 30,000 mutated objects)
 fuzz: $(STAMP) control-plane wine platforms-oracle
 	WINKUBE_FUZZ_EXAMPLES=$${WINKUBE_FUZZ_EXAMPLES:-20000} WINKUBE_STRUCT_EXAMPLES=$${WINKUBE_STRUCT_EXAMPLES:-90000} $(BIN)/pytest tests/harness -k differential -p no:cacheprovider
 	WINKUBE_ORACLE_CASES=$${WINKUBE_ORACLE_CASES:-50000} $(BIN)/pytest tests/compat/test_oracle_differential.py -p no:cacheprovider
+	WINKUBE_STRUCT_FAST_CASES=$${WINKUBE_STRUCT_FAST_CASES:-30000} $(BIN)/pytest tests/test_structure_fast.py -p no:cacheprovider
 
 ## check-sources: knowledge/api_validation.yaml and the kubelet rows against kubernetes/kubernetes at each
 ## release's tag (k8s.io/kubernetes from the Go module proxy: ~6 s and 100 MB unpacked per tag cold; not part of make test)

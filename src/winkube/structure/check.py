@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..knowledge import load
+from . import fast
 from .decode import DecodeResult, decode
 from .schema import Schema, available, schema_for
-from .validate import Cause, validate
+from .validate import Cause, _workload, _zero_paths, plan, validate, workload, workload_clean
 
 
 @dataclass(slots=True)
@@ -30,6 +31,7 @@ class Structure:
     # the validation causes (422) of a cleanly decoded object (structure/validate.py); the server
     # validates only what it could decode, so None whenever decoding found something
     causes: list[Cause] | None = None
+    clean: bool = False  # True: nothing to report (the shared answer of a clean or undecoded object)
 
 
 @lru_cache(maxsize=1)
@@ -65,23 +67,52 @@ def nearest_schema(kube_version: tuple[int, int]) -> tuple[Schema | None, bool]:
 
 
 def check(obj: dict, kube_version: tuple[int, int]) -> Structure:
+    """What the API server's first steps make of `obj`. The answer for a clean object (and for one
+    that is not decoded) is shared by every such object of its route: read it, never change it."""
     api_version, kind = obj.get("apiVersion"), obj.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str):
         schema, exact = nearest_schema(kube_version)
-        return Structure(schema, exact, None, None, None)
+        return Structure(schema, exact, None, None, None, None, True)
+    clean, root, shared, zero, wl = _ROUTES.get((api_version, kind, kube_version)) or route(api_version, kind, kube_version)
+    if root is None:
+        return shared
+    if not clean(obj):  # structure/fast.py's walk
+        return replay(obj, root, shared)
+    for path in zero:
+        v = obj
+        for seg in path:
+            v = v.get(seg)
+            if v.__class__ is not dict:
+                return replay(obj, root, shared)
+    if wl is None or workload_clean(obj, wl):
+        return shared
+    causes: list[Cause] = []
+    _workload(obj, wl, causes)  # the selector against the template's labels, the restartPolicy
+    if not causes:
+        return shared
+    return Structure(shared.schema, shared.exact_schema, True, None, CLEAN, causes)
+
+
+def replay(obj: dict, root, shared: Structure) -> Structure:
+    """The exact replay, with the server's paths and words (what check() answers whenever
+    structure/fast.py is not sure; tests/test_structure_fast.py holds the two to the same answers)."""
+    decoded = decode(obj, root)
+    causes = validate(obj, shared.schema, root) if decoded.ok else None
+    return Structure(shared.schema, shared.exact_schema, True, None, decoded, causes)
+
+
+def route(api_version: str, kind: str, kube_version: tuple[int, int]) -> tuple:
+    """check()'s route for such an object (see _route)."""
     key = (api_version, kind, kube_version)
-    route = _ROUTES.get(key)
-    if route is None:
+    got = _ROUTES.get(key)
+    if got is None:
         if len(_ROUTES) >= 4096:
             _ROUTES.clear()
-        route = _ROUTES[key] = _route(api_version, kind, tuple(kube_version))
-    schema, exact, served, removal, root = route
-    if root is None:
-        return Structure(schema, exact, served, removal, None)
-    decoded = decode(obj, root)
-    causes = validate(obj, schema, root) if decoded.ok else None
-    return Structure(schema, exact, True, None, decoded, causes)
+        got = _ROUTES[key] = _route(api_version, kind, tuple(kube_version))
+    return got
 
+
+CLEAN = DecodeResult()  # what decoding a clean object finds (shared: read only)
 
 # (apiVersion, kind, release) -> what check() does with such an object, worked out once: objects of
 # one kind are most of a run, and the lookups below cost more than the decode of a small object
@@ -89,6 +120,18 @@ _ROUTES: dict[tuple, tuple] = {}
 
 
 def _route(api_version: str, kind: str, kube_version: tuple[int, int]) -> tuple:
+    """(structure/fast.py's walk for the root, the root to decode into or None, the shared answer:
+    for no root the whole answer, else a clean object's, the structs validation checks even when
+    absent (check() takes the exact way when one is), the workload row or None)."""
+    schema, exact, served, removal, root = _served(api_version, kind, kube_version)
+    if root is None:
+        return None, None, Structure(schema, exact, served, removal, None, None, served is not False), (), None
+    zero = _zero_paths(kind) if plan(schema, root) is not None else ()
+    zero = tuple(p for p in zero if not any(q[:len(p)] == p and q != p for q in zero))  # a path's prefixes are on it
+    return fast.walk(root), root, Structure(schema, exact, True, None, CLEAN, [], True), zero, workload(kind)
+
+
+def _served(api_version: str, kind: str, kube_version: tuple[int, int]) -> tuple:
     """(schema, exact, served, removal, root to decode into or None)."""
     schema, exact = nearest_schema(kube_version)
     if schema is None:

@@ -19,7 +19,6 @@ re-encodes YAML floats through float64, so `replicas: 2.0` arrives as 2).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..k8s.quantity import parse_exact
 from ..record import Record
@@ -68,17 +67,19 @@ class FatalError(Record):
 
 
 class DecodeResult(Record):
-    __slots__ = ("fatal", "type_error", "unknown")
+    __slots__ = ("fatal", "type_error", "unknown", "ok")
 
     def __init__(self, fatal: FatalError | None = None, type_error: TypeError_ | None = None,
                  unknown: list[tuple[tuple, str, StructType]] | None = None):
         self.fatal, self.type_error = fatal, type_error
         # (path, the server's strict path, the Go struct that has no such field)
         self.unknown = [] if unknown is None else unknown
+        self.settle()
 
-    @property
-    def ok(self) -> bool:
-        return self.fatal is None and self.type_error is None and not self.unknown
+    def settle(self) -> None:
+        """`ok` (nothing found) is kept, not computed per read (the engine asks it of every pod):
+        whoever fills a result in after creating it settles it again."""
+        self.ok = self.fatal is None and self.type_error is None and not self.unknown
 
 
 _WORDS = {"string": "a string", "int32": "an integer (int32)", "int64": "an integer", "bool": "true or false",
@@ -268,130 +269,13 @@ class _Decoder:
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
-def _int_clean(lo: int, hi: int):
-    def clean(value) -> bool:
-        cls = value.__class__
-        if cls is int:
-            return lo <= value <= hi
-        return cls is float and value.is_integer() and lo <= value <= hi
-    return clean
-
-
-def _bool_clean(value) -> bool:
-    return value.__class__ is bool
-
-
-def _number_clean(value) -> bool:
-    return value.__class__ is int or value.__class__ is float
-
-
-def _quantity_clean(value) -> bool:
-    cls = value.__class__
-    return (cls is str and _quantity_ok(value)) or cls is int or (cls is float and _quantity_ok(number_text(value)))
-
-
-def _intstr_clean(value) -> bool:
-    cls = value.__class__
-    return cls is str or (cls is int and INT32[0] <= value <= INT32[1]) or (cls is float and value.is_integer()
-                                                                          and INT32[0] <= value <= INT32[1])
-
-
-def _time_clean(value) -> bool:
-    return value.__class__ is str and _RFC3339.fullmatch(value) is not None
-
-
-def _any_clean(value) -> bool:
-    return True
-
-
-# What _Decoder.scalar accepts without a word, per scalar name; `str` stands for "a str and nothing
-# else" (strings are most fields: the walks test them inline instead of calling a function).
-_SCALAR_CLEAN = {"string": str, "byte": str, "int32": _int_clean(*INT32), "int64": _int_clean(*INT64),
-                 "bool": _bool_clean, "number": _number_clean, "quantity": _quantity_clean,
-                 "intstr": _intstr_clean, "time": _time_clean}
-
-
-@lru_cache(maxsize=4096)
-def _quantity_ok(text: str) -> bool:
-    return quantity_ok(text)
-
-
-# The fast path, compiled: one closure per type node (per struct type, kept on the StructType),
-# built on first use from the schema, answering True when decoding finds nothing (the common case)
-# without keeping paths. Interpreting the schema's node tuples per value cost more than the walk.
-_COMPILED: dict[int, tuple] = {}  # id(node) -> (node, checker): nodes are the schema's cached tuples
-
-
-def _checker(node):
-    kind, arg = node
-    if kind == "scalar":
-        return _SCALAR_CLEAN.get(arg, _any_clean)
-    if kind == "struct":
-        return arg._clean or _struct_checker(arg)
-    got = _COMPILED.get(id(node))
-    if got is not None and got[0] is node:
-        return got[1]
-    fn = _items_checker(list if kind == "list" else dict, _checker(arg))
-    _COMPILED[id(node)] = (node, fn)
-    return fn
-
-
-def _struct_checker(st: StructType):
-    table: dict = {}  # prop -> str (a string field) or the field's checker; filled after `clean` is
-    get = table.get   # kept on the type, so a type that contains itself finds it
-
-    def clean(value) -> bool:
-        if value.__class__ is not dict:
-            return False
-        for k, v in value.items():
-            c = get(k)
-            if c is None:
-                return False  # an unknown field (also when null)
-            if v is None:
-                continue
-            if c is str:
-                if v.__class__ is not str:
-                    return False
-            elif not c(v):
-                return False
-        return True
-
-    st._clean = clean
-    table.update({k: _checker(n) for k, n in st.props.items()})
-    return clean
-
-
-def _items_checker(cls: type, item):
-    """A list (cls list) or a map (cls dict) of `item` values; null items decode as zero values."""
-    strings = item is str  # args, command, labels, annotations, ConfigMap data: the bulk of it
-
-    def clean(value) -> bool:
-        if value.__class__ is not cls:
-            return False
-        for x in (value if cls is list else value.values()):
-            if x is None:
-                continue
-            if strings:
-                if x.__class__ is not str:
-                    return False
-            elif not item(x):
-                return False
-        return True
-    return clean
-
-
 def decode(obj: dict, root: StructType) -> DecodeResult:
     """Replay the server's decoding of `obj` into the Go type `root` (see the module docstring).
-    apiVersion and kind are read by the server before this step and are not re-checked here.
-    A clean object (the common case) is answered by a fast walk that keeps no paths; only an
-    object with something to report is walked again with the server's error context."""
-    # every kind's schema has apiVersion and kind as strings, which the server has read already:
-    # checking them with the rest costs less than a copy of the object without them (the slow
-    # path, which gives the answer whenever the fast one says no, leaves them out)
-    if (root._clean or _struct_checker(root))(obj):
-        return DecodeResult()
+    apiVersion and kind are read by the server before this step and are not re-checked here. This
+    is the exact walk, with the server's error context; check.py asks structure/fast.py first,
+    which answers a clean object without it."""
     body = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind")}
     d = _Decoder(root)
     d.struct(body, root)
+    d.result.settle()
     return d.result
-

@@ -21,7 +21,7 @@ class StructType:
     def __init__(self, schema: "Schema", name: str, raw: dict):
         self.name, self.go, self._raw, self._schema = name, raw["go"], raw["props"], schema
         self._props: dict | None = None
-        self._clean = None  # structure/decode.py's compiled fast path for this type, built on first use
+        self._clean = None  # structure/fast.py's compiled walk for this type, built on first use
         self.required = tuple(raw.get("required", ()))
         self.enums = raw.get("enums", {})
         # prop -> the embedded Go struct(s) it comes from ("ProbeHandler"): decode errors name them

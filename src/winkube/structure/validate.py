@@ -291,6 +291,8 @@ class Workload:
     selector: str | None
     word: str
     restart: str | None
+    # the apps kinds' shape: spec.selector selects spec.template, whose pods restart Always only
+    plain: bool = False
 
 
 @lru_cache(maxsize=16)
@@ -300,7 +302,9 @@ def workload(kind) -> Workload | None:
         return None
     tpl = tuple(row["template"])
     return Workload(tuple(row["spec"]), tpl, tpl + ("metadata", "labels"), tpl + ("spec", "restartPolicy"),
-                    row.get("selector"), row.get("empty_selector_word", ""), row.get("restart"))
+                    row.get("selector"), row.get("empty_selector_word", ""), row.get("restart"),
+                    row["spec"] == ["spec"] and tpl == ("spec", "template") and row.get("restart") == "always"
+                    and row.get("selector") in ("required", "label"))
 
 
 _MISMATCH = "`selector` does not match template `labels`"
@@ -344,6 +348,27 @@ def _workload(obj: dict, w: Workload, out: list) -> None:
             out.append(required(w.restart_path, 'valid values: "OnFailure", "Never"'))
         elif restart != "OnFailure" and restart != "Never":
             out.append(not_supported(w.restart_path, restart, ("OnFailure", "Never")))
+
+
+def workload_clean(obj: dict, w: Workload) -> bool:
+    """True: _workload(obj, w, ...) finds nothing, known cheaply for the common shape (a matchLabels
+    selector contained in the template's labels, restartPolicy Always or unset). False: not sure."""
+    if not w.plain:
+        return False
+    spec = obj.get("spec")
+    template = spec.get("template") if spec.__class__ is dict else None
+    if template.__class__ is not dict:
+        return False
+    selector = spec.get("selector")
+    if selector.__class__ is not dict or selector.get("matchExpressions"):
+        return False
+    match, meta = selector.get("matchLabels"), template.get("metadata")
+    labels = meta.get("labels") if meta.__class__ is dict else None
+    if not match or match.__class__ is not dict or labels.__class__ is not dict or not match.items() <= labels.items():
+        return False
+    tspec = template.get("spec")
+    restart = tspec.get("restartPolicy") if tspec.__class__ is dict else None
+    return not restart or restart == "Always"
 
 
 def validate(obj: dict, schema: Schema, root: StructType) -> list[Cause]:

@@ -59,10 +59,25 @@ def node_label_warnings(view) -> list[tuple[Path, str]]:
     """(path, the server's warning text) for every deprecated node label the pod spec selects on.
     Order: nodeSelector, required terms, preferred terms, topology spread constraints (as the server
     builds them; it iterates nodeSelector in Go map order, so compare as sets)."""
+    return [] if node_labels_quiet(view.spec) else node_label_warnings_exact(view)
+
+
+def node_labels_quiet(spec: dict) -> bool:
+    """True: node_label_warnings has nothing to say, known without its walk: no deprecated label in
+    the nodeSelector, no node affinity, no spread constraint (most pods). False: not sure."""
+    selector, affinity = spec.get("nodeSelector"), spec.get("affinity")
+    return (selector is None or selector.__class__ is dict and _DEPRECATED.isdisjoint(selector)) and \
+        (affinity is None or affinity.__class__ is dict and affinity.get("nodeAffinity") is None) and \
+        "topologySpreadConstraints" not in spec
+
+
+_DEPRECATED = frozenset(DEPRECATED_NODE_LABELS)
+
+
+def node_label_warnings_exact(view) -> list[tuple[Path, str]]:
+    """node_label_warnings without its shortcuts (tests/test_structure_fast.py compares the two)."""
     spec = view.spec
     out: list[tuple[Path, str]] = []
-    if "nodeSelector" not in spec and "affinity" not in spec and "topologySpreadConstraints" not in spec:
-        return out  # nothing selects on node labels (most pods with no nodeSelector)
     prefix = view.path()[:-1]  # the template's path (spec.template, template, ...); () for a Pod
     for key in as_dict(spec.get("nodeSelector")):
         if key in DEPRECATED_NODE_LABELS:
@@ -128,6 +143,41 @@ def _fractional(resources, path: Path, out: list) -> None:
 def fractional_byte_warnings(view) -> list[tuple[Path, str]]:
     """pkg/api/pod/warnings.go: memory and ephemeral-storage limits/requests (and pod overhead)
     that are not a whole number of bytes ("800m" of memory is 0.8 bytes)."""
+    return [] if bytes_quiet(view) else fractional_byte_warnings_exact(view)
+
+
+def bytes_quiet(view) -> bool:
+    """True: fractional_byte_warnings has nothing to say, known without its walk: no pod overhead,
+    every memory and ephemeral-storage quantity a plain whole number (most pods). False: not sure."""
+    if view.spec.get("overhead"):
+        return False
+    for c in view.containers():
+        res = c.container.get("resources")
+        if not res:
+            continue
+        if res.__class__ is not dict:
+            return False
+        for part in (res.get("limits"), res.get("requests")):
+            if not part:
+                continue
+            if part.__class__ is not dict:
+                return False
+            for resource in _BYTE_RESOURCES:
+                raw = part.get(resource)
+                if raw is None or raw.__class__ is str and raw in _WHOLE or raw.__class__ is int:
+                    continue
+                if raw.__class__ is not str or not _whole_bytes(raw):
+                    return False
+                if len(_WHOLE) < 4096:
+                    _WHOLE.add(raw)
+    return True
+
+
+_WHOLE: set[str] = set()  # byte quantities seen to be whole ("256Mi", "1Gi": a few values recur)
+
+
+def fractional_byte_warnings_exact(view) -> list[tuple[Path, str]]:
+    """fractional_byte_warnings without its shortcuts (tests/test_structure_fast.py compares the two)."""
     out: list = []
     overhead = as_dict(view.spec.get("overhead"))
     if overhead:

@@ -1,6 +1,7 @@
 """Shared by the structure rules."""
 from __future__ import annotations
 
+from ...structure.warnings import bytes_quiet, node_labels_quiet
 from ..base import Hit
 
 DECODER = ("sigs.k8s.io/json internal/golang/encoding/json/decode.go; "
@@ -13,8 +14,18 @@ def flagged(ctx) -> bool:
     the common case, skips every object-scope structure rule on this one test (each rule still
     looks for its own part)."""
     s = ctx.structure
+    if s.clean:
+        return False
     d = s.decoded
     return s.served is False or (d is not None and not d.ok) or bool(s.causes)
+
+
+def may_warn(ctx) -> bool:
+    """The pod-scope structure rules' precondition: a warning replay may have something to say
+    (structure/warnings.py's cheap tests; most pods have neither a deprecated node label nor a
+    fractional byte quantity, and skip both rules on this one test)."""
+    view = ctx.view
+    return not (node_labels_quiet(view.spec) and bytes_quiet(view))
 
 
 VALIDATION = ("kubernetes/kubernetes v1.37.2 pkg/apis/core/validation/validation.go, pkg/apis/apps/validation, "

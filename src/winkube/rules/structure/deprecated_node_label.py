@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...model.finding import Severity, Stage
 from ...structure.warnings import node_label_warnings
 from ..base import Hit, rule
+from ._common import may_warn
 
 
 @rule(
@@ -12,6 +13,7 @@ from ..base import Hit, rule
     stage=Stage.ADMISSION,
     severity=Severity.WARNING,
     scope="pod",
+    applies=may_warn,
     summary="the pod spec selects on a deprecated node label (the API server warns)",
     explanation="""kube-apiserver answers with a warning when a pod spec uses a deprecated node label in its
     nodeSelector, node affinity or topology spread constraints: beta.kubernetes.io/os and

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...model.finding import Severity, Stage
 from ...structure.warnings import fractional_byte_warnings
 from ..base import Hit, rule
+from ._common import may_warn
 
 
 @rule(
@@ -12,6 +13,7 @@ from ..base import Hit, rule
     stage=Stage.ADMISSION,
     severity=Severity.WARNING,
     scope="pod",
+    applies=may_warn,
     summary="a memory or ephemeral-storage quantity that is not a whole number of bytes",
     explanation="""The suffix m means milli: memory: 800m is 0.8 bytes, not 800 MiB. kube-apiserver accepts
     the value with a warning ("fractional byte value ... is invalid, must be an integer"); a limit that
