@@ -30,7 +30,7 @@ class Structure:
     decoded: DecodeResult | None  # None: not decoded (not served, or no schema for it)
     # the validation causes (422) of a cleanly decoded object (structure/validate.py); the server
     # validates only what it could decode, so None whenever decoding found something
-    causes: list[Cause] | None = None
+    causes: list[Cause] | tuple | None = None  # () in the shared answer of a clean object: read only
     clean: bool = False  # True: nothing to report (the shared answer of a clean or undecoded object)
 
 
@@ -128,7 +128,7 @@ def _route(api_version: str, kind: str, kube_version: tuple[int, int]) -> tuple:
         return None, None, Structure(schema, exact, served, removal, None, None, served is not False), (), None
     zero = _zero_paths(kind) if plan(schema, root) is not None else ()
     zero = tuple(p for p in zero if not any(q[:len(p)] == p and q != p for q in zero))  # a path's prefixes are on it
-    return fast.walk(root), root, Structure(schema, exact, True, None, CLEAN, [], True), zero, workload(kind)
+    return fast.walk(root), root, Structure(schema, exact, True, None, CLEAN, (), True), zero, workload(kind)
 
 
 def _served(api_version: str, kind: str, kube_version: tuple[int, int]) -> tuple:
