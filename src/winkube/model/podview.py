@@ -39,7 +39,11 @@ class PodView(Record):
         self.pod_meta = pod_meta  # the pod's own metadata: the template's for workloads, the object's for Pods
         self._containers = _containers
         # the pod's securityContext ({} when absent or not a mapping): read once, most rules ask for it
-        self.security_context = as_dict(spec.get("securityContext")) if security_context is None else security_context
+        if security_context is None:
+            security_context = spec.get("securityContext")
+            if security_context.__class__ is not dict:
+                security_context = as_dict(security_context)
+        self.security_context = security_context
 
     @property
     def is_template(self) -> bool:
@@ -54,10 +58,7 @@ class PodView(Record):
         walks them."""
         every = self._containers
         if every is None:
-            every = self._containers = [
-                ContainerRef(list_name, i, c, self.prefix + (list_name, i))
-                for list_name in CONTAINER_LISTS
-                for i, c in enumerate(as_list(self.spec.get(list_name))) if isinstance(c, dict)]
+            every = self._containers = _refs(self.spec, self.prefix)
         if lists is CONTAINER_LISTS:
             return iter(every)
         in_order = _IN_ORDER.get(lists)
@@ -80,6 +81,23 @@ class PodView(Record):
         return as_dict(self.pod_meta.get("labels"))
 
 
+def _refs(spec: dict, prefix: Path) -> list[ContainerRef]:
+    """The ContainerRefs of a pod spec (PodView.containers), as a plain loop: every pod builds them,
+    and a list that is absent (most init and ephemeral lists) costs one lookup."""
+    out = []
+    for list_name in CONTAINER_LISTS:
+        entries = spec.get(list_name)
+        if entries is None or not isinstance(entries, list):
+            continue
+        i = 0
+        for c in entries:
+            if isinstance(c, dict):
+                sc = c.get("securityContext")
+                out.append(ContainerRef(list_name, i, c, prefix + (list_name, i), sc if sc.__class__ is dict else as_dict(sc)))
+            i += 1
+    return out
+
+
 _IN_ORDER: dict[tuple, bool] = {}  # lists -> are they in the API server's order (the rules' few tuples)
 
 
@@ -96,19 +114,16 @@ def pod_view(obj: dict) -> PodView | None:
     paths = _PATHS.get(kind) if isinstance(kind, str) else None
     if paths is None:
         return None
-    prefix, meta_path = paths
-    cur = obj
-    for seg in prefix:
-        cur = cur.get(seg)
-        if not isinstance(cur, dict):
-            cur = {}
-    meta = obj
-    for seg in meta_path:
-        meta = meta.get(seg)
-        if not isinstance(meta, dict):
-            meta = {}
-    return PodView(kind, obj, cur, prefix, meta)
+    prefix, holder_path, spec_key = paths
+    holder = obj  # the mapping that holds the pod's spec and metadata: the template (a Pod: the object)
+    for seg in holder_path:
+        holder = holder.get(seg)
+        if not isinstance(holder, dict):
+            holder = {}
+    spec, meta = holder.get(spec_key), holder.get("metadata")
+    return PodView(kind, obj, spec if isinstance(spec, dict) else {}, prefix, meta if isinstance(meta, dict) else {})
 
 
-# kind -> (path of its pod spec, path of the pod's metadata: the template's for workloads)
-_PATHS = {kind: (prefix, prefix[:-1] + ("metadata",) if kind != "Pod" else ("metadata",)) for kind, prefix in POD_SPEC_PATHS.items()}
+# kind -> (path of its pod spec, path of the mapping that holds the pod's spec and its metadata: the
+# template for workloads, the object itself for Pods, and the spec's key in it)
+_PATHS = {kind: (prefix, prefix[:-1], prefix[-1]) for kind, prefix in POD_SPEC_PATHS.items()}
