@@ -18,7 +18,7 @@ from .model.podview import CONTAINER_LISTS, WORKLOAD_KINDS, as_dict, as_list, po
 from .model.profile import Profile, default_profile, with_cluster_objects
 from .rules import Rule, all_rules, rule_ids, scope_rules
 from .record import Record
-from .rules.context import DocContext, ObjectContext, PodContext
+from .rules.context import DocContext, ObjectContext, pod_context
 
 KNOWN_RULE_IDS = frozenset(rule_ids())  # every rule, also those a caller left out of its Engine
 _CLUSTER_OBJECT = re.compile(r"""["']?kind["']?\s*:\s*["']?(Node|RuntimeClass)["']?\s*[,}\r\n]""")
@@ -307,7 +307,7 @@ class Engine:
                     if errors is not None:
                         errors.append(InputError(doc.file if doc else "<object>", message, line))
             else:
-                ctx = PodContext(view, options.profile, kube_version, options.images if images is None else images)
+                ctx = pod_context(view, options.profile, kube_version, options.images if images is None else images)
                 rules = by_scope.get("pod")
                 found = self._run(self.scope_rules("pod") if rules is None else rules, ctx, doc, errors)
                 if found:
@@ -345,44 +345,60 @@ class Engine:
         return answer
 
     def _run(self, rules: list[Rule], ctx, doc, errors) -> list:
-        raw = []
-        plan = self._plan(rules, ctx)
-        if not plan:
-            return raw
-        shared = None  # the hits of per-targeting rules, kept for every pod that shares ctx's Targeting
+        own, per_targeting, order = self._plan(rules, ctx)
+        raw: list = []
         append = raw.append
-        for rule in plan:
-            if not rule.per_targeting:
-                try:
-                    for hit in rule.check(ctx):
-                        append((rule, hit))
-                except Exception as e:  # errors are values: a broken rule must not lose the run
-                    self._rule_error(rule, e, doc, errors)
-                continue
-            if shared is None:
-                shared = self._shared_hits(ctx.targeting, ctx.kube_version)
-            hits = shared.get(rule.check)
-            if hits is None:
-                hits = []
-                try:
-                    for hit in rule.check(ctx):
-                        hits.append(hit)
-                    shared[rule.check] = hits
-                except Exception as e:  # not kept: each object reports the error
-                    self._rule_error(rule, e, doc, errors)
-            if hits:
-                raw += [(rule, hit) for hit in hits]
+        for rule in own:
+            try:
+                for hit in rule.check(ctx):
+                    append((rule, hit))
+            except Exception as e:  # errors are values: a broken rule must not lose the run
+                self._rule_error(rule, e, doc, errors)
+        if not per_targeting:
+            return raw
+        # The per-targeting rules' hits are kept with ctx's Targeting (every pod that shares it gets
+        # them): per rule, and for this plan's rules all together, so a pod that shares a Targeting
+        # looks them up once instead of once per rule.
+        shared = self._shared_hits(ctx.targeting, ctx.kube_version)
+        kept = shared.get(id(per_targeting))
+        if kept is not None and kept[0] is per_targeting:  # (kept with the tuple, so its id stays its own)
+            found = kept[1]
+        else:
+            found, complete = [], True
+            for rule in per_targeting:
+                hits = shared.get(rule.check)
+                if hits is None:
+                    hits = []
+                    try:
+                        for hit in rule.check(ctx):
+                            hits.append(hit)
+                        shared[rule.check] = hits
+                    except Exception as e:  # not kept: each object reports the error
+                        self._rule_error(rule, e, doc, errors)
+                        complete = False
+                for hit in hits:
+                    found.append((rule, hit))
+            if complete:
+                shared[id(per_targeting)] = (per_targeting, found)
+        if not found:
+            return raw
+        if not raw:
+            return found.copy()  # (the kept list is never handed out)
+        raw += found
+        raw.sort(key=lambda hit: order[id(hit[0])])  # back into rule order (stable: a rule's hits keep theirs)
         return raw
 
     def _plan(self, rules: list[Rule], ctx) -> tuple:
-        """The rules (in their order) whose precondition (Rule.applies) holds for ctx. The few distinct
+        """(the rules to run on ctx, the per-targeting ones among them, {id(rule): its place in rules}):
+        the rules (in their order) whose precondition (Rule.applies) holds for ctx. The few distinct
         preconditions are asked once each; the rules each set of answers selects is worked out once
         per engine, so an object does not step through the rules that cannot apply to it (most rules
         are for Windows-bound pods, most pods are not)."""
         gates = self._gates.get(id(rules))
         if gates is None or gates[0] is not rules:
             distinct = tuple(dict.fromkeys(r.applies for r in rules if r.applies is not None))
-            gates = self._gates[id(rules)] = (rules, tuple((applies, 1 << i) for i, applies in enumerate(distinct)), {})
+            gates = self._gates[id(rules)] = (rules, tuple((applies, 1 << i) for i, applies in enumerate(distinct)), {},
+                                              {id(r): i for i, r in enumerate(rules)})
         answers = 0  # a bit per precondition that holds
         for applies, bit in gates[1]:
             try:
@@ -394,7 +410,9 @@ class Engine:
         plan = plans.get(answers)
         if plan is None:
             held = {a for a, bit in gates[1] if answers & bit}
-            plan = plans[answers] = tuple(r for r in rules if r.applies is None or r.applies in held)
+            chosen = [r for r in rules if r.applies is None or r.applies in held]
+            plan = plans[answers] = (tuple(r for r in chosen if not r.per_targeting), tuple(r for r in chosen if r.per_targeting),
+                                     gates[3])
         return plan
 
     def _rule_error(self, rule: Rule, e: Exception, doc, errors) -> None:

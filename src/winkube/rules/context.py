@@ -51,6 +51,30 @@ class PodContext(Record):
         return self._targeting
 
 
+class ResolvedPodContext(PodContext):
+    """A PodContext whose targeting was resolved when it was made (the engine's, via `pod_context`):
+    its `targeting` slot shadows the property, so reading it is a slot read, not a Python call
+    (every pod's rules and preconditions read it about a dozen times)."""
+
+    __slots__ = ("targeting",)
+
+    def __init__(self, view: PodView, profile: "Profile", kube_version: tuple[int, int], images: dict[str, Any] | None = None,
+                 _targeting: "Targeting | None" = None, targeting: "Targeting | None" = None):
+        targeting = targeting or _targeting  # (Record.replace passes both fields)
+        PodContext.__init__(self, view, profile, kube_version, images, targeting)
+        self.targeting = targeting if targeting is not None else _targeting_resolve()(view, profile, self.images)
+
+
+def pod_context(view: PodView, profile: "Profile", kube_version: tuple[int, int], images: dict[str, Any] | None = None) -> PodContext:
+    """The context the engine checks a pod in, its targeting resolved now (every pod's rules need it).
+    Should resolving fail (a bug), the context resolves on first use as PodContext does, so each rule
+    that reads it reports the error as before."""
+    try:
+        return ResolvedPodContext(view, profile, kube_version, images)
+    except Exception:  # errors are values: the rules report it (Engine._rule_error)
+        return PodContext(view, profile, kube_version, images)
+
+
 class DocContext(Record):
     """For node, runtimeclass and kubeletconfig rules: the object and the profile it is judged against."""
 
