@@ -152,3 +152,51 @@ def test_reading_the_rule_list_first_does_not_leave_the_engine_without_rules():
     assert len(read_first.rules) > 50
     found = [(f.rule, f.path) for f in read_first.check_object(obj)]
     assert found and found == [(f.rule, f.path) for f in Engine(Options(locate=False)).check_object(obj)]
+
+
+def test_preconditions_marked_per_targeting_answer_alike_for_pods_that_share_a_targeting():
+    """The engine asks a precondition marked per_targeting (rules.base) once per Targeting: over
+    test_one_answer's inputs, each once as it is and once changed outside the memo key (and with its
+    windowsOptions, spec.os and securityContext varied, which are in it), every pod that shares a
+    Targeting gets the answer the first one got, with the default profile and a cluster's."""
+    import copy
+
+    from test_one_answer import CLUSTER, workloads
+
+    from winkube.model.podview import pod_view
+    from winkube.model.profile import default_profile, with_cluster_objects
+    from winkube.rules import all_rules
+    from winkube.rules.context import PodContext
+
+    marked = {r.applies for r in all_rules().values() if getattr(r.applies, "per_targeting", False)}
+    assert {a.__name__ for a in marked} >= {"windows_bound", "windows_unannounced", "windows_host_process", "has_os",
+                                            "has_windows_options"}
+    views = []
+    for obj in workloads():
+        if pod_view(obj) is None:
+            continue
+        for change in range(3):
+            twin = copy.deepcopy(obj)
+            view = pod_view(twin)
+            for c in view.containers():
+                c.container["command"], c.container["name"] = ["/bin/sh"], f"x{c.index}"
+                if change == 2:
+                    c.container["lifecycle"] = {"stopSignal": "SIGTERM"}
+            if change == 1:
+                view.spec["os"] = {"name": "windows"}
+                view.spec["securityContext"] = {"windowsOptions": {"runAsUserName": "ContainerUser"}}
+            views += [pod_view(obj), pod_view(twin)]  # (a view reads the pod's securityContext when made)
+    cluster = with_cluster_objects(default_profile(), [o for o in CLUSTER if o["kind"] == "Node"],
+                                   [o for o in CLUSTER if o["kind"] == "RuntimeClass"])
+    shared = 0
+    for profile in (default_profile(), cluster):
+        first: dict = {}
+        for view in views:
+            ctx = PodContext(view, profile, (1, 37))
+            got = first.setdefault(id(ctx.targeting), (ctx.targeting, {a: a(ctx) for a in marked}))
+            differ = [f"{a.__name__}: {got[1][a]} vs {a(ctx)}" for a in marked if got[1][a] != a(ctx)]
+            assert not differ, f"{differ} for {view.obj.get('metadata')}"
+            shared += 1
+        assert len(first) < shared / 2  # pods did share Targetings
+    assert shared > 2000
+

@@ -90,5 +90,13 @@ def _dedent(text: str) -> str:
     return "\n".join(line[margin:] if line.strip() else "" for line in lines).strip("\n")
 
 
+def per_targeting(applies: Callable[..., bool]) -> Callable[..., bool]:
+    """Marks a pod precondition (Rule.applies) that reads only what a per_targeting rule may read (see
+    Rule): pods that share a Targeting get the same answer, so the engine asks it once per Targeting
+    and release (tests/test_engine.py holds each marked one to that on the one-answer inputs)."""
+    applies.per_targeting = True  # type: ignore[attr-defined]
+    return applies
+
+
 def registry() -> dict[str, Rule]:
     return _REGISTRY

@@ -15,6 +15,7 @@ from typing import Any, Iterator
 from ...k8s import versions
 from ...knowledge import load
 from ...model.podview import ContainerRef, PodView, as_dict
+from ..base import per_targeting
 
 DATA_FILE = "api_validation.yaml"
 SRC_VALIDATION = "kubernetes/kubernetes pkg/apis/core/validation/validation.go"
@@ -162,11 +163,13 @@ def os_name_of(view: PodView) -> str | None:
 
 # --------------------------------------------------------------------------- preconditions (Rule.applies)
 
+@per_targeting  # spec.os is in the memo key
 def has_os(ctx) -> bool:
     """spec.os is set (an object): the spec.os rules have nothing to check without it."""
     return os_spec(ctx.view) is not None
 
 
+@per_targeting  # the pod's securityContext and each container's windowsOptions are in the memo key
 def has_windows_options(ctx) -> bool:
     """Some securityContext.windowsOptions (the pod's or a container's) is an object: without one the
     windowsOptions content rules and the hostProcess rules have nothing to check (hostProcess is
