@@ -74,11 +74,13 @@ class PodView(Record):
 
     @property
     def annotations(self) -> dict:
-        return as_dict(self.pod_meta.get("annotations"))
+        value = self.pod_meta.get("annotations")
+        return value if value.__class__ is dict else as_dict(value)  # (a mapping without a call: every pod asks)
 
     @property
     def labels(self) -> dict:
-        return as_dict(self.pod_meta.get("labels"))
+        value = self.pod_meta.get("labels")
+        return value if value.__class__ is dict else as_dict(value)
 
 
 def _refs(spec: dict, prefix: Path) -> list[ContainerRef]:

@@ -67,11 +67,18 @@ CONTAINER_FIELDS = {
 def check(ctx):
     if not windows_unannounced(ctx):
         return
-    for field, why in POD_FIELDS.items():
-        for path, value in pod_security_field(ctx, field):
-            if field == "sysctls" and value == []:
-                continue
-            yield Hit(path, f"pod securityContext.{field} has no effect on Windows: {why}")
+    view = ctx.view
+    if view.security_context:  # (an absent or empty securityContext sets none of them: no walk per field)
+        for field, why in POD_FIELDS.items():
+            for path, value in pod_security_field(ctx, field):
+                if field == "sysctls" and value == []:
+                    continue
+                yield Hit(path, f"pod securityContext.{field} has no effect on Windows: {why}")
+    for c in view.containers():
+        if c.security_context:  # as above, for the containers: walked only when one has a securityContext
+            break
+    else:
+        return
     for field, why in CONTAINER_FIELDS.items():
         for c, path, _ in container_security_field(ctx, field):
             yield Hit(path, f"container {c.name}: securityContext.{field} has no effect on Windows: {why}")
