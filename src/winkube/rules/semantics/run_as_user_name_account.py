@@ -75,7 +75,10 @@ def check(ctx):
     view = ctx.view
     hp = None
     found: dict[tuple, tuple[str, str, list[str]]] = {}  # path -> (user, why, containers): a pod-level name once
+    pod_options = view.security_context.get("windowsOptions")
     for c in view.containers():
+        if pod_options is None and c.security_context.get("windowsOptions") is None:
+            continue  # no windowsOptions, so no user name (most pods): effective_windows_option would say None
         user = effective_windows_option(view, c, "runAsUserName")
         if not isinstance(user, str) or validate_run_as_user_name(user):
             continue  # not a name the API server accepts: run-as-user-name-invalid reports it

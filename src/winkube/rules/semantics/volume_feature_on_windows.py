@@ -3,7 +3,7 @@ NFS volumes. (mountPropagation is accepted and mounted private: mount-propagatio
 from __future__ import annotations
 
 from ...model.finding import Severity, Stage
-from ...model.podview import as_dict, as_list
+from ...model.podview import as_list
 from ..base import Hit, rule
 from ._common import STORAGE, windows_bound
 
@@ -50,11 +50,13 @@ def check(ctx):
     for i, vol in enumerate(as_list(view.spec.get("volumes"))):
         if not isinstance(vol, dict):
             continue
-        if as_dict(vol.get("emptyDir")).get("medium") == "Memory":
+        empty_dir = vol.get("emptyDir")
+        if isinstance(empty_dir, dict) and empty_dir.get("medium") == "Memory":
             yield Hit(view.path("volumes", i, "emptyDir", "medium"),
                       f"volume {vol.get('name', f'volumes[{i}]')}: emptyDir medium Memory is not supported on Windows")
         if "nfs" in vol:
             yield Hit(view.path("volumes", i, "nfs"), f"volume {vol.get('name', f'volumes[{i}]')}: NFS volumes are not supported on Windows nodes")
     for c in view.containers():
-        if as_list(c.container.get("volumeDevices")):
+        devices = c.container.get("volumeDevices")
+        if devices and isinstance(devices, list):
             yield Hit(c.path + ("volumeDevices",), f"container {c.name}: raw block volumeDevices are not supported on Windows")
