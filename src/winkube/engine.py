@@ -162,8 +162,8 @@ class Engine:
         self.options = options or Options()
         self._rules = rules  # None: every rule, each scope's modules imported when an object first needs them
         self._by_scope: dict[str, list[Rule]] = {}
-        self._by_targeting: dict[tuple, tuple] = {}  # (id(Targeting), release) -> (it, {check: hits}): Engine._run
-        # id(a scope's rule list) -> (it, its distinct preconditions with a bit each, {answers: the rules to run}): Engine._plan
+        self._by_targeting: dict[tuple, tuple] = {}  # (id(Targeting), release) -> (it, {check: hits, ...}): Engine._run
+        # id(a scope's rule list) -> (it, its distinct preconditions with a bit each, {answers: the rules to run}, ...): Engine._run
         self._gates: dict[int, tuple] = {}
         self.known_ids = KNOWN_RULE_IDS | set(rules or ())  # what winkube.io/ignore may name
         if rules is not None:
@@ -345,7 +345,61 @@ class Engine:
         return answer
 
     def _run(self, rules: list[Rule], ctx, doc, errors) -> list:
-        (own, per_targeting, order), shared = self._plan(rules, ctx)
+        """The hits of the rules (in their order) whose precondition (Rule.applies) holds for ctx.
+
+        The plan: the few distinct preconditions are asked once each, those marked per_targeting
+        (rules.base) once per Targeting and release; the rules each set of answers selects is worked
+        out once per engine, so an object does not step through the rules that cannot apply to it
+        (most rules are for Windows-bound pods, most pods are not). One method, not two: it runs for
+        every object, and a call and a returned tuple cost more than most objects' plans."""
+        gates = self._gates.get(id(rules))
+        if gates is None or gates[0] is not rules:
+            distinct = tuple(dict.fromkeys(r.applies for r in rules if r.applies is not None))
+            bits = [(applies, 1 << i) for i, applies in enumerate(distinct)]
+            # (rules, per-object preconditions with their bits, {answers: plan}, {id(rule): its place},
+            #  per-targeting preconditions with their bits)
+            gates = self._gates[id(rules)] = (rules, tuple(g for g in bits if not getattr(g[0], "per_targeting", False)), {},
+                                              {id(r): i for i, r in enumerate(rules)},
+                                              tuple(g for g in bits if getattr(g[0], "per_targeting", False)))
+        answers = 0  # a bit per precondition that holds
+        for applies, bit in gates[1]:
+            try:
+                if applies(ctx):
+                    answers |= bit
+            except Exception:  # the rule runs, and reports its own error if it has one
+                answers |= bit
+        shared = None  # the per-targeting rules' hits and preconditions' answers kept with ctx's Targeting
+        by_targeting = gates[4]
+        if by_targeting:
+            try:
+                shared = self._shared_hits(ctx.targeting, ctx.kube_version)
+            except Exception:  # (a bug in resolving: asked one by one below, and each rule reports its error)
+                shared = None
+            kept = shared.get(id(by_targeting)) if shared is not None else None
+            if kept is not None and kept[0] is by_targeting:  # (kept with the tuple, so its id stays its own)
+                answers |= kept[1]
+            else:
+                held = 0
+                for applies, bit in by_targeting:
+                    try:
+                        if applies(ctx):
+                            held |= bit
+                    except Exception:  # as above (the same answer for every pod of the Targeting)
+                        held |= bit
+                if shared is not None:
+                    shared[id(by_targeting)] = (by_targeting, held)
+                answers |= held
+        plans = gates[2]
+        plan = plans.get(answers)
+        if plan is None:
+            held_gates = {a for a, bit in gates[1] + by_targeting if answers & bit}
+            chosen = [r for r in rules if r.applies is None or r.applies in held_gates]
+            # (the rules run per object, the per-targeting ones, the rules' places) or () for none
+            plan = plans[answers] = (tuple(r for r in chosen if not r.per_targeting), tuple(r for r in chosen if r.per_targeting),
+                                     gates[3]) if chosen else ()
+        if not plan:
+            return []  # (most objects: every object-scope rule waits for a structural finding)
+        own, per_targeting, order = plan
         raw: list = []
         append = raw.append
         for rule in own:
@@ -388,57 +442,6 @@ class Engine:
         raw += found
         raw.sort(key=lambda hit: order[id(hit[0])])  # back into rule order (stable: a rule's hits keep theirs)
         return raw
-
-    def _plan(self, rules: list[Rule], ctx) -> tuple:
-        """((the rules to run on ctx, the per-targeting ones among them, {id(rule): its place in rules}),
-        the per-targeting hits dict of ctx's Targeting if it was looked up): the rules (in their order)
-        whose precondition (Rule.applies) holds for ctx. The few distinct preconditions are asked once
-        each, those marked per_targeting (rules.base) once per Targeting and release; the rules each set
-        of answers selects is worked out once per engine, so an object does not step through the rules
-        that cannot apply to it (most rules are for Windows-bound pods, most pods are not)."""
-        gates = self._gates.get(id(rules))
-        if gates is None or gates[0] is not rules:
-            distinct = tuple(dict.fromkeys(r.applies for r in rules if r.applies is not None))
-            bits = [(applies, 1 << i) for i, applies in enumerate(distinct)]
-            gates = self._gates[id(rules)] = (rules, tuple(g for g in bits if not getattr(g[0], "per_targeting", False)), {},
-                                              {id(r): i for i, r in enumerate(rules)},
-                                              tuple(g for g in bits if getattr(g[0], "per_targeting", False)))
-        answers = 0  # a bit per precondition that holds
-        for applies, bit in gates[1]:
-            try:
-                if applies(ctx):
-                    answers |= bit
-            except Exception:  # the rule runs, and reports its own error if it has one
-                answers |= bit
-        shared = None
-        by_targeting = gates[4]
-        if by_targeting:
-            try:
-                shared = self._shared_hits(ctx.targeting, ctx.kube_version)
-            except Exception:  # (a bug in resolving: asked one by one below, and each rule reports its error)
-                shared = None
-            kept = shared.get(id(by_targeting)) if shared is not None else None
-            if kept is not None and kept[0] is by_targeting:  # (kept with the tuple, so its id stays its own)
-                answers |= kept[1]
-            else:
-                held = 0
-                for applies, bit in by_targeting:
-                    try:
-                        if applies(ctx):
-                            held |= bit
-                    except Exception:  # as above (the same answer for every pod of the Targeting)
-                        held |= bit
-                if shared is not None:
-                    shared[id(by_targeting)] = (by_targeting, held)
-                answers |= held
-        plans = gates[2]
-        plan = plans.get(answers)
-        if plan is None:
-            held_gates = {a for a, bit in gates[1] + by_targeting if answers & bit}
-            chosen = [r for r in rules if r.applies is None or r.applies in held_gates]
-            plan = plans[answers] = (tuple(r for r in chosen if not r.per_targeting), tuple(r for r in chosen if r.per_targeting),
-                                     gates[3])
-        return plan, shared
 
     def _rule_error(self, rule: Rule, e: Exception, doc, errors) -> None:
         if errors is not None:
