@@ -4,7 +4,6 @@ Also installed as `kubectl-winkube`, so `kubectl winkube lint …` works as a ku
 """
 from __future__ import annotations
 
-import argparse
 import importlib
 import re
 import sys
@@ -50,7 +49,11 @@ def _color(choice: str, stream) -> bool:
     return use_color(choice, stream)
 
 
-def _add_profile_args(p: argparse.ArgumentParser) -> None:
+# argparse is imported where a parser is built, after regexcache.seed(): importing it imports
+# gettext, which compiles a pattern (and `winkube --version` needs neither)
+
+
+def _add_profile_args(p) -> None:
     p.add_argument("--profile", metavar="FILE|PLATFORM", help="cluster profile (node pools, RuntimeClasses, Kubernetes version): "
                    "a file, or a platform: aks, eks, gke, openshift, rke2, capz, kubeadm (see `winkube profile list`); "
                    "default: the embedded one (see `winkube profile show`)")
@@ -59,11 +62,13 @@ def _add_profile_args(p: argparse.ArgumentParser) -> None:
     add_kube_version(p, f"the profile's, {releases.text(releases.newest())}")
 
 
-def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
+def build_parser(command: str | None = "*"):
     """The whole command line. `command` names the one command whose parser is built ("*" or a
     name that is no command: all of them, for completion, tests and the top-level --help); the
     others are left out entirely, so `winkube lint` builds one parser and never imports the
     webhook, the planner or the registry client (start-up time is most of a pre-commit run)."""
+    import argparse
+
     from . import __version__
 
     parser = argparse.ArgumentParser(
@@ -82,6 +87,8 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
 
 
 def _lint_parser(sub, name: str, help_text: str) -> None:
+    import argparse
+
     lint = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter, epilog=LINT_EPILOG,
                           description="Check Kubernetes manifests for what fails or is ignored on Windows nodes.")
     lint.add_argument("paths", nargs="*", metavar="PATH", help="files, directories, or - for stdin")
@@ -115,6 +122,8 @@ def _rules_parser(sub, name: str, help_text: str) -> None:
 
 
 def _explain_parser(sub, name: str, help_text: str) -> None:
+    import argparse
+
     explain = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXPLAIN_EXAMPLES)
     explain.add_argument("rule", metavar="RULE|MESSAGE", nargs="?")
     explain.add_argument("--pod", metavar="NS/NAME|NAME", help="read this pod, its node and Events from the cluster and explain its failures "
@@ -145,6 +154,8 @@ def _profile_parser(sub, name: str, help_text: str) -> None:
 
 
 def _completion_parser(sub, name: str, help_text: str) -> None:
+    import argparse
+
     completion = sub.add_parser(
         name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Print a completion script for winkube's commands, flags, their values and rule ids.",
@@ -159,6 +170,8 @@ def _front_door_parser(module: str):
     run(args) -> int. A front door that fails to load (a missing optional dependency, say) must
     not take `lint` down with it: it answers with the reason when it is asked for."""
     def build(sub, name: str, help_text: str) -> None:
+        import argparse
+
         p = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter)
         try:
             door = importlib.import_module(module)
@@ -200,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         from . import __version__
         print(f"winkube {__version__}")
         return EXIT_OK
+    from . import regexcache
+    regexcache.seed()  # before anything compiles a pattern: PyYAML's import alone compiles ~70M instructions' worth
     parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     if args.command is None:
@@ -222,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     t.start()
     t.join()
     code = box.get("code", EXIT_ERROR)
+    if args.command == "lint":  # the pre-commit path; what it compiled is code and config, never input
+        regexcache.save()
     try:
         sys.stdout.flush()
     except BrokenPipeError:
