@@ -89,14 +89,10 @@ def save() -> None:
     if not added:
         return
     _entries = entries + added
-    path = _path()
+    from .knowledge.cache import write_atomically
+
     try:
-        blob = marshal.dumps((_key(), _entries))
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, path)  # atomic: a concurrent run reads the old file or the new one
+        write_atomically(_path(), marshal.dumps((_key(), _entries)))
     except (OSError, ValueError):
         pass  # a read-only cache: patterns are compiled each time, as before
 
