@@ -24,6 +24,7 @@ HEAVY = [
     "importlib.resources", "zipfile", "tempfile", "json", "difflib", "pkgutil", "textwrap", "pathlib", "subprocess",
     # @dataclass brings inspect (with ast, dis, tokenize): ~45M instructions of a ~470M lint start-up
     "dataclasses", "inspect", "ast",
+    "typing",  # ~12M instructions (with contextlib): hints on the lint path import it only under TYPE_CHECKING
 ]
 
 MANIFEST = """\

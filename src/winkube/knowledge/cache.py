@@ -16,7 +16,10 @@ import datetime
 import marshal
 import os
 import zlib
-from typing import Any, Callable
+from collections.abc import Callable
+TYPE_CHECKING = False  # typing's, without importing typing at start-up (docs/design.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["cache_root", "cached", "write_atomically"]
 
