@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["cache_root", "cached", "write_atomically"]
 
-_FORMAT = 1  # bump when the layout of an entry changes
+_FORMAT = 2  # bump when the layout of an entry, or what a caller's parse returns, changes (2: schema types marshalled)
 _DATE, _DATETIME = "\x00date", "\x00datetime"
 
 
