@@ -83,7 +83,7 @@ def test_node_rules_are_imported_when_the_input_has_nodes(tmp_path):
 
 def test_version_imports_neither_the_engine_nor_yaml(tmp_path):
     loaded = modules_after(["--version"], tmp_path)
-    assert not {"winkube.engine", "winkube.knowledge", "yaml", "argparse", "gettext"} & loaded
+    assert not {"winkube.engine", "winkube.knowledge", "yaml", "argparse", "gettext", "re", "threading"} & loaded
 
 
 def test_sarif_still_describes_every_rule(tmp_path):

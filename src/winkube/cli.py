@@ -5,11 +5,11 @@ Also installed as `kubectl-winkube`, so `kubectl winkube lint …` works as a ku
 from __future__ import annotations
 
 import gc
-import importlib
 import os
-import re
 import sys
-import threading
+
+# re, threading and importlib are imported where they are used: `winkube --version`, which hooks and
+# scripts run often, then costs the interpreter's start and this module (tests/test_startup_imports.py)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _OWN_PROCESS = False  # set by entry(): main() runs in a process of its own, not inside a caller's (tests, a library)
@@ -177,6 +177,8 @@ def _front_door_parser(module: str):
 
         p = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter)
         try:
+            import importlib
+
             door = importlib.import_module(module)
             p.description = (door.__doc__ or "").strip().split("\n\n")[0] or help_text
             door.add_arguments(p)
@@ -235,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             box["code"] = 130
 
+    import threading
+
     threading.stack_size(_STACK)
     t = threading.Thread(target=work, name="winkube")
     t.start()
@@ -277,6 +281,8 @@ def _dispatch(args, parser) -> int:
         if rule is not None:
             explain(rule, sys.stdout)
             return EXIT_OK
+        import re
+
         if " " in args.rule.strip() or "(0x" in args.rule or re.fullmatch(r"-?\d{7,10}|0x[0-9a-fA-F]{1,8}", args.rule.strip()):
             # not a rule id: a failure message pasted from kubectl describe / events / logs, or a bare Windows code
             from .failures.command import explain_message_command
