@@ -3,6 +3,8 @@ regular expression, answers exactly as a cold one, and a damaged, foreign or unw
 costs the compiling. Real `winkube` processes; timing is bench/startup.py's, never a test's."""
 from __future__ import annotations
 
+import contextlib
+import io
 import marshal
 import os
 import re
@@ -11,6 +13,7 @@ import sys
 
 import _sre
 
+from winkube.cli import main
 from winkube.regexcache import _key
 
 MANIFEST = """\
@@ -34,9 +37,10 @@ metadata: {name: web}
 spec: {selector: {app: web}, ports: [{port: 80}]}
 """
 
-# runs winkube in a process that counts what re compiles from then on (main seeds first)
+# runs winkube's console entry in a process that counts what re compiles from then on (entry
+# seeds first, saves at the end; the count is written by an exit handler, which entry runs)
 COUNTING = """\
-import sys
+import atexit, sys
 import re._compiler as compiler
 count = [0]
 real = compiler.compile
@@ -44,10 +48,10 @@ def counted(p, flags=0):
     count[0] += 1
     return real(p, flags)
 compiler.compile = counted
-from winkube.cli import main
-code = main(sys.argv[1:])
-sys.stderr.write(f"\\ncompiled={count[0]}\\n")
-sys.exit(code)
+atexit.register(lambda: sys.stderr.write(f"\\ncompiled={count[0]}\\n"))
+sys.argv[0] = "winkube"
+from winkube.cli import entry
+entry()
 """
 
 
@@ -101,10 +105,16 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_rewritten(tmp_path):
         assert stored(cache)[0] == _key()  # written again, whole
 
 
-def test_only_lint_writes_it_and_an_unwritable_cache_is_no_error(tmp_path):
+def test_only_a_lint_process_writes_it_and_an_unwritable_cache_is_no_error(tmp_path, monkeypatch):
     (tmp_path / "app.yaml").write_text(MANIFEST)
     run(tmp_path, tmp_path / "cache", "explain", "container marker-qq7 failed: exit code 3221225781")
     assert not (tmp_path / "cache" / f"regex-{sys.implementation.cache_tag}.marshal").exists()
+    # main() inside a caller's process (here: pytest's, with its own patterns in re's cache) never writes
+    monkeypatch.setenv("WINKUBE_CACHE", str(tmp_path / "in-process"))
+    monkeypatch.chdir(tmp_path)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["lint", "app.yaml"]) == 1
+    assert not (tmp_path / "in-process" / f"regex-{sys.implementation.cache_tag}.marshal").exists()
     (tmp_path / "file").write_text("not a directory")
     code, out, compiled = run(tmp_path, tmp_path / "file" / "cache", "lint", "app.yaml")
     assert code == 1 and "linux-shell-in-windows-container" in out and compiled > 50

@@ -244,8 +244,6 @@ def main(argv: list[str] | None = None) -> int:
     t.start()
     t.join()
     code = box.get("code", EXIT_ERROR)
-    if args.command == "lint":  # the pre-commit path; what it compiled is code and config, never input
-        regexcache.save()
     try:
         sys.stdout.flush()
     except BrokenPipeError:
@@ -451,6 +449,9 @@ def entry() -> None:
     code = main()
     if not lint:
         sys.exit(code)
+    from . import regexcache
+
+    regexcache.save()  # what this lint compiled (code and config, never input); in a caller's process, nothing
     import atexit
 
     atexit._run_exitfuncs()

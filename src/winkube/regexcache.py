@@ -7,8 +7,9 @@ Python cannot store a compiled pattern, but what `re` compiles one to is plain d
 (a list of ints) and the group names, which `re` hands to `_sre.compile`. An entry holds that data
 for one (pattern, flags). `seed()`, first thing in a run, rebuilds the Pattern objects and puts them
 in `re`'s own cache under the key `re.compile` looks up, so every later `re.compile` of the pattern
-(PyYAML's at import included) is a dictionary hit; `save()`, at the end of a lint, adds the patterns
-that run compiled. Safe by construction:
+(PyYAML's at import included) is a dictionary hit; `save()`, at the end of a lint process
+(cli.entry, never main() inside a caller's process), adds the patterns that run compiled. Safe by
+construction:
 - an entry is written only after the pattern rebuilt from it compared equal (pattern text, flags,
   code) to the one `re` itself compiled, with the same groups, in this interpreter;
 - the file is keyed by the interpreter's exact version and SRE magic, so only the build that wrote
