@@ -234,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
             box["code"] = _dispatch(args, parser)
         except BrokenPipeError:
             box["code"] = EXIT_OK
+        except OSError as e:  # the report could not be written (a full disk, say): one line, not a traceback
+            box["code"] = _fail(f"cannot write the output: {e.strerror or e}")
         except KeyboardInterrupt:
             box["code"] = 130
 
