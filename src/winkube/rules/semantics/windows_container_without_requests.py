@@ -51,7 +51,9 @@ LISTS = ("initContainers", "containers")
 def check(ctx):
     if not windows_bound(ctx):
         return
-    for c in ctx.view.containers(LISTS):
+    for c in ctx.view.containers():  # (all of them, in order, with the one list LISTS leaves out skipped: no filtered copy)
+        if c.list_name not in LISTS:
+            continue
         res = as_dict(c.container.get("resources"))
         requests, limits = as_dict(res.get("requests")), as_dict(res.get("limits"))
         if ("cpu" in requests or "cpu" in limits) and ("memory" in requests or "memory" in limits):
