@@ -69,11 +69,14 @@ def nearest_schema(kube_version: tuple[int, int]) -> tuple[Schema | None, bool]:
 def check(obj: dict, kube_version: tuple[int, int]) -> Structure:
     """What the API server's first steps make of `obj`. The answer for a clean object (and for one
     that is not decoded) is shared by every such object of its route: read it, never change it."""
-    api_version, kind = obj.get("apiVersion"), obj.get("kind")
-    if not isinstance(api_version, str) or not isinstance(kind, str):
-        schema, exact = nearest_schema(kube_version)
-        return Structure(schema, exact, None, None, None, None, True)
-    clean, root, shared, wl = _ROUTES.get((api_version, kind, kube_version)) or route(api_version, kind, kube_version)
+    try:  # a route seen before (most objects): its key read by subscript, no type tests (_ROUTES has str keys)
+        clean, root, shared, wl = _ROUTES[obj["apiVersion"], obj["kind"], kube_version]
+    except (KeyError, TypeError):  # TypeError: an unhashable apiVersion or kind
+        api_version, kind = obj.get("apiVersion"), obj.get("kind")
+        if not isinstance(api_version, str) or not isinstance(kind, str):
+            schema, exact = nearest_schema(kube_version)
+            return Structure(schema, exact, None, None, None, None, True)
+        clean, root, shared, wl = route(api_version, kind, kube_version)
     if root is None:
         return shared
     answer = clean(obj)  # structure/fast.py's walk of this route
