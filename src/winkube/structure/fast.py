@@ -4,24 +4,23 @@ without keeping paths or building results.
 
 It is a filter in front of the exact replay, never a second replay: True is a promise that
 structure/decode.py's walk would report nothing and that structure/validate.py's field walk would
-find no cause in any struct it reaches (check.py adds what this walk cannot see: the structs a
-kind validates even when absent, and the workload's selector and restartPolicy). False says only
+find no cause in any struct it reaches (route() below adds what a struct's walk cannot see: the
+structs a kind validates even when absent, and the workload's selector and restartPolicy). False says only
 "not sure": the exact replay then gives the answer, so anything unusual may answer False (a null
 list item of a struct type, a validated field holding "" or an unlisted value).
 tests/test_structure_fast.py holds it to that on generated malformed objects.
 
 Compiled once per schema type into closures (kept on the StructType): interpreting the schema's
-node tuples per value cost more than the walk. route() adds, per (root, kind), what a struct's walk
-cannot see: the structs the kind validates even when absent must be there, and the apps kinds'
-selector and restartPolicy (validate._workload's common case).
+node tuples per value cost more than the walk.
 
 The walk is bounded by Python's cost per value: a bare loop that only visits every value of a
-bench Deployment costs ~55k instructions, this walk ~92k. Generating Python source per struct
-type (as attrs and cattrs generate their methods: int codes and a tree of comparisons instead of
-the chain of identity tests, scalar and list tests written out, direct calls) was measured at
-~88k, but compiling the ~23 types a bench lint meets costs ~40M instructions (~77k per generated
-line), more than it saves below ~4,000 workloads a process; one closure per type shares a code
-object and compiles nothing. One loop shared by every type with an int code per field was 104k.
+bench Deployment costs ~55k instructions, this walk ~91k (99k with an items view per struct and
+the field checks' loop run for every type). Generating Python source per struct type (as attrs
+and cattrs generate their methods: int codes and a tree of comparisons instead of the chain of
+identity tests, scalar and list tests written out, direct calls) was measured at ~87k, but
+compiling the ~23 types a bench lint meets costs ~40M instructions (~77k per generated line),
+more than it saves below ~4,000 workloads a process; a closure per type compiles nothing. One
+loop shared by every type with an int code per field was slower (104k with the route's tests).
 """
 from __future__ import annotations
 
