@@ -11,7 +11,11 @@ into the winkube cache; it is a benchmark peer only, never part of `make test`.
 Wall time on a shared machine includes waiting for a core, so the CPU time (user + sys of the
 child) is printed beside it; both are the best of RUNS. The source tree is byte-compiled first
 (an installed wheel is; PYTHONDONTWRITEBYTECODE would otherwise make every run compile it), and
-one untimed run fills the knowledge cache (knowledge/cache.py), as any earlier run would have.
+one untimed run fills the knowledge cache (knowledge/cache.py) and the compiled-pattern cache
+(regexcache.py), as any earlier run would have. The runs go through the installed console script,
+i.e. cli.entry() (collector and exit as a real hook run has them; `make install` after a change to
+pyproject.toml's scripts). For a count that the machine's load does not move: valgrind
+--tool=cachegrind on the same command (docs/design.md, start-up).
 Goal (issue 11): <= 0.1 s wall for 100 documents.
 """
 from __future__ import annotations

@@ -63,3 +63,24 @@ def test_a_damaged_or_unwritable_cache_only_costs_a_parse(tmp_path, monkeypatch)
     # a cache directory that cannot be created (a file is in the way): parsed every time, no error
     monkeypatch.setenv("WINKUBE_CACHE", str(data))
     assert cached(str(data), parse) == {"rows": [1, 2, 3]} and len(calls) == 3
+
+
+def test_a_schema_from_the_cache_answers_as_the_file_does(tmp_path, monkeypatch):
+    # the cache keeps each schema type marshalled, decoded on first use (structure/schema.py)
+    import json
+
+    from winkube.structure import schema
+
+    monkeypatch.setenv("WINKUBE_CACHE", str(tmp_path / "cache"))
+    major, minor = schema.available()[-1]
+    path = os.path.join(schema._OPENAPI, f"v{major}.{minor}.json")
+    with open(path, "rb") as fh:
+        plain = json.loads(fh.read())
+    parsed = schema.Schema(cached(path, schema._parse))  # parsed, then written
+    assert len(entries(tmp_path / "cache")) == 1
+    for s in (parsed, schema.Schema(cached(path, schema._parse))):  # and read back
+        assert s.kinds == plain["kinds"] and len(plain["types"]) > 500
+        for name, t in plain["types"].items():
+            st = s.struct(name)
+            assert (st.go, st._raw, st.required, st.enums) == (t["go"], t["props"], tuple(t.get("required", ())),
+                                                               t.get("enums", {}))

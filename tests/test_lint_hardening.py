@@ -141,6 +141,11 @@ def test_closed_stdout_is_no_traceback(tmp_path, good):
     p = subprocess.run(f"{sys.executable} -c '{code}' lint {good} >&-", shell=True, capture_output=True, timeout=120)
     assert b"Traceback" not in p.stderr, p.stderr[-2000:]
     assert p.returncode == 2 and b"standard output is closed" in p.stderr
+    # `winkube lint x > /dev/full`: the report cannot be written (a full disk), through the console entry
+    p = subprocess.run(f"{sys.executable} -m winkube.cli lint {good} > /dev/full", shell=True, capture_output=True,
+                       timeout=120)
+    assert b"Traceback" not in p.stderr, p.stderr[-2000:]
+    assert p.returncode == 2 and b"cannot write the output: No space left on device" in p.stderr
 
 
 def test_memory_is_a_bounded_multiple_of_the_input(tmp_path):

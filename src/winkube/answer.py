@@ -14,7 +14,7 @@ Rules of the answer, which every front door shows the same way:
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing's, without importing typing at start-up (docs/design.md)
 
 from .model.finding import Finding, ObjectRef
 from .record import Record

@@ -4,13 +4,15 @@ Also installed as `kubectl-winkube`, so `kubectl winkube lint …` works as a ku
 """
 from __future__ import annotations
 
-import argparse
-import importlib
-import re
+import gc
+import os
 import sys
-import threading
+
+# re, threading and importlib are imported where they are used: `winkube --version`, which hooks and
+# scripts run often, then costs the interpreter's start and this module (tests/test_startup_imports.py)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_OWN_PROCESS = False  # set by entry(): main() runs in a process of its own, not inside a caller's (tests, a library)
 
 EXPLAIN_EXAMPLES = """examples:
   winkube explain windows-options-on-linux               a rule: why, fix, source
@@ -50,7 +52,11 @@ def _color(choice: str, stream) -> bool:
     return use_color(choice, stream)
 
 
-def _add_profile_args(p: argparse.ArgumentParser) -> None:
+# argparse is imported where a parser is built, after regexcache.seed(): importing it imports
+# gettext, which compiles a pattern (and `winkube --version` needs neither)
+
+
+def _add_profile_args(p) -> None:
     p.add_argument("--profile", metavar="FILE|PLATFORM", help="cluster profile (node pools, RuntimeClasses, Kubernetes version): "
                    "a file, or a platform: aks, eks, gke, openshift, rke2, capz, kubeadm (see `winkube profile list`); "
                    "default: the embedded one (see `winkube profile show`)")
@@ -59,11 +65,13 @@ def _add_profile_args(p: argparse.ArgumentParser) -> None:
     add_kube_version(p, f"the profile's, {releases.text(releases.newest())}")
 
 
-def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
+def build_parser(command: str | None = "*"):
     """The whole command line. `command` names the one command whose parser is built ("*" or a
     name that is no command: all of them, for completion, tests and the top-level --help); the
     others are left out entirely, so `winkube lint` builds one parser and never imports the
     webhook, the planner or the registry client (start-up time is most of a pre-commit run)."""
+    import argparse
+
     from . import __version__
 
     parser = argparse.ArgumentParser(
@@ -82,6 +90,8 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
 
 
 def _lint_parser(sub, name: str, help_text: str) -> None:
+    import argparse
+
     lint = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter, epilog=LINT_EPILOG,
                           description="Check Kubernetes manifests for what fails or is ignored on Windows nodes.")
     lint.add_argument("paths", nargs="*", metavar="PATH", help="files, directories, or - for stdin")
@@ -115,6 +125,8 @@ def _rules_parser(sub, name: str, help_text: str) -> None:
 
 
 def _explain_parser(sub, name: str, help_text: str) -> None:
+    import argparse
+
     explain = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXPLAIN_EXAMPLES)
     explain.add_argument("rule", metavar="RULE|MESSAGE", nargs="?")
     explain.add_argument("--pod", metavar="NS/NAME|NAME", help="read this pod, its node and Events from the cluster and explain its failures "
@@ -145,6 +157,8 @@ def _profile_parser(sub, name: str, help_text: str) -> None:
 
 
 def _completion_parser(sub, name: str, help_text: str) -> None:
+    import argparse
+
     completion = sub.add_parser(
         name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Print a completion script for winkube's commands, flags, their values and rule ids.",
@@ -159,8 +173,12 @@ def _front_door_parser(module: str):
     run(args) -> int. A front door that fails to load (a missing optional dependency, say) must
     not take `lint` down with it: it answers with the reason when it is asked for."""
     def build(sub, name: str, help_text: str) -> None:
+        import argparse
+
         p = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter)
         try:
+            import importlib
+
             door = importlib.import_module(module)
             p.description = (door.__doc__ or "").strip().split("\n\n")[0] or help_text
             door.add_arguments(p)
@@ -200,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
         from . import __version__
         print(f"winkube {__version__}")
         return EXIT_OK
+    from . import regexcache
+    regexcache.seed()  # before anything compiles a pattern: PyYAML's import alone compiles ~70M instructions' worth
     parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     if args.command is None:
@@ -214,8 +234,12 @@ def main(argv: list[str] | None = None) -> int:
             box["code"] = _dispatch(args, parser)
         except BrokenPipeError:
             box["code"] = EXIT_OK
+        except OSError as e:  # the report could not be written (a full disk, say): one line, not a traceback
+            box["code"] = _fail(f"cannot write the output: {e.strerror or e}")
         except KeyboardInterrupt:
             box["code"] = 130
+
+    import threading
 
     threading.stack_size(_STACK)
     t = threading.Thread(target=work, name="winkube")
@@ -257,6 +281,8 @@ def _dispatch(args, parser) -> int:
         if rule is not None:
             explain(rule, sys.stdout)
             return EXIT_OK
+        import re
+
         if " " in args.rule.strip() or "(0x" in args.rule or re.fullmatch(r"-?\d{7,10}|0x[0-9a-fA-F]{1,8}", args.rule.strip()):
             # not a rule id: a failure message pasted from kubectl describe / events / logs, or a bare Windows code
             from .failures.command import explain_message_command
@@ -371,6 +397,7 @@ def _lint(args) -> int:
     engine = Engine(options)
     if args.resolve_images:
         options.images = _resolve_images(sources, args, errors)
+    _settle_collector()
     result = engine.lint_sources(sources, errors, progress=_progress_bar(len(sources)))
     if any(s.rendered_by for s in sources):
         from .load.render import relocate
@@ -410,5 +437,42 @@ def _resolve_images(sources, args, errors) -> dict:
     return resolve_for_lint(sources, args, errors)
 
 
+def entry() -> None:
+    """The console scripts (winkube, kubectl-winkube) and `python -m winkube.cli`: main() in a process
+    of its own. A pre-commit run is mostly start-up, so a lint runs without the cyclic collector
+    until its code and data are loaded (they live as long as the process: see _settle_collector),
+    and ends without tearing the interpreter down (module teardown and a last full collection were
+    ~29M instructions of ~360M): the exit handlers run and the output is flushed, then os._exit."""
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
+    lint = _command_in(sys.argv[1:]) == "lint"
+    if lint:
+        gc.disable()
+    code = main()
+    if not lint:
+        sys.exit(code)
+    from . import regexcache
+
+    regexcache.save()  # what this lint compiled (code and config, never input); in a caller's process, nothing
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):  # a closed pipe or stream: as at a normal exit, nothing more to say
+            pass
+    os._exit(code)
+
+
+def _settle_collector() -> None:
+    """Before the documents: what start-up loaded stays for the whole run, so it is moved out of the
+    collector's reach (gc.freeze) and the collector, off during start-up (entry), is turned on for
+    the documents (memory stays bounded on any input)."""
+    if _OWN_PROCESS and not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()

@@ -23,7 +23,10 @@ Scope and caveats:
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Iterable
+from collections.abc import Iterable
+TYPE_CHECKING = False  # typing's, without importing typing at start-up (docs/design.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 from winkube.gostrconv import atoi as _go_atoi, parseuint as _go_parseuint
 from winkube.k8s.versions import (

@@ -27,7 +27,8 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+TYPE_CHECKING = False  # typing's, without importing typing at start-up (docs/design.md)
 
 from .errors import ConfigError
 from .k8s.versions import parse_kube_version
@@ -35,6 +36,7 @@ from .model.finding import Finding, Severity
 from .record import Record
 
 if TYPE_CHECKING:  # pathlib (with urllib.parse and ipaddress) is imported only when a config file is read
+    from typing import Any
     from pathlib import Path
 
 CONFIG_NAME = ".winkube.yaml"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from .answer import Answer
 from .load.documents import read_text

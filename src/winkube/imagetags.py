@@ -10,31 +10,41 @@ to be Windows (``mcr.microsoft.com/windows/...``); ``myapp:v1809-build`` is neve
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
 
 from winkube.knowledge import load
+from winkube.record import FrozenRecord
 
 __all__ = ["ImageHint", "guess", "guess_user", "known_contents"]
 
 
-@dataclass(frozen=True)
-class ImageHint:
-    os: Literal["windows", "linux"] | None = None
-    build: int | None = None
-    evidence: str = ""  # for people: "tag ltsc2022", "repository mcr.microsoft.com/windows/nanoserver"
-    basis: str = ""  # for maintainers: the knowledge rows that matched, e.g. "mcr-windows-base, ltsc-year"
+class ImageHint(FrozenRecord):  # a record, not a @dataclass: on the start-up path (record.py)
+    __slots__ = ("os", "build", "evidence", "basis")
+    os: str | None  # "windows", "linux" or None
+    build: int | None
+    evidence: str  # for people: "tag ltsc2022", "repository mcr.microsoft.com/windows/nanoserver"
+    basis: str  # for maintainers: the knowledge rows that matched, e.g. "mcr-windows-base, ltsc-year"
+
+    def __init__(self, os: str | None = None, build: int | None = None, evidence: str = "", basis: str = ""):
+        object.__setattr__(self, "os", os)
+        object.__setattr__(self, "build", build)
+        object.__setattr__(self, "evidence", evidence)
+        object.__setattr__(self, "basis", basis)
 
 
 _UNKNOWN = ImageHint(None, None, "")
 
 
-@dataclass(frozen=True)
-class _Rule:
+class _Rule(FrozenRecord):
+    __slots__ = ("id", "pattern", "row")
     id: str
     pattern: re.Pattern[str]
-    row: dict[str, Any]
+    row: dict
+
+    def __init__(self, id: str, pattern: re.Pattern[str], row: dict):
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "pattern", pattern)
+        object.__setattr__(self, "row", row)
 
 
 _LTSC_TAG = re.compile(r"ltsc(\d{4})")
@@ -154,7 +164,7 @@ def _build_of(rule: _Rule, m: re.Match[str], vmap: dict[str, int]) -> int | None
 
 
 @lru_cache(maxsize=None)
-def _user_rules() -> tuple[tuple[re.Pattern[str], dict[str, Any]], ...]:
+def _user_rules() -> tuple[tuple[re.Pattern[str], dict], ...]:
     return tuple((re.compile(r["pattern"]), r) for r in load("image_tags").get("image_users", ()))
 
 
@@ -171,12 +181,12 @@ def guess_user(ref: str) -> tuple[str, str] | None:
 
 
 @lru_cache(maxsize=None)
-def _contents_rules(section: str) -> tuple[tuple[re.Pattern[str], dict[str, Any]], ...]:
+def _contents_rules(section: str) -> tuple[tuple[re.Pattern[str], dict], ...]:
     return tuple((re.compile(r["pattern"]), r) for r in load("image_contents").get(section, ()))
 
 
 @lru_cache(maxsize=4096)
-def known_contents(ref: str, section: str) -> dict[str, Any] | None:
+def known_contents(ref: str, section: str) -> dict | None:
     """The row of knowledge/image_contents.yaml `section` ("base_images", "linux_shells") whose
     repository pattern the image matches, else None."""
     if not isinstance(ref, str) or not ref.strip():

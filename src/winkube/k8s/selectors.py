@@ -4,7 +4,7 @@ scheduling/corev1/nodeaffinity). Pure functions of plain dicts: no node pools, n
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from .workloads import as_dict, as_list
 

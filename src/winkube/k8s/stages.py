@@ -3,7 +3,7 @@ bites (the API server, the scheduler, the kubelet, the container runtime), and e
 from __future__ import annotations
 
 from enum import Enum
-from typing import Iterable
+from collections.abc import Iterable
 
 
 class Stage(str, Enum):

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Any
+TYPE_CHECKING = False  # typing's, without importing typing at start-up (docs/design.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 from .cache import cached
 

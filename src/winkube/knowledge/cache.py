@@ -16,11 +16,14 @@ import datetime
 import marshal
 import os
 import zlib
-from typing import Any, Callable
+from collections.abc import Callable
+TYPE_CHECKING = False  # typing's, without importing typing at start-up (docs/design.md)
+if TYPE_CHECKING:
+    from typing import Any
 
-__all__ = ["cache_root", "cached"]
+__all__ = ["cache_root", "cached", "write_atomically"]
 
-_FORMAT = 1  # bump when the layout of an entry changes
+_FORMAT = 2  # bump when the layout of an entry, or what a caller's parse returns, changes (2: schema types marshalled)
 _DATE, _DATETIME = "\x00date", "\x00datetime"
 
 
@@ -48,15 +51,19 @@ def cached(path: str, parse: Callable[[bytes], Any]) -> Any:
     data = parse(raw)
     try:
         tagged, dated = _tag(data)
-        blob = marshal.dumps((key, dated, tagged))
-        os.makedirs(os.path.dirname(entry), exist_ok=True)
-        tmp = f"{entry}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, entry)  # atomic: a concurrent run reads the old entry or the new one
+        write_atomically(entry, marshal.dumps((key, dated, tagged)))
     except (OSError, ValueError):
         pass  # a read-only home or data marshal cannot hold: no cache, same answer
     return data
+
+
+def write_atomically(path: str, blob: bytes) -> None:
+    """Write a cache file so that a concurrent run reads the old file or the new one, never a part."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(blob)
+    os.replace(tmp, path)
 
 
 def _tag(value: Any) -> tuple[Any, bool]:

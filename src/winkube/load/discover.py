@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import os
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from ..model.finding import InputError
 from ..record import FrozenRecord

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from itertools import islice
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.document import Document
 from ..model.finding import InputError

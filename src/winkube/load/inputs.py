@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from ..boundedio import read_stream_at_most
 from ..model.finding import InputError

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import re
 from array import array
-from dataclasses import dataclass
 
 import yaml
 from yaml import events as ev
@@ -24,6 +23,7 @@ from yaml.reader import Reader as _PyReader
 from yaml.scanner import Scanner as _PyScanner
 
 from ..errors import InvalidInput
+from ..record import Record
 
 
 class PythonParser(_PyReader, _PyScanner, _PyParserBase):
@@ -180,16 +180,21 @@ def unpack(packed: int) -> tuple[int, int]:
     return packed >> 32, packed & 0xFFFFFFFF
 
 
-@dataclass(slots=True)
-class RawDocument:
+class RawDocument(Record):  # a record, not a @dataclass: on the start-up path (record.py)
+    __slots__ = ("obj", "start_line", "end_line", "duplicate_keys", "aliased", "positions", "plain")
     obj: object
     start_line: int  # 1-based line of the document's first node
     end_line: int
     duplicate_keys: Duplicates  # (key, line, column) of later duplicates
     aliased: bool  # an alias was used: parts of obj are shared
     # positions=True only: id(container) -> {key: packed} for mappings, array of packed for sequences
-    positions: dict[int, object] | None = None
-    plain: bool = False  # read by k8snodes' plain-shape walker: its node tree maps 1:1 onto obj
+    positions: dict[int, object] | None
+    plain: bool  # read by k8snodes' plain-shape walker: its node tree maps 1:1 onto obj
+
+    def __init__(self, obj: object, start_line: int, end_line: int, duplicate_keys: Duplicates, aliased: bool,
+                 positions: dict[int, object] | None = None, plain: bool = False):
+        self.obj, self.start_line, self.end_line, self.duplicate_keys = obj, start_line, end_line, duplicate_keys
+        self.aliased, self.positions, self.plain = aliased, positions, plain
 
 
 def iter_documents(text: str, positions: bool = False, parser=None):

@@ -5,7 +5,7 @@ own text with positions (once per document) when a finding needs its line and co
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..record import Record
 from .finding import ObjectRef

@@ -1,7 +1,7 @@
 """The pod spec inside any workload kind, with the API server's path prefix for it."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..k8s.workloads import CONTAINER_LISTS, POD_SPEC_PATHS, WORKLOAD_KINDS, as_dict, as_list
 from ..record import Record

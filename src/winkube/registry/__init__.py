@@ -9,7 +9,9 @@ Public API (imported lazily so ``import winkube.registry`` does not load httpx):
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing's, without importing typing at start-up (docs/design.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "resolve_many",

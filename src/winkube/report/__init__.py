@@ -8,12 +8,14 @@ pre-commit hook.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Callable, Iterable, TextIO
+from collections.abc import Callable, Iterable
+TYPE_CHECKING = False  # typing's, without importing typing at start-up (docs/design.md)
 
 from ..ansi import use_color  # re-exported: the --color of every front door
 from ..model.finding import Finding, InputError, Result, Severity, Stage
 
 if TYPE_CHECKING:
+    from typing import TextIO
     from ..rules.base import Rule
 
 __all__ = ["FORMATS", "REPORTERS", "render", "sorted_errors", "sorted_findings", "counts_by_severity",

@@ -7,13 +7,14 @@ reach a terminal unescaped.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TextIO
+TYPE_CHECKING = False  # typing's, without importing typing at start-up (docs/design.md)
 
 from ..model.finding import Finding, InputError, Result, Severity, Stage
 from . import counts_by_severity, counts_by_stage, object_dict, sorted_errors, sorted_findings
 from .registry import envelope, write_json
 
 if TYPE_CHECKING:
+    from typing import Any, TextIO
     from ..rules.base import Rule
 
 VERSION = 1

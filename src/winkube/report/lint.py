@@ -1,7 +1,7 @@
 """`winkube lint`'s reporter: text, SARIF and JUnit views; JSON and YAML documents (kind LintReport)."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..model.finding import Result
 from ..record import Record

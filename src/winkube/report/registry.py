@@ -11,7 +11,10 @@ and profile at once. SARIF and JUnit are views: their schemas are other people's
 """
 from __future__ import annotations
 
-from typing import Any, Callable, TextIO
+from collections.abc import Callable
+TYPE_CHECKING = False  # typing's, without importing typing at start-up (docs/design.md)
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 from ..record import Record
 

@@ -22,13 +22,14 @@ import re
 import unicodedata
 from itertools import groupby
 from operator import itemgetter
-from typing import TYPE_CHECKING, TextIO
+TYPE_CHECKING = False  # typing's, without importing typing at start-up (docs/design.md)
 
 from ..ansi import paint
 from ..model.finding import Finding, InputError, Result, Severity, Stage
 from . import counts_by_severity, counts_by_stage, finding_key, sorted_errors
 
 if TYPE_CHECKING:
+    from typing import TextIO
     from ..rules.base import Rule
 
 # ---- escaping ------------------------------------------------------------------------------------

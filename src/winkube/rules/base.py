@@ -7,7 +7,7 @@ object, and — only for what is reported — file, line and column.
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from ..model.finding import Severity, Stage
 from ..model.paths import Path

@@ -3,12 +3,13 @@ rule (DESIGN.md: rules read it, none re-derives it)."""
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing's, without importing typing at start-up (docs/design.md)
 
 from ..model.podview import PodView
 from ..record import Record
 
 if TYPE_CHECKING:  # imported lazily: targeting pulls in the profile and the knowledge files
+    from typing import Any
     from ..model.profile import Profile
     from ..targeting import Targeting
 

@@ -2,27 +2,25 @@
 and how does the body decode (structure/decode.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ..knowledge import load
+from ..record import Record
 from . import fast
 from .decode import DecodeResult, decode
 from .schema import Schema, available, schema_for
 from .validate import Cause, _workload, _zero_paths, plan, validate, workload
 
 
-@dataclass(slots=True)
-class Removal:
-    api_version: str
-    kind: str
-    removed: tuple[int, int]
-    use: str
-    source: str
+class Removal(Record):  # records, not @dataclass: on the start-up path (record.py)
+    __slots__ = ("api_version", "kind", "removed", "use", "source")
+
+    def __init__(self, api_version: str, kind: str, removed: tuple[int, int], use: str, source: str):
+        self.api_version, self.kind, self.removed, self.use, self.source = api_version, kind, removed, use, source
 
 
-@dataclass(slots=True)
-class Structure:
+class Structure(Record):
+    __slots__ = ("schema", "exact_schema", "served", "removal", "decoded", "causes", "clean")
     schema: Schema | None  # the schema used: the release's own (every supported release ships one),
     exact_schema: bool  # or, for a release without one, the nearest newer one (then False)
     served: bool | None  # None: not a built-in group (a custom resource), nothing to say
@@ -30,8 +28,13 @@ class Structure:
     decoded: DecodeResult | None  # None: not decoded (not served, or no schema for it)
     # the validation causes (422) of a cleanly decoded object (structure/validate.py); the server
     # validates only what it could decode, so None whenever decoding found something
-    causes: list[Cause] | tuple | None = None  # () in the shared answer of a clean object: read only
-    clean: bool = False  # True: nothing to report (the shared answer of a clean or undecoded object)
+    causes: list[Cause] | tuple | None  # () in the shared answer of a clean object: read only
+    clean: bool  # True: nothing to report (the shared answer of a clean or undecoded object)
+
+    def __init__(self, schema: Schema | None, exact_schema: bool, served: bool | None, removal: Removal | None,
+                 decoded: DecodeResult | None, causes: list[Cause] | tuple | None = None, clean: bool = False):
+        self.schema, self.exact_schema, self.served, self.removal = schema, exact_schema, served, removal
+        self.decoded, self.causes, self.clean = decoded, causes, clean
 
 
 @lru_cache(maxsize=1)

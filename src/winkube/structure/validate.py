@@ -16,23 +16,28 @@ are validated even when absent, ReplicationController's template (a pointer) is 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ..k8s.selectors import requirement_matches
 from ..knowledge import load
 from ..model.paths import Key
+from ..record import FrozenRecord, Record
 from .schema import Schema, StructType
 
 DATA = "field_validation"
 
 
-@dataclass(frozen=True, slots=True)
-class Cause:
+class Cause(FrozenRecord):  # records, not @dataclass: on the start-up path (record.py)
     """One cause of the server's 422, as the Status details list it."""
+    __slots__ = ("path", "type", "message")
     path: tuple  # the field path (list indexes as ints, map keys as Key)
     type: str  # field.ErrorType name: Required, NotSupported, Invalid
     message: str  # the server's text after the path ("Required value", "Unsupported value: ...")
+
+    def __init__(self, path: tuple, type: str, message: str):
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "type", type)
+        object.__setattr__(self, "message", message)
 
 
 def go_quote(value) -> str:
@@ -72,19 +77,27 @@ def _is_zero(value) -> bool:
     return value is None or value == "" or value == 0 and value is not False or value == [] or value == {}
 
 
-@dataclass(frozen=True, slots=True)
-class FieldCheck:
+class FieldCheck(FrozenRecord):
+    __slots__ = ("prop", "check", "empty", "accepted", "order", "gated", "gated_order", "at_parent", "not_for",
+                 "pointer", "skip_none")
     prop: str
     check: str  # required | enum
-    empty: str = ""  # enum: defaulted | allowed | required
-    accepted: frozenset = frozenset()
-    order: tuple = ()
-    gated: tuple = ()  # values the schema lists but a gate (off) refuses, with their own order
-    gated_order: tuple = ()
-    at_parent: bool = False
-    not_for: frozenset = frozenset()
-    pointer: bool = False  # a *string: absent or null is nil and not validated at all; "" is
-    skip_none: bool = False  # absent or null says nothing (an enum that is defaulted, allowed empty or a pointer)
+    empty: str  # enum: defaulted | allowed | required
+    accepted: frozenset
+    order: tuple
+    gated: tuple  # values the schema lists but a gate (off) refuses, with their own order
+    gated_order: tuple
+    at_parent: bool
+    not_for: frozenset
+    pointer: bool  # a *string: absent or null is nil and not validated at all; "" is
+    skip_none: bool  # absent or null says nothing (an enum that is defaulted, allowed empty or a pointer)
+
+    def __init__(self, prop: str, check: str, empty: str = "", accepted: frozenset = frozenset(), order: tuple = (),
+                 gated: tuple = (), gated_order: tuple = (), at_parent: bool = False, not_for: frozenset = frozenset(),
+                 pointer: bool = False, skip_none: bool = False):
+        for slot, value in zip(self.__slots__, (prop, check, empty, accepted, order, gated, gated_order, at_parent,
+                                                not_for, pointer, skip_none)):
+            object.__setattr__(self, slot, value)
 
 
     def run(self, value: dict, path: tuple, kind: str, out: list) -> None:
@@ -118,16 +131,17 @@ def _strategy_value(strategy: dict) -> str:
     return '{"Type":' + go_quote(strategy.get("type")) + ',"RollingUpdate":' + ru_text + "}"
 
 
-@dataclass(slots=True)
-class Node:
+class Node(Record):
     """The planned walk below one struct: its own checks, and the fields that lead to more."""
-    checks: tuple = ()
-    children: tuple = ()  # (prop, container: struct | list | map, Node)
+    __slots__ = ("checks", "children", "fast")
+    checks: tuple
+    children: tuple  # (prop, container: struct | list | map, Node)
     # the checks as (prop, required?, accepted values, absent says nothing?, check): what _walk reads per object
-    fast: tuple = ()
+    fast: tuple
 
-    def __post_init__(self):
-        self.fast = tuple((c.prop, c.check == "required", c.accepted, c.skip_none, c) for c in self.checks)
+    def __init__(self, checks: tuple = (), children: tuple = (), fast: tuple = ()):
+        self.checks, self.children = checks, children
+        self.fast = tuple((c.prop, c.check == "required", c.accepted, c.skip_none, c) for c in checks)
 
 
 @lru_cache(maxsize=1)
@@ -281,9 +295,9 @@ def _selector_matches(selector: dict, labels: dict) -> bool:
     return not exprs or all(requirement_matches(e or {}, _strmap(labels)) for e in exprs)
 
 
-@dataclass(frozen=True, slots=True)
-class Workload:
+class Workload(FrozenRecord):
     """One row of the data file's `workloads`, read once per kind."""
+    __slots__ = ("spec", "template", "labels", "restart_path", "selector", "word", "restart", "plain")
     spec: tuple
     template: tuple
     labels: tuple
@@ -292,7 +306,12 @@ class Workload:
     word: str
     restart: str | None
     # the apps kinds' shape: spec.selector selects spec.template, whose pods restart Always only
-    plain: bool = False
+    plain: bool
+
+    def __init__(self, spec: tuple, template: tuple, labels: tuple, restart_path: tuple, selector: str | None,
+                 word: str, restart: str | None, plain: bool = False):
+        for slot, value in zip(self.__slots__, (spec, template, labels, restart_path, selector, word, restart, plain)):
+            object.__setattr__(self, slot, value)
 
 
 @lru_cache(maxsize=16)
