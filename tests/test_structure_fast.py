@@ -32,9 +32,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASES = int(os.environ.get("WINKUBE_STRUCT_FAST_CASES", "3000"))
 RELEASES = [(1, 37), (1, 37), (1, 25), (1, 31), (1, 28)]
 
+class _Str(str):
+    """A str subclass (what ruamel.yaml's round-trip loader hands an API caller): a JSON string."""
+
+
 # values a mutation puts anywhere: every JSON kind, the edges of int32/int64, whole floats (decoded as
-# ints), enum values in and out of case, quantities with and without fractional bytes, a time
-POOL = [None, "", "x", 0, 1, -1, 1.0, 1.5, 2.0, 2**31, 2**31 - 1, -(2**31), -(2**31) - 1, 2**63, -(2**63), 2**63 - 1,
+# ints), enum values in and out of case, quantities with and without fractional bytes, a time, str
+# subclasses (an enum's value among them)
+POOL = [_Str("Always"), _Str("x"), None, "", "x", 0, 1, -1, 1.0, 1.5, 2.0, 2**31, 2**31 - 1, -(2**31), -(2**31) - 1, 2**63, -(2**63), 2**63 - 1,
         True, False, [], {}, ["a"], [1], [None], {"a": "b"}, {"a": None}, {"a": 1}, "1Gi", "800m", "1 Gi", "0.5Ki",
         "100u", "2006-01-02T15:04:05Z", "2006-01-02", "25%", "Always", "always", "TCP", "tcp", "Equal", "NoSchedule",
         [{}], [{"name": "a"}], float("nan"), float("inf"), "1e3", "+1", "0x10"]
@@ -133,7 +138,7 @@ def exact_answer(obj, kube_version):
 # kind validates even when absent, the selector against the template's labels, restartPolicy) are set
 # to, at each such path, on a real object of every workload kind: a random mutation seldom lands there.
 _DELETE = object()
-SHORTCUT_VALUES = [_DELETE, None, {}, [], "", "Always", "Never", "OnFailure", {"app": "other"}, {"app": None},
+SHORTCUT_VALUES = [_DELETE, None, {}, [], "", "Always", "Never", "OnFailure", _Str("Always"), {"app": "other"}, {"app": None},
                    [{"key": "app", "operator": "In", "values": ["nope"]}], [{"key": "app", "operator": "Exists"}], [None]]
 
 
@@ -142,7 +147,8 @@ def _shortcut_paths(obj) -> list[tuple]:
     template = pod[:-1]
     spec = template[:-1] if obj["kind"] != "Pod" else ()  # the object the selector sits in
     paths = [pod[:i] for i in range(1, len(pod) + 1)]
-    paths += [pod + ("restartPolicy",), pod + ("containers",), template + ("metadata",), template + ("metadata", "labels"),
+    paths += [pod + ("restartPolicy",), pod + ("containers",), pod + ("containers", 0, "imagePullPolicy"),
+              template + ("metadata",), template + ("metadata", "labels"),
               template + ("metadata", "labels", "app")]
     if spec:
         paths += [spec + ("selector",), spec + ("selector", "matchLabels"), spec + ("selector", "matchExpressions"),
@@ -151,18 +157,25 @@ def _shortcut_paths(obj) -> list[tuple]:
 
 
 def _set(obj, path, value) -> dict | None:
+    """A copy of obj with the value at path set (or deleted); None when the path is not there."""
     obj = copy.deepcopy(obj)
     parent = obj
     for seg in path[:-1]:
-        parent = parent.get(seg) if isinstance(parent, dict) else None
-        if not isinstance(parent, dict):
+        if isinstance(parent, dict):
+            parent = parent.get(seg)
+        elif isinstance(parent, list) and isinstance(seg, int) and seg < len(parent):
+            parent = parent[seg]
+        else:
             return None
+    last = path[-1]
+    if not isinstance(parent, dict) and not (isinstance(parent, list) and isinstance(last, int) and last < len(parent)):
+        return None
     if value is _DELETE:
-        if path[-1] not in parent:
+        if not isinstance(parent, dict) or last not in parent:
             return None
-        del parent[path[-1]]
+        del parent[last]
     else:
-        parent[path[-1]] = copy.deepcopy(value)
+        parent[last] = copy.deepcopy(value)
     return obj
 
 
@@ -185,6 +198,8 @@ def shortcut_cases(real: list[dict]) -> list[dict]:
         kinds.add(kind)
         for path in _shortcut_paths(o):
             out += [c for c in (_set(o, path, v) for v in SHORTCUT_VALUES) if c is not None]
+        # every string of it once a str subclass (a JSON string all the same)
+        out += [c for c in (_set(o, p, _Str(_get(o, p))) for p in _paths(o) if p and type(_get(o, p)) is str) if c is not None]
     assert kinds == set(POD_SPEC_PATHS), kinds
     return out
 
