@@ -8,7 +8,8 @@ structural differential's generated malformed objects (tests/harness/structgen.p
 releases, random mutations of the real ones (wrong types, nulls, renamed, added and removed
 fields, out-of-range numbers), and one object of every workload kind with each value the route's
 shortcuts read (the structs validated even when absent, the selector, the template's labels,
-restartPolicy) deleted, nulled, emptied or changed. The exact replay itself is proven against the
+restartPolicy) deleted, nulled, emptied or changed, and each of its strings once a str subclass.
+The exact replay itself is proven against the
 real kube-apiserver by tests/harness/test_structure_differential.py. `make fuzz` runs more cases
 (WINKUBE_STRUCT_FAST_CASES)."""
 from __future__ import annotations
