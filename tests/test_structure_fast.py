@@ -5,9 +5,12 @@ the warning replays return early when nothing can warn; whenever a fast path is 
 code (check.replay, the warning walks) answers. Here both are run on the same objects and must agree
 field for field: the bench documents, the real manifests of tests/data and examples/, the
 structural differential's generated malformed objects (tests/harness/structgen.py) at several
-releases, and random mutations of the real ones (wrong types, nulls, renamed, added and removed
-fields, out-of-range numbers). The exact replay itself is proven against the real kube-apiserver by
-tests/harness/test_structure_differential.py. `make fuzz` runs more cases
+releases, random mutations of the real ones (wrong types, nulls, renamed, added and removed
+fields, out-of-range numbers), and one object of every workload kind with each value the route's
+shortcuts read (the structs validated even when absent, the selector, the template's labels,
+restartPolicy) deleted, nulled, emptied or changed, and each of its strings once a str subclass.
+The exact replay itself is proven against the
+real kube-apiserver by tests/harness/test_structure_differential.py. `make fuzz` runs more cases
 (WINKUBE_STRUCT_FAST_CASES)."""
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ import sys
 import pytest
 
 from winkube.load.documents import read_text
-from winkube.model.podview import WORKLOAD_KINDS, pod_view
+from winkube.model.podview import POD_SPEC_PATHS, WORKLOAD_KINDS, pod_view
 from winkube.structure import check as structure
 from winkube.structure import warnings
 
@@ -30,9 +33,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASES = int(os.environ.get("WINKUBE_STRUCT_FAST_CASES", "3000"))
 RELEASES = [(1, 37), (1, 37), (1, 25), (1, 31), (1, 28)]
 
+class _Str(str):
+    """A str subclass (what ruamel.yaml's round-trip loader hands an API caller): a JSON string."""
+
+
 # values a mutation puts anywhere: every JSON kind, the edges of int32/int64, whole floats (decoded as
-# ints), enum values in and out of case, quantities with and without fractional bytes, a time
-POOL = [None, "", "x", 0, 1, -1, 1.0, 1.5, 2.0, 2**31, 2**31 - 1, -(2**31), -(2**31) - 1, 2**63, -(2**63), 2**63 - 1,
+# ints), enum values in and out of case, quantities with and without fractional bytes, a time, str
+# subclasses (an enum's value among them)
+POOL = [_Str("Always"), _Str("x"), None, "", "x", 0, 1, -1, 1.0, 1.5, 2.0, 2**31, 2**31 - 1, -(2**31), -(2**31) - 1, 2**63, -(2**63), 2**63 - 1,
         True, False, [], {}, ["a"], [1], [None], {"a": "b"}, {"a": None}, {"a": 1}, "1Gi", "800m", "1 Gi", "0.5Ki",
         "100u", "2006-01-02T15:04:05Z", "2006-01-02", "25%", "Always", "always", "TCP", "tcp", "Equal", "NoSchedule",
         [{}], [{"name": "a"}], float("nan"), float("inf"), "1e3", "+1", "0x10"]
@@ -123,14 +131,85 @@ def exact_answer(obj, kube_version):
     api_version, kind = obj.get("apiVersion"), obj.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return answer(structure.check(obj, kube_version))
-    _, root, shared, _, _ = structure.route(api_version, kind, kube_version)
+    _, root, shared, _ = structure.route(api_version, kind, kube_version)
     return answer(shared if root is None else structure.replay(obj, root, shared))
+
+
+# Values the shortcuts for a workload's own structure read (structure/fast.py's route: the structs a
+# kind validates even when absent, the selector against the template's labels, restartPolicy) are set
+# to, at each such path, on a real object of every workload kind: a random mutation seldom lands there.
+_DELETE = object()
+SHORTCUT_VALUES = [_DELETE, None, {}, [], "", "Always", "Never", "OnFailure", _Str("Always"), {"app": "other"}, {"app": None},
+                   [{"key": "app", "operator": "In", "values": ["nope"]}], [{"key": "app", "operator": "Exists"}], [None]]
+
+
+def _shortcut_paths(obj) -> list[tuple]:
+    pod = POD_SPEC_PATHS[obj["kind"]]
+    template = pod[:-1]
+    spec = template[:-1] if obj["kind"] != "Pod" else ()  # the object the selector sits in
+    paths = [pod[:i] for i in range(1, len(pod) + 1)]
+    paths += [pod + ("restartPolicy",), pod + ("containers",), pod + ("containers", 0, "imagePullPolicy"),
+              template + ("metadata",), template + ("metadata", "labels"),
+              template + ("metadata", "labels", "app")]
+    if spec:
+        paths += [spec + ("selector",), spec + ("selector", "matchLabels"), spec + ("selector", "matchExpressions"),
+                  spec + ("selector", "matchLabels", "app")]
+    return paths
+
+
+def _set(obj, path, value) -> dict | None:
+    """A copy of obj with the value at path set (or deleted); None when the path is not there."""
+    obj = copy.deepcopy(obj)
+    parent = obj
+    for seg in path[:-1]:
+        if isinstance(parent, dict):
+            parent = parent.get(seg)
+        elif isinstance(parent, list) and isinstance(seg, int) and seg < len(parent):
+            parent = parent[seg]
+        else:
+            return None
+    last = path[-1]
+    if not isinstance(parent, dict) and not (isinstance(parent, list) and isinstance(last, int) and last < len(parent)):
+        return None
+    if value is _DELETE:
+        if not isinstance(parent, dict) or last not in parent:
+            return None
+        del parent[last]
+    else:
+        parent[last] = copy.deepcopy(value)
+    return obj
+
+
+def _other_kinds(deployment: dict) -> list[dict]:
+    """The workload kinds the real objects lack, made from a Deployment's own parts."""
+    spec = deployment["spec"]
+    return [{**deployment, "kind": "ReplicaSet"},
+            {"apiVersion": "v1", "kind": "ReplicationController", "metadata": deployment["metadata"],
+             "spec": {"replicas": 1, "selector": spec["selector"]["matchLabels"], "template": spec["template"]}},
+            {"apiVersion": "v1", "kind": "PodTemplate", "metadata": deployment["metadata"], "template": spec["template"]}]
+
+
+def shortcut_cases(real: list[dict]) -> list[dict]:
+    out, kinds = [], set()
+    deployment = next(o for o in real if o.get("kind") == "Deployment" and structure.check(o, (1, 37)).clean)
+    for o in real + _other_kinds(deployment):
+        kind = o.get("kind")
+        if kind not in POD_SPEC_PATHS or kind in kinds or not structure.check(o, (1, 37)).clean:
+            continue  # the first clean object of each kind
+        kinds.add(kind)
+        for path in _shortcut_paths(o):
+            out += [c for c in (_set(o, path, v) for v in SHORTCUT_VALUES) if c is not None]
+        # every string of it once a str subclass (a JSON string all the same)
+        out += [c for c in (_set(o, p, _Str(_get(o, p))) for p in _paths(o) if p and type(_get(o, p)) is str) if c is not None]
+    assert kinds == set(POD_SPEC_PATHS), kinds
+    return out
 
 
 def objects():
     real = real_objects()
     rng = random.Random(20261203)
     out = [(o, (1, 37)) for o in real]
+    out += [(o, (1, 37)) for o in shortcut_cases(real)]
     out += [(generate_case(20261203, i)["object"], RELEASES[i % len(RELEASES)]) for i in range(CASES)]
     out += [(mutate(rng, rng.choice(real)), RELEASES[i % len(RELEASES)]) for i in range(CASES)]
     return out

@@ -9,7 +9,7 @@ from ..record import Record
 from . import fast
 from .decode import DecodeResult, decode
 from .schema import Schema, available, schema_for
-from .validate import Cause, _workload, _zero_paths, plan, validate, workload, workload_clean
+from .validate import Cause, _workload, _zero_paths, plan, validate, workload
 
 
 class Removal(Record):  # records, not @dataclass: on the start-up path (record.py)
@@ -72,23 +72,21 @@ def nearest_schema(kube_version: tuple[int, int]) -> tuple[Schema | None, bool]:
 def check(obj: dict, kube_version: tuple[int, int]) -> Structure:
     """What the API server's first steps make of `obj`. The answer for a clean object (and for one
     that is not decoded) is shared by every such object of its route: read it, never change it."""
-    api_version, kind = obj.get("apiVersion"), obj.get("kind")
-    if not isinstance(api_version, str) or not isinstance(kind, str):
-        schema, exact = nearest_schema(kube_version)
-        return Structure(schema, exact, None, None, None, None, True)
-    clean, root, shared, zero, wl = _ROUTES.get((api_version, kind, kube_version)) or route(api_version, kind, kube_version)
+    try:  # a route seen before (most objects): its key read by subscript, no type tests (_ROUTES has str keys)
+        clean, root, shared, wl = _ROUTES[obj["apiVersion"], obj["kind"], kube_version]
+    except (KeyError, TypeError):  # TypeError: an unhashable apiVersion or kind
+        api_version, kind = obj.get("apiVersion"), obj.get("kind")
+        if not isinstance(api_version, str) or not isinstance(kind, str):
+            schema, exact = nearest_schema(kube_version)
+            return Structure(schema, exact, None, None, None, None, True)
+        clean, root, shared, wl = route(api_version, kind, kube_version)
     if root is None:
         return shared
-    if not clean(obj):  # structure/fast.py's walk
-        return replay(obj, root, shared)
-    for path in zero:
-        v = obj
-        for seg in path:
-            v = v.get(seg)
-            if v.__class__ is not dict:
-                return replay(obj, root, shared)
-    if wl is None or workload_clean(obj, wl):
+    answer = clean(obj)  # structure/fast.py's walk of this route
+    if answer == fast.CLEAN:
         return shared
+    if answer == fast.NOT_SURE:
+        return replay(obj, root, shared)
     causes: list[Cause] = []
     _workload(obj, wl, causes)  # the selector against the template's labels, the restartPolicy
     if not causes:
@@ -123,15 +121,17 @@ _ROUTES: dict[tuple, tuple] = {}
 
 
 def _route(api_version: str, kind: str, kube_version: tuple[int, int]) -> tuple:
-    """(structure/fast.py's walk for the root, the root to decode into or None, the shared answer:
-    for no root the whole answer, else a clean object's, the structs validation checks even when
-    absent (check() takes the exact way when one is), the workload row or None)."""
+    """(structure/fast.py's walk for the route, the root to decode into or None, the shared answer:
+    for no root the whole answer, else a clean object's, the workload row or None). The walk also
+    answers for the structs validation checks even when absent (the zero paths: the exact way when
+    one is not a map) and the apps kinds' selector and restartPolicy (else _workload is asked)."""
     schema, exact, served, removal, root = _served(api_version, kind, kube_version)
     if root is None:
-        return None, None, Structure(schema, exact, served, removal, None, None, served is not False), (), None
+        return None, None, Structure(schema, exact, served, removal, None, None, served is not False), None
     zero = _zero_paths(kind) if plan(schema, root) is not None else ()
     zero = tuple(p for p in zero if not any(q[:len(p)] == p and q != p for q in zero))  # a path's prefixes are on it
-    return fast.walk(root), root, Structure(schema, exact, True, None, CLEAN, (), True), zero, workload(kind)
+    wl = workload(kind)
+    return fast.route(root, zero, wl), root, Structure(schema, exact, True, None, CLEAN, (), True), wl
 
 
 def _served(api_version: str, kind: str, kube_version: tuple[int, int]) -> tuple:

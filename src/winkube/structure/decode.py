@@ -166,7 +166,7 @@ class _Decoder:
         kind, arg = node
         if kind == "scalar":
             if arg == "string":
-                if value.__class__ is not str:
+                if value.__class__ is not str and not isinstance(value, str):  # (a str subclass is a JSON string)
                     self.type_error(node, value)
                 return True
             return self.scalar(value, arg, node)
@@ -253,7 +253,7 @@ class _Decoder:
             if item is None:
                 continue
             if node[0] == "scalar" and node[1] == "string":  # the commonest case, inline
-                if item.__class__ is not str:
+                if item.__class__ is not str and not isinstance(item, str):
                     path.append(key)
                     self.type_error(node, item)
                     path.pop()

@@ -369,27 +369,6 @@ def _workload(obj: dict, w: Workload, out: list) -> None:
             out.append(not_supported(w.restart_path, restart, ("OnFailure", "Never")))
 
 
-def workload_clean(obj: dict, w: Workload) -> bool:
-    """True: _workload(obj, w, ...) finds nothing, known cheaply for the common shape (a matchLabels
-    selector contained in the template's labels, restartPolicy Always or unset). False: not sure."""
-    if not w.plain:
-        return False
-    spec = obj.get("spec")
-    template = spec.get("template") if spec.__class__ is dict else None
-    if template.__class__ is not dict:
-        return False
-    selector = spec.get("selector")
-    if selector.__class__ is not dict or selector.get("matchExpressions"):
-        return False
-    match, meta = selector.get("matchLabels"), template.get("metadata")
-    labels = meta.get("labels") if meta.__class__ is dict else None
-    if not match or match.__class__ is not dict or labels.__class__ is not dict or not match.items() <= labels.items():
-        return False
-    tspec = template.get("spec")
-    restart = tspec.get("restartPolicy") if tspec.__class__ is dict else None
-    return not restart or restart == "Always"
-
-
 def validate(obj: dict, schema: Schema, root: StructType) -> list[Cause]:
     """The Required / NotSupported causes (and the selector-vs-template Invalid ones) the server's
     validation gives `obj`, which must decode cleanly (structure.decode found nothing)."""
