@@ -43,12 +43,15 @@ def test_exit_handlers_run_and_the_collector_is_on_for_the_documents(tmp_path):
     code = f"""\
 import atexit, gc, sys
 from winkube import engine
-real = engine.Engine.lint_sources
+from winkube.load import inputs
 seen = []
-def observed(self, *a, **k):
-    seen.append((gc.isenabled(), gc.get_freeze_count()))
-    return real(self, *a, **k)
-engine.Engine.lint_sources = observed
+def observing(real):
+    def observed(*a, **k):
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        return real(*a, **k)
+    return observed
+inputs.iter_sources = observing(inputs.iter_sources)  # reading the input (helm, kustomize: subprocesses)
+engine.Engine.lint_sources = observing(engine.Engine.lint_sources)  # the documents
 atexit.register(lambda: open({str(tmp_path / "handler-ran")!r}, "w").write(repr(seen)))
 sys.argv = ["winkube", "lint", "pods.yaml"]
 from winkube.cli import entry
@@ -56,5 +59,5 @@ entry()
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert out.returncode == 1 and "privileged" in out.stdout
-    (enabled, frozen), = eval((tmp_path / "handler-ran").read_text())  # noqa: S307 - our own repr of a list of tuples
-    assert enabled and frozen > 10_000  # start-up's objects frozen, the collector on for the documents
+    reading, linting = eval((tmp_path / "handler-ran").read_text())  # noqa: S307 - our own repr of a list of tuples
+    assert reading == linting and reading[0] and reading[1] > 10_000  # start-up frozen, the collector on for the input

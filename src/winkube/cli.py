@@ -392,12 +392,12 @@ def _lint(args) -> int:
     # helm assumes Kubernetes v1.20 without a cluster: render for the release winkube checks against
     major, minor = options.kube_version or options.profile.kube_version
     render_options = RenderOptions(values=args.values, set=args.set, kube_version=f"v{major}.{minor}.0")
+    _settle_collector()  # start-up is done: reading (helm, kustomize), resolving images and linting collect as usual
     sources = list(iter_sources(paths, errors, skip=config.is_excluded if config else None,
                                 gitignore=not args.no_gitignore, render=render_options, stdin_name=args.stdin_filename))
     engine = Engine(options)
     if args.resolve_images:
         options.images = _resolve_images(sources, args, errors)
-    _settle_collector()
     result = engine.lint_sources(sources, errors, progress=_progress_bar(len(sources)))
     if any(s.rendered_by for s in sources):
         from .load.render import relocate
@@ -466,9 +466,10 @@ def entry() -> None:
 
 
 def _settle_collector() -> None:
-    """Before the documents: what start-up loaded stays for the whole run, so it is moved out of the
-    collector's reach (gc.freeze) and the collector, off during start-up (entry), is turned on for
-    the documents (memory stays bounded on any input)."""
+    """Before the input is read: what start-up loaded (code, the parser, knowledge) stays for the
+    whole run, so it is moved out of the collector's reach (gc.freeze), and the collector, off during
+    start-up (entry), is turned on for reading, rendering and linting (memory stays bounded on any
+    input; nothing the input makes is frozen)."""
     if _OWN_PROCESS and not gc.isenabled():
         gc.freeze()
         gc.enable()
