@@ -200,3 +200,46 @@ def test_preconditions_marked_per_targeting_answer_alike_for_pods_that_share_a_t
         assert len(first) < shared / 2  # pods did share Targetings
     assert shared > 2000
 
+
+
+def _windows_deployment(values, args=None):
+    container = {"name": "c", "image": "mcr.microsoft.com/windows/servercore:ltsc2022"}
+    if args is not None:
+        container["args"] = args
+    expr = {"key": "kubernetes.io/os", "operator": "In", "values": values}
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"},
+            "spec": {"selector": {"matchLabels": {"app": "x"}}, "template": {
+                "metadata": {"labels": {"app": "x"}},
+                "spec": {"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+                    "nodeSelectorTerms": [{"matchExpressions": [expr]}]}}},
+                    "containers": [container]}}}}
+
+
+def test_no_scheduling_findings_on_a_selector_the_api_server_cannot_decode():
+    # `values: windows` (a string, not a list): the API server answers 400 and the scheduler never
+    # sees the pod; judging pools by how we happen to read the string was a false warning.
+    # The well-formed selector (no Windows toleration: the default profile taints its Windows pools)
+    # and a type error elsewhere (args) keep the scheduling finding: the check is on the field read.
+    def ids(obj):
+        return {f.rule for f in Engine(Options(locate=False)).check_object(obj)}
+
+    broken = ids(_windows_deployment("windows"))
+    assert "field-type-mismatch" in broken and "no-schedulable-pool" not in broken
+    assert "no-schedulable-pool" in ids(_windows_deployment(["windows"]))
+    elsewhere = ids(_windows_deployment(["windows"], args="run.exe"))
+    assert {"field-type-mismatch", "no-schedulable-pool"} <= elsewhere
+
+
+def test_targeting_reads_names_the_fields_resolve_reads():
+    from winkube.model.podview import pod_view
+    from winkube.targeting import reads
+
+    view = pod_view(_windows_deployment(["windows"]))
+    spec = ("spec", "template", "spec")
+    assert reads(view, spec + ("affinity", "nodeAffinity"))
+    assert reads(view, spec + ("securityContext", "windowsOptions", "hostProcess"))
+    assert not reads(view, spec + ("securityContext", "runAsUser"))
+    assert reads(view, spec + ("containers", 0, "resources", "requests", "cpu"))
+    assert reads(view, spec + ("initContainers", 1, "securityContext", "windowsOptions"))
+    assert not reads(view, spec + ("containers", 0, "args"))
+    assert not reads(view, ("spec", "selector", "matchLabels"))

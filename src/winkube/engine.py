@@ -19,6 +19,7 @@ from .model.profile import Profile, default_profile, with_cluster_objects
 from .rules import Rule, all_rules, rule_ids, scope_rules
 from .record import Record
 from .rules.context import DocContext, ObjectContext, pod_context
+from .targeting import reads
 
 KNOWN_RULE_IDS = frozenset(rule_ids())  # every rule, also those a caller left out of its Engine
 _CLUSTER_OBJECT = re.compile(r"""["']?kind["']?\s*:\s*["']?(Node|RuntimeClass)["']?\s*[,}\r\n]""")
@@ -106,6 +107,16 @@ def _undecodable(octx: ObjectContext) -> bool:
     """The structure rules found the value(s) the API server cannot decode."""
     s = octx.replayed()
     return s is not None and s.decoded is not None and (s.decoded.fatal is not None or s.decoded.type_error is not None)
+
+
+def _targeting_undecodable(octx: ObjectContext, view) -> bool:
+    """The API server cannot decode a value the pod's targeting reads (targeting.reads)."""
+    s = octx.structure
+    decoded = s.decoded if s is not None else None
+    if decoded is None or decoded.ok:
+        return False
+    error = decoded.type_error or decoded.fatal
+    return error is not None and reads(view, tuple(error.path))
 
 
 def _suppressed(obj: dict, view) -> set[str]:
@@ -323,6 +334,10 @@ class Engine:
         answer.rejected = [f"{rule.id} {render(hit.path)}: {hit.message}" for rule, hit in raw
                            if rule.stage is Stage.ADMISSION and (hit.severity or rule.severity) is Severity.ERROR]
         skip = _suppressed(obj, view) if ignored else ()
+        if answer.context is not None and _targeting_undecodable(octx, view):
+            # the scheduler never receives this pod, and the value its targeting read is one the API
+            # server cannot decode: what the scheduler would do with it is a guess, not a finding
+            skip = {*skip, *(rule.id for rule, _ in raw if rule.stage is Stage.SCHEDULING)}
         ref = doc.ref if doc else answer.ref  # only objects with findings need it
         rule_filter, locate = options.rule_filter, doc is not None and options.locate
         out = []

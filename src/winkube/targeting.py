@@ -371,6 +371,26 @@ _SCHEDULING_FIELDS = ("nodeSelector", "tolerations", "affinity", "runtimeClassNa
                       "securityContext", "overhead")
 
 
+_CONTAINER_READS = ("image", "resources", "restartPolicy")
+
+
+def reads(view: PodView, path: tuple) -> bool:
+    """Whether resolve() reads the value at `path` (a path from the object's root): the fields the
+    memo key holds. A value there that the API server cannot decode leaves this targeting a guess
+    about a pod the scheduler never receives (the engine then gives no scheduling findings)."""
+    n = len(view.prefix)
+    if len(path) <= n or tuple(path[:n]) != view.prefix:
+        return False
+    field, rest = path[n], path[n + 1:]
+    if field == "securityContext":  # of it resolve() reads only windowsOptions
+        return rest[:1] == ("windowsOptions",)
+    if field in _SCHEDULING_FIELDS:
+        return True
+    if field in ("containers", "initContainers", "ephemeralContainers") and len(rest) >= 2:
+        return rest[1] in _CONTAINER_READS or rest[1:3] == ("securityContext", "windowsOptions")
+    return False
+
+
 def _memo_key(view: PodView, profile: Profile, resolved_images) -> tuple | None:
     """Everything resolve() reads, as a hashable value: workloads of one chart or one team share
     their scheduling, so their targeting is computed once (the result is read-only for rules).
