@@ -103,19 +103,22 @@ def shapes_clean(octx: ObjectContext, view) -> bool:
     return True
 
 
+def _decode_error(octx: ObjectContext):
+    """The first value the API server cannot decode (decode.TypeError_ or FatalError), as the structure
+    rules found it; None when it decodes or the replay has not run (nothing is run here)."""
+    s = octx.replayed()
+    decoded = s.decoded if s is not None else None
+    return None if decoded is None else decoded.type_error or decoded.fatal
+
+
 def _undecodable(octx: ObjectContext) -> bool:
     """The structure rules found the value(s) the API server cannot decode."""
-    s = octx.replayed()
-    return s is not None and s.decoded is not None and (s.decoded.fatal is not None or s.decoded.type_error is not None)
+    return _decode_error(octx) is not None
 
 
 def _targeting_undecodable(octx: ObjectContext, view) -> bool:
     """The API server cannot decode a value the pod's targeting reads (targeting.reads)."""
-    s = octx.structure
-    decoded = s.decoded if s is not None else None
-    if decoded is None or decoded.ok:
-        return False
-    error = decoded.type_error or decoded.fatal
+    error = _decode_error(octx)
     return error is not None and reads(view, tuple(error.path))
 
 
