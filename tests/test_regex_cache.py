@@ -79,6 +79,22 @@ def test_a_warm_lint_compiles_no_pattern_and_answers_as_a_cold_one(tmp_path):
     assert b"marker-zz9" not in (tmp_path / "cache" / f"regex-{sys.implementation.cache_tag}.marshal").read_bytes()
 
 
+def test_patterns_made_from_the_repository_are_never_stored(tmp_path):
+    # .gitignore lines and a .winkube.yaml's exclude globs are compiled while the input is read:
+    # the repository's text, which has no place in the user's cache (and would churn it per repo)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / ".gitignore").write_text("ignored-zz7-*.yaml\n")
+    (tmp_path / ".winkube.yaml").write_text('exclude: ["private-qq8/**"]\n')
+    (tmp_path / "app.yaml").write_text(MANIFEST)
+    (tmp_path / "ignored-zz7-a.yaml").write_text("not: [valid")
+    code, out, compiled = run(tmp_path, tmp_path / "cache", "lint", ".")
+    assert code == 1 and "linux-shell-in-windows-container" in out and compiled > 50
+    patterns = [e[1] for e in stored(tmp_path / "cache")[1]]
+    assert len(patterns) > 50 and not [p for p in map(str, patterns) if "zz7" in p or "qq8" in p]
+    # a warm run compiles only the repository's own again (pathspec makes a few per .gitignore line)
+    assert 2 <= run(tmp_path, tmp_path / "cache", "lint", ".")[2] <= 8
+
+
 def test_every_stored_pattern_is_the_one_re_compiles(tmp_path):
     (tmp_path / "app.yaml").write_text(MANIFEST)
     run(tmp_path, tmp_path / "cache", "lint", "app.yaml")

@@ -393,8 +393,12 @@ def _lint(args) -> int:
     major, minor = options.kube_version or options.profile.kube_version
     render_options = RenderOptions(values=args.values, set=args.set, kube_version=f"v{major}.{minor}.0")
     _settle_collector()  # start-up is done: reading (helm, kustomize), resolving images and linting collect as usual
+    from . import regexcache
+
+    regexcache.reading_input(True)  # patterns compiled from the repository's text are never kept
     sources = list(iter_sources(paths, errors, skip=config.is_excluded if config else None,
                                 gitignore=not args.no_gitignore, render=render_options, stdin_name=args.stdin_filename))
+    regexcache.reading_input(False)
     engine = Engine(options)
     if args.resolve_images:
         options.images = _resolve_images(sources, args, errors)

@@ -15,8 +15,9 @@ construction:
 - the file is keyed by the interpreter's exact version and SRE magic, so only the build that wrote
   it reads it, and `_sre.compile` validates any code it is given (a damaged file cannot crash it);
 - marshal, as in knowledge/cache.py: reading the file can only yield data, never run code;
-- only `lint` saves, and only what its own run compiled (the same patterns every run, plus the
-  `exclude` globs of a .winkube.yaml): nothing from the input, nothing pasted into `explain`;
+- only `lint` saves, and only what its own run compiled outside the reading of its input (the
+  same patterns every run): no .gitignore line, exclude glob or rendered chart, nothing pasted into
+  `explain`;
 - on another Python than CPython 3.11-3.13, or a cache that cannot be read or written, patterns
   are compiled as before. The answer never depends on the cache: only the time does.
 """
@@ -39,6 +40,10 @@ _MAX_ENTRIES = 300  # more than this and the file starts over with one run's pat
 
 _before: set | None = None  # the keys of re's cache when seed() ran: what save() does not store again
 _entries: list = []  # the entries read from the file
+# the keys compiled while the input was read (.gitignore lines, a .winkube.yaml's exclude globs, what
+# a chart renders): the repository's text, not winkube's, so never stored
+_input: set = set()
+_reading: set | None = None  # the keys of re's cache when reading the input began
 
 
 def _usable() -> bool:
@@ -76,12 +81,26 @@ def seed() -> None:
     _before = set(cache)
 
 
+def reading_input(begins: bool) -> None:
+    """Called as the input's reading begins (True) and ends (False): what compiles in between is
+    the input's own (gitignore patterns, exclude globs) and save() leaves it out."""
+    global _reading
+    if _before is None or not _usable():
+        return
+    if begins:
+        _reading = set(re._cache)
+    elif _reading is not None:
+        _input.update(k for k in re._cache if k not in _reading)
+        _reading = None
+
+
 def save() -> None:
     """Add the patterns this run compiled to the file (nothing to do on the usual, warm run)."""
     global _before, _entries
     if _before is None or not _usable():
         return
-    new = [k for k in re._cache if k not in _before]
+    reading_input(False)  # (a run that stopped while reading: what it compiled there is the input's too)
+    new = [k for k in re._cache if k not in _before and k not in _input]
     _before = set(re._cache)
     if not new:
         return
